@@ -1,0 +1,94 @@
+"""Line-tracking YAML reader: plain values whose mappings and lists remember the line of each entry."""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from forms.problems import Problem, make_problem
+
+
+class LineDict(dict):
+    """A YAML mapping; `line` is where it starts, `key_lines`/`value_lines` where each entry is."""
+
+    line: int
+    key_lines: dict[Any, int]
+    value_lines: dict[Any, int]
+
+    def key_line(self, key: Any) -> int:
+        """Line of `key`, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+    def value_line(self, key: Any) -> int:
+        """Line of the value of `key`, or of the mapping itself when the key is absent."""
+        return self.value_lines.get(key, self.line)
+
+
+def empty_mapping(line: int = 1) -> LineDict:
+    """An empty LineDict standing in for a mapping that is absent or wrong."""
+    mapping = LineDict()
+    mapping.line, mapping.key_lines, mapping.value_lines = line, {}, {}
+    return mapping
+
+
+class LineList(list):
+    """A YAML sequence; `line` is where it starts, `item_lines[i]` where item i is."""
+
+    line: int
+    item_lines: list[int]
+
+
+def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document with the safe loader; return (value, problems).
+
+    The value is None when the document is empty or has a syntax error.
+    """
+    loader = yaml.SafeLoader(text)
+    problems: list[Problem] = []
+    try:
+        node = loader.get_single_node()
+        value = None if node is None else _build(loader, node, path, problems)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        detail = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
+        line = mark.line + 1 if mark else None
+        return None, [make_problem("yaml_syntax", path, line, detail=detail)]
+    except yaml.YAMLError as exc:
+        return None, [make_problem("yaml_syntax", path, None, detail=str(exc))]
+    finally:
+        loader.dispose()
+    return value, problems
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: str, problems: list[Problem]) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return _build_mapping(loader, node, path, problems)
+    if isinstance(node, yaml.SequenceNode):
+        items = LineList(_build(loader, item, path, problems) for item in node.value)
+        items.line = node.start_mark.line + 1
+        items.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def _build_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, path: str,
+                   problems: list[Problem]) -> LineDict:
+    loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines, mapping.value_lines = {}, {}
+    for key_node, value_node in node.value:
+        key = _build(loader, key_node, path, problems)
+        line = key_node.start_mark.line + 1
+        if isinstance(key, (dict, list)):
+            problems.append(make_problem("wrong_type", path, line, "key",
+                                         expected="a plain name", actual="a mapping or list"))
+            continue
+        if key in mapping:
+            problems.append(make_problem("duplicate_yaml_key", path, line, str(key),
+                                         first=mapping.key_lines[key]))
+            continue
+        mapping[key] = _build(loader, value_node, path, problems)
+        mapping.key_lines[key] = line
+        mapping.value_lines[key] = value_node.start_mark.line + 1
+    return mapping
