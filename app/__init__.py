@@ -1,0 +1,55 @@
+"""The Bølge web application: create_app() builds it for one environment."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import DEFAULT_SECRET_KEY, config_for
+
+
+def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app for an environment ("development", "test", "production") with optional overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_for(config))
+    if overrides:
+        app.config.update(overrides)
+    _refuse_insecure_production(app)
+
+    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    with app.app_context():
+        from app.database import configure_engine
+
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from app import models  # noqa: F401  (registers every table)
+    from app.web import register_web
+
+    register_web(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    logging.getLogger("werkzeug").addFilter(_token_filter())
+    return app
+
+
+def _refuse_insecure_production(app: Flask) -> None:
+    if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
+        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+
+
+def _token_filter() -> logging.Filter:
+    from app.security import RedactTokensFilter
+
+    return RedactTokensFilter()

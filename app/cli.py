@@ -1,0 +1,122 @@
+"""Command line: `flask questionnaires ...`, `flask users ...`, `flask demo`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from app.extensions import db
+
+questionnaires_cli = AppGroup("questionnaires", help="Check and load questionnaires declared in YAML.")
+users_cli = AppGroup("users", help="Manage coordinator and team-leader accounts.")
+
+
+@questionnaires_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Validate YAML files or folders; print every problem as path:line: message."""
+    from forms import check_paths
+
+    problems = check_paths(list(paths) or None, root=Path(current_app.config["QUESTIONNAIRES_DIR"]))
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if errors:
+        click.echo(f"{len(errors)} error(s); nothing loaded.", err=True)
+        sys.exit(1)
+    click.echo("OK: no errors." + (f" {len(problems)} warning(s)." if problems else ""))
+
+
+@questionnaires_cli.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def load_command(paths: tuple[Path, ...]) -> None:
+    """Validate and store the catalogue; a changed questionnaire becomes a new version."""
+    from forms import CatalogueError
+
+    from app.questionnaires.service import read_catalogue, store_catalogue
+
+    try:
+        catalogue = read_catalogue(paths)
+    except CatalogueError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo("Nothing loaded.", err=True)
+        sys.exit(1)
+    report = store_catalogue(catalogue)
+    db.session.commit()
+    for label in report.new_versions:
+        click.echo(f"new version: {label}")
+    if not report.changed:
+        click.echo(f"Unchanged: {len(report.unchanged)} questionnaire(s) already loaded.")
+    else:
+        click.echo(
+            f"Loaded {len(report.new_versions)} new version(s); {len(report.unchanged)} unchanged; "
+            f"{report.municipalities_changed} municipality and {report.experiments_changed} experiment change(s)."
+        )
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["coordinator", "team_leader"]), required=True)
+@click.option("--municipality", "municipality_slug", help="Slug of the team leader's municipality, e.g. aalborg.")
+@click.password_option()
+def create_user_command(email: str, name: str, role: str, municipality_slug: str | None, password: str) -> None:
+    """Create a coordinator or a team leader."""
+    from sqlalchemy import select
+
+    from app.auth.service import AccountError, create_user
+    from app.models import Municipality
+
+    municipality = None
+    if municipality_slug:
+        municipality = db.session.scalar(select(Municipality).where(Municipality.slug == municipality_slug))
+        if municipality is None:
+            raise click.BadParameter(f"unknown municipality {municipality_slug!r}", param_hint="--municipality")
+    try:
+        user = create_user(email, name, password, role, municipality)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Do nothing when the demo network is already there.")
+@click.option("--seed", default=2019, show_default=True, help="Random seed of the simulated answers.")
+def demo_command(if_empty: bool, seed: int) -> None:
+    """Create a realistic demo network: users, waves with answers, supervision records."""
+    from app.demo import build_demo, demo_exists, print_credentials
+
+    if if_empty and demo_exists():
+        click.echo("The demo network is already there.")
+        print_credentials(click.echo)
+        return
+    build_demo(seed=seed, echo=click.echo)
+    db.session.commit()
+    print_credentials(click.echo)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(questionnaires_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+    for name in ("waves", "supervision", "results"):
+        _register_domain_cli(app, name)
+
+
+def _register_domain_cli(app: Flask, package: str) -> None:
+    """A domain package may expose `register_cli(app)` in its cli module."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"app.{package}.cli")
+    except ModuleNotFoundError as exc:
+        if exc.name in (f"app.{package}", f"app.{package}.cli"):
+            return
+        raise
+    module.register_cli(app)

@@ -1,0 +1,31 @@
+"""The data model, one module per aggregate; importing this package registers every table."""
+from app.models.export import ExportJob
+from app.models.questionnaire import QuestionFingerprint, QuestionnaireVersion
+from app.models.reference import Experiment, Municipality
+from app.models.response import Answer, Response
+from app.models.supervision import CaseListEntry, EvaluationScheme, SupervisionRecord, SupervisionRound
+from app.models.types import utcnow
+from app.models.user import AuditEntry, ThrottleEvent, User
+from app.models.wave import Invitation, Message, Respondent, Wave
+
+__all__ = [
+    "Answer",
+    "AuditEntry",
+    "CaseListEntry",
+    "EvaluationScheme",
+    "Experiment",
+    "ExportJob",
+    "Invitation",
+    "Message",
+    "Municipality",
+    "QuestionFingerprint",
+    "QuestionnaireVersion",
+    "Respondent",
+    "Response",
+    "SupervisionRecord",
+    "SupervisionRound",
+    "ThrottleEvent",
+    "User",
+    "Wave",
+    "utcnow",
+]

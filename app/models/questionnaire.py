@@ -1,0 +1,65 @@
+"""Stored questionnaire versions: the definition as loaded, never changed once stored."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class QuestionnaireVersion(db.Model):
+    """One version of a questionnaire; a new row whenever any question's fingerprint changes."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (UniqueConstraint("slug", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # survey | supervision | evaluation_scheme
+    audience: Mapped[str] = mapped_column(String(20))
+    experiment_id: Mapped[int | None] = mapped_column(ForeignKey("experiments.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict] = mapped_column(JSON)
+    source_path: Mapped[str | None] = mapped_column(String(300))
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    questions: Mapped[list[QuestionFingerprint]] = relationship(
+        back_populates="questionnaire_version",
+        order_by="QuestionFingerprint.position",
+        cascade="all, delete-orphan",
+    )
+    experiment = relationship("Experiment")
+
+    def __repr__(self) -> str:
+        return f"<QuestionnaireVersion {self.slug} v{self.version}>"
+
+
+class QuestionFingerprint(db.Model):
+    """A question of a stored version with the fingerprint of its wording, type and scale."""
+
+    __tablename__ = "question_fingerprints"
+    __table_args__ = (UniqueConstraint("questionnaire_version_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_versions.id", ondelete="CASCADE")
+    )
+    question_id: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(30))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship(back_populates="questions")
+
+
+@event.listens_for(QuestionnaireVersion, "before_update")
+def _versions_are_immutable(_mapper, _connection, target: QuestionnaireVersion) -> None:  # noqa: ANN001
+    state = db.inspect(target)
+    for attr in ("definition", "fingerprint", "slug", "version"):
+        if state.attrs[attr].history.has_changes():
+            raise ValueError(f"a stored questionnaire version is never changed ({attr})")

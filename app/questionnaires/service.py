@@ -1,0 +1,149 @@
+"""Store the YAML catalogue in the database: reference data and new questionnaire versions."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Experiment, Municipality, QuestionFingerprint, QuestionnaireVersion
+from forms import Catalogue, Questionnaire, load_catalogue
+
+
+@dataclass
+class LoadReport:
+    """What a load changed; an idempotent second load reports nothing new."""
+
+    new_versions: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    municipalities_changed: int = 0
+    experiments_changed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new_versions or self.municipalities_changed or self.experiments_changed)
+
+
+def read_catalogue(paths: Iterable[str | Path] | None = None) -> Catalogue:
+    """Read and validate YAML (raises forms.CatalogueError listing every problem)."""
+    root = Path(current_app.config["QUESTIONNAIRES_DIR"])
+    return load_catalogue(list(paths) if paths else None, root=root)
+
+
+def store_catalogue(catalogue: Catalogue) -> LoadReport:
+    """Upsert municipalities and experiments; store a new version of each changed questionnaire."""
+    report = LoadReport()
+    report.municipalities_changed = _sync_municipalities(catalogue)
+    report.experiments_changed = _sync_experiments(catalogue)
+    for questionnaire in catalogue.questionnaires.values():
+        version = store_questionnaire(questionnaire)
+        label = f"{questionnaire.id} v{version.version}"
+        (report.new_versions if version in db.session.new else report.unchanged).append(label)
+    db.session.flush()
+    return report
+
+
+def store_questionnaire(questionnaire: Questionnaire, source_path: str | None = None) -> QuestionnaireVersion:
+    """The stored version matching this definition: the latest if unchanged, else a new one."""
+    latest = latest_version(questionnaire.id)
+    if latest is not None and latest.fingerprint == questionnaire.fingerprint:
+        return latest
+    experiment_id = None
+    if questionnaire.experiment:
+        experiment_id = db.session.scalar(select(Experiment.id).where(Experiment.slug == questionnaire.experiment))
+    version = QuestionnaireVersion(
+        slug=questionnaire.id,
+        version=(latest.version + 1) if latest else 1,
+        kind=questionnaire.kind,
+        audience=questionnaire.audience,
+        experiment_id=experiment_id,
+        title=questionnaire.title.da,
+        fingerprint=questionnaire.fingerprint,
+        definition=questionnaire.to_dict(),
+        source_path=source_path,
+    )
+    version.questions = [
+        QuestionFingerprint(question_id=q.id, position=i, type=q.type, fingerprint=q.fingerprint)
+        for i, q in enumerate(questionnaire.questions)
+    ]
+    db.session.add(version)
+    return version
+
+
+def latest_version(slug: str) -> QuestionnaireVersion | None:
+    return db.session.scalar(
+        select(QuestionnaireVersion)
+        .where(QuestionnaireVersion.slug == slug)
+        .order_by(QuestionnaireVersion.version.desc())
+        .limit(1)
+    )
+
+
+def latest_versions(kind: str | None = None) -> list[QuestionnaireVersion]:
+    """The newest stored version of every questionnaire (optionally of one kind), by title."""
+    newest = (
+        select(QuestionnaireVersion.slug, func.max(QuestionnaireVersion.version).label("v"))
+        .group_by(QuestionnaireVersion.slug)
+        .subquery()
+    )
+    query = select(QuestionnaireVersion).join(
+        newest, (QuestionnaireVersion.slug == newest.c.slug) & (QuestionnaireVersion.version == newest.c.v)
+    )
+    if kind:
+        query = query.where(QuestionnaireVersion.kind == kind)
+    return list(db.session.scalars(query.order_by(QuestionnaireVersion.title)))
+
+
+def definition_of(version: QuestionnaireVersion) -> Questionnaire:
+    """The typed definition of a stored version (cached: a stored version never changes)."""
+    return _definition(version.id, version.fingerprint, _freeze(version.definition))
+
+
+@lru_cache(maxsize=256)
+def _definition(_version_id: int, _fingerprint: str, frozen: str) -> Questionnaire:
+    return Questionnaire.from_dict(json.loads(frozen))
+
+
+def _freeze(definition: dict) -> str:
+    return json.dumps(definition, sort_keys=True, ensure_ascii=False)
+
+
+def _sync_municipalities(catalogue: Catalogue) -> int:
+    existing = {m.slug: m for m in db.session.scalars(select(Municipality))}
+    changed = 0
+    for ref in catalogue.municipalities:
+        row = existing.get(ref.slug)
+        if row is None:
+            db.session.add(Municipality(code=ref.code, slug=ref.slug, name=ref.name))
+            changed += 1
+        elif (row.code, row.name) != (ref.code, ref.name):
+            row.code, row.name = ref.code, ref.name
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def _sync_experiments(catalogue: Catalogue) -> int:
+    municipalities = {m.slug: m for m in db.session.scalars(select(Municipality))}
+    existing = {e.slug: e for e in db.session.scalars(select(Experiment))}
+    changed = 0
+    for ref in catalogue.experiments:
+        row = existing.get(ref.slug)
+        members = sorted((municipalities[s] for s in ref.municipalities), key=lambda m: m.name)
+        if row is None:
+            row = Experiment(slug=ref.slug, title_da=ref.title.da, title_en=ref.title.en)
+            row.municipalities = members
+            db.session.add(row)
+            changed += 1
+            continue
+        if (row.title_da, row.title_en) != (ref.title.da, ref.title.en) or {m.slug for m in row.municipalities} != set(ref.municipalities):
+            row.title_da, row.title_en = ref.title.da, ref.title.en
+            row.municipalities = members
+            changed += 1
+    db.session.flush()
+    return changed

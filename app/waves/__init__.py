@@ -1,0 +1,1 @@
+"""Waves: distributing a questionnaire version to respondents, collecting and reminding."""

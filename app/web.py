@@ -1,0 +1,101 @@
+"""Wires the blueprints, error pages, security headers and template helpers into the app."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import db
+from app.security import add_security_headers
+
+
+def register_web(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.auth.views import init_login
+    from app.main.views import bp as main_bp
+
+    init_login(app)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    for blueprint in _domain_blueprints():
+        app.register_blueprint(blueprint)
+
+    app.after_request(lambda response: add_security_headers(app, response))
+    _register_errors(app)
+    _register_template_helpers(app)
+
+
+def _domain_blueprints() -> list:
+    """Blueprints of the domain packages; each package owns its URLs."""
+    import importlib
+
+    blueprints = []
+    for name in ("waves", "answering", "supervision", "results"):
+        try:
+            module = importlib.import_module(f"app.{name}.views")
+        except ModuleNotFoundError as exc:
+            if exc.name in (f"app.{name}", f"app.{name}.views"):
+                continue
+            raise
+        blueprints.append(module.bp)
+    return blueprints
+
+
+def _register_errors(app: Flask) -> None:
+    def page(status: int):
+        def handler(_error):
+            return render_template(f"errors/{status}.html"), status
+
+        return handler
+
+    for status in (403, 404, 405, 429):
+        app.register_error_handler(status, page(status))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500
+
+
+def _register_template_helpers(app: Flask) -> None:
+    zone = ZoneInfo(app.config["TIMEZONE"])
+
+    @app.template_filter("localtime")
+    def localtime(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
+        if value is None:
+            return ""
+        return value.astimezone(zone).strftime(fmt)
+
+    @app.context_processor
+    def inject_lang():
+        from app.i18n import current_lang
+
+        return {"lang": current_lang(), "languages": app.config["LANGUAGES"], "nav_items": _nav_items(app)}
+
+
+# (endpoint, label, roles): shown when the endpoint exists and the user has the role.
+NAV = (
+    ("waves.index", _l("Runder og besvarelser"), ("coordinator",)),
+    ("supervision.index", _l("Ledelsestilsyn"), ("coordinator", "team_leader")),
+    ("supervision.schemes", _l("Evalueringsskemaer"), ("coordinator", "team_leader")),
+    ("results.index", _l("Resultater"), ("coordinator", "team_leader")),
+)
+
+
+def _nav_items(app: Flask) -> list[dict]:
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return []
+    return [
+        {"url": url_for(endpoint), "label": label}
+        for endpoint, label, roles in NAV
+        if endpoint in app.view_functions and current_user.role in roles
+    ]

@@ -1,0 +1,115 @@
+"""Settings for development, testing and production; every value can be overridden from the environment."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name, default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'boelge.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30_000)
+
+    QUESTIONNAIRES_DIR = Path(_env("QUESTIONNAIRES_DIR", str(BASE_DIR / "questionnaires")))
+    EXPORT_DIR = Path(_env("EXPORT_DIR", str(BASE_DIR / "instance" / "exports")))
+    DEMO_CREDENTIALS_FILE = Path(_env("DEMO_CREDENTIALS_FILE", str(BASE_DIR / "instance" / "demo-credentials.txt")))
+    TIMEZONE = _env("TIMEZONE", "Europe/Copenhagen")
+
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("da", "en")
+
+    # A respondent may spend hours on a long form: the CSRF token lives as long as the session,
+    # and an expired token never discards answers (the answering view re-renders with them).
+    WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_SECONDS", 12 * 3600)
+    PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
+    SERVER_BASE_URL = _env("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    HSTS = False
+
+    # Mail: "smtp" sends through SMTP_HOST; "folder" writes .eml files to MAIL_FOLDER; "console" prints.
+    MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    MAIL_FOLDER = Path(_env("MAIL_FOLDER", str(BASE_DIR / "instance" / "mail")))
+    MAIL_FROM = _env("MAIL_FROM", "Bølge <noreply@boelge.local>")
+    SMTP_HOST = _env("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+    SMTP_TIMEOUT = _env_int("SMTP_TIMEOUT", 10)
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 20)
+
+    SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)
+    ANONYMITY_THRESHOLD = _env_int("ANONYMITY_THRESHOLD", 5)
+    LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
+    LOGIN_WINDOW_SECONDS = _env_int("LOGIN_WINDOW_SECONDS", 15 * 60)
+    TOKEN_MAX_FAILURES = _env_int("TOKEN_MAX_FAILURES", 20)
+    TOKEN_WINDOW_SECONDS = _env_int("TOKEN_WINDOW_SECONDS", 15 * 60)
+    PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+    MAIL_BACKEND = _env("MAIL_BACKEND", "folder")
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = _env("SECRET_KEY", "test-secret")
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    MAIL_BACKEND = "smtp"
+    SMTP_PORT = 0
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "https")
+    HSTS = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    """The config class for an environment name (default: BOELGE_ENV, else development)."""
+    name = name or os.environ.get("BOELGE_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ValueError(f"unknown environment {name!r}; choose one of {', '.join(CONFIGS)}") from None

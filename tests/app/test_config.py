@@ -1,0 +1,37 @@
+"""Settings: production refuses a default secret; the environment overrides defaults."""
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+
+
+def test_production_refuses_to_start_with_the_default_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "dev-only-not-secret"})
+
+
+def test_production_starts_with_a_real_secret_and_sends_hsts():
+    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 40})
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(ValueError, match="unknown environment"):
+        create_app("staging")
+
+
+def test_database_url_comes_from_the_environment(monkeypatch):
+    import importlib
+
+    import config
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/from-env.db")
+    try:
+        importlib.reload(config)
+        assert config.DevelopmentConfig.SQLALCHEMY_DATABASE_URI == "sqlite:////tmp/from-env.db"
+    finally:
+        monkeypatch.delenv("DATABASE_URL")
+        importlib.reload(config)
