@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from forms import CatalogueError, Problem, check_paths, load_catalogue
-from tests.forms.catalogue_root import Root, line_of
+from forms import CatalogueError, Problem, check_paths, load_catalogue, parse_questionnaire_text
+from tests.forms.catalogue_root import HEADER, Root, line_of
 
 
 def errors_in(path: Path) -> list[Problem]:
@@ -314,3 +314,21 @@ def test_relative_paths_stay_relative_in_messages(root: Root, monkeypatch):
 def test_missing_file_is_a_problem_not_a_crash(root: Root):
     [problem] = check_paths([root.path / "absent.yaml"], root=root.path)
     assert problem.message == "file not found"
+
+
+def test_duplicate_yaml_key_is_reported(root: Root):
+    path = root.questionnaire("twice.yaml", "questions:\n" + likert("a1", "type: text"))
+    problem = only_error(path)
+    assert problem.line == line_of(path, "type: text")
+    assert problem.message == f"duplicate key 'type' (first at line {line_of(path, 'type: likert')})"
+
+
+def test_uploaded_text_goes_through_the_same_checks(root: Root):
+    catalogue = load_catalogue(root=root.path)
+    text = HEADER.format(id="upload") + "questions:\n" + likert("a1").replace("extent5", "nope")
+    with pytest.raises(CatalogueError) as caught:
+        parse_questionnaire_text(text, "upload.yaml", catalogue)
+    assert [str(p) for p in caught.value.problems] == ["upload.yaml:11: unknown scale 'nope'"]
+    questionnaire, warnings = parse_questionnaire_text(text.replace("nope", "extent5"),
+                                                       "upload.yaml", catalogue)
+    assert (questionnaire.id, warnings) == ("upload", ())
