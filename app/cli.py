@@ -101,7 +101,22 @@ def demo_command(if_empty: bool, seed: int) -> None:
     print_credentials(click.echo)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write a consistent backup of the live database to TARGET (SQLite file or pg_dump archive)."""
+    from app.backup import BackupError, backup_database
+
+    try:
+        path = backup_database(db.engine, target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {path}")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(backup_command)
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
