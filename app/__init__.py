@@ -17,6 +17,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if overrides:
         app.config.update(overrides)
     _refuse_insecure_production(app)
+    _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale, select_timezone
@@ -47,6 +48,15 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 def _refuse_insecure_production(app: Flask) -> None:
     if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
         raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    """A fresh checkout has no instance/ folder yet: create the SQLite file's folder."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _token_filter() -> logging.Filter:
