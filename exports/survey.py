@@ -1,0 +1,278 @@
+"""The survey workbook: overview, one table per question, free text, comparability, anonymity, data, codebook."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
+from exports.base import Exporter, register
+from exports.cells import safe_text
+from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
+from exports.survey_tables import TABLE_TYPES, question_table
+from exports.tables import Column, Table, Typed
+from exports.workbook import SheetNames
+from forms import Question
+
+FREE_TEXT_TYPES = frozenset({"text", "textarea", "date"})
+
+
+@register
+class SurveyExporter(Exporter):
+    identifier = "survey"
+    name = "Spørgeskemaundersøgelse"
+
+    def __init__(self, data: SurveyData, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.data = data
+        self._by_question = {qid: rows for qid, rows in data.answers.groupby("question_id")}
+        self._question_sheets = _question_sheet_names(data.questions)
+
+    def question_tables(self) -> Iterator[Table]:
+        """The comparison table of each counted question, in questionnaire order."""
+        empty = self.data.answers.iloc[0:0]
+        for question in self.data.questions:
+            if question.type in TABLE_TYPES:
+                rows = self._by_question.get(question.id, empty)
+                yield question_table(self.data, question, rows, self._question_sheets[question.id])
+
+    def tables(self) -> Iterator[Table]:
+        data_table = self.data_table()
+        yield self.overview_table(data_table)
+        yield from self.question_tables()
+        yield self.free_text_table()
+        yield self.comparability_table()
+        yield self.anonymity_table()
+        yield data_table
+        yield self.codebook_table()
+
+    def csv_tables(self) -> dict[str, Table]:
+        return {"svar": self.long_table()}
+
+    # -- overview --------------------------------------------------------------------------------------
+    def overview_table(self, data_table: Table) -> Table:
+        data = self.data
+        columns = [Column("Bølge", "text", 18), Column("Version", "int", 8), Column("Åbnede", "datetime", 17),
+                   Column("Lukkede", "datetime", 17), Column("Kommune", "text", 22), Column("Inviterede", "int"),
+                   Column("Besvarelser", "int"), Column("Svarprocent", "pct"), Column("Bemærkning", "text", 44)]
+        invited = {(int(r.wave_id), int(r.municipality_id)): int(r.invited) for r in data.invited.itertuples()}
+        rows = []
+        for wave in data.waves:
+            sizes = data.wave_sizes.get(wave.id, {})
+            rule = data.wave_suppression[wave.id]
+            start = [wave.label, wave.version, data.local(wave.opens_at), data.local(wave.closes_at)]
+            for group in [*data.groups[1:], NETWORK]:
+                if group is NETWORK:
+                    inv = sum(v for (w, _m), v in invited.items() if w == wave.id)
+                    n = sum(sizes.values())
+                    note = "alle tal skjult i tabellerne (for få besvarelser)" if rule.total_hidden else ""
+                else:
+                    inv, n = invited.get((wave.id, group), 0), sizes.get(group, 0)
+                    note = ("under grænsen: skjult i tabeller og data" if group in rule.primary else
+                            "skjult i tabeller og data, så en anden lille gruppe ikke kan regnes ud"
+                            if group in rule.hidden else "")
+                rate = n / inv if inv else None
+                rows.append([*start, data.group_label(group), inv or None, n, rate, note])
+        notes = [f"Spørgeskema: {data.slug}. Tider i {data.timezone}.",
+                 f"Anonymitetsgrænse: {data.threshold} besvarelser (se arket Anonymitet)."]
+        if data.only_municipality is not None:
+            notes.append("Udtræk for én kommune: kun kommunens egne tal og netværkets i alt.")
+        if self.overflow(data_table) > 1:
+            notes.append(f"Dataarket har {len(data_table):,} rækker og er delt over {self.overflow(data_table)} ark; "
+                         "hele datasættet findes også som CSV (én række pr. svar).".replace(",", "."))
+        return Table("Oversigt", data.title, columns, rows, notes)
+
+    # -- free text -------------------------------------------------------------------------------------
+    def free_text_table(self) -> Table:
+        data = self.data
+        texts = [q for q in data.questions if q.type in FREE_TEXT_TYPES]
+        frames = [self._by_question[q.id] for q in texts if q.id in self._by_question]
+        frame = pd.concat(frames) if frames else data.answers.iloc[0:0]
+        frame = frame[frame["response_id"].isin(data.visible_responses["response_id"])]
+        frame = frame.sort_values(["question_id", "wave_id", "municipality_id", "response_id"])
+        rows = [[q, data.wave_label(int(w)), data.municipality_label(int(w), int(m)),
+                 d if d is not None and d == d else t]
+                for q, w, m, t, d in zip(frame["question_id"], frame["wave_id"], frame["municipality_id"],
+                                         frame["text"], frame["date_value"])]
+        columns = [Column("Spørgsmål", "text", 16), Column("Bølge", "text", 16), Column("Kommune", "text", 20),
+                   Column("Svar", "text", 90)]
+        notes = ["Fritekst vises, den tælles ikke. " + "; ".join(f"{q.id}: {q.text.da}" for q in texts)]
+        return Table("Fritekst", "Fritekstsvar", columns, rows, notes)
+
+    # -- comparability ---------------------------------------------------------------------------------
+    def comparability_table(self) -> Table:
+        data = self.data
+        rows = []
+        for question in data.questions:
+            for before, after in zip(data.waves, data.waves[1:]):
+                ok = data.comparable(question.id, before, after)
+                rows.append([question.id, before.label, after.label, "Ja" if ok else "Nej",
+                             before.wordings.get(question.id, "(ikke stillet)"),
+                             after.wordings.get(question.id, "(ikke stillet)")])
+        columns = [Column("Spørgsmål", "text", 16), Column("Fra bølge", "text", 16), Column("Til bølge", "text", 16),
+                   Column("Sammenlignelig", "text", 14), Column("Formulering før", "text", 60),
+                   Column("Formulering efter", "text", 60)]
+        notes = ["Et spørgsmål sammenlignes kun, når formulering, type og skala er de samme i begge bølger "
+                 "(samme fingeraftryk i de gemte versioner)."]
+        return Table("Sammenlignelighed", "Sammenlignelighed mellem bølger", columns, rows, notes)
+
+    # -- anonymity -------------------------------------------------------------------------------------
+    def anonymity_table(self) -> Table:
+        data = self.data
+        rows = []
+        for wave in data.waves:
+            rule = data.wave_suppression[wave.id]
+            if rule.total_hidden:
+                rows.append([wave.label, NETWORK_LABEL, "for få besvarelser i alt: alle tal skjult"])
+            for municipality in data.groups[1:]:
+                if municipality in rule.primary:
+                    rows.append([wave.label, data.group_label(municipality), "under grænsen"])
+                elif municipality in rule.hidden:
+                    rows.append([wave.label, data.group_label(municipality), "komplementær: skjult for at "
+                                 "en anden skjult gruppe ikke kan regnes ud af totalen"])
+        columns = [Column("Bølge", "text", 18), Column("Gruppe", "text", 22), Column("Årsag", "text", 70)]
+        notes = [f"Grænse: {data.threshold} besvarelser. Celler vises som '{SUPPRESSED_LABEL}'. I dataarkene står "
+                 f"skjulte kommuner som '{OTHER_GROUP_LABEL}'.",
+                 "Et enkelt spørgsmål kan have færre besvarelser end bølgen; så skjules det spørgsmåls tal yderligere."]
+        return Table("Anonymitet", "Anonymitet: skjulte grupper pr. bølge", columns, rows, notes)
+
+    # -- data ------------------------------------------------------------------------------------------
+    def _variables(self) -> list[tuple[str, Question, int | None]]:
+        """(column name, question, option code for multiple choice) in questionnaire order."""
+        variables = []
+        for q in self.data.questions:
+            if q.type == "multiple_choice":
+                variables += [(f"{q.id}_{o.code}", q, o.code) for o in q.options]
+            else:
+                variables.append((q.id, q, None))
+        return variables
+
+    def data_table(self) -> Table:
+        """One row per response: wave, municipality (hidden groups merged), a column per question."""
+        data = self.data
+        responses = data.visible_responses
+        answers = data.answers[data.answers["response_id"].isin(responses["response_id"])]
+        answers = answers[answers["question_id"].notna()]
+        index = pd.Index(responses["response_id"])
+        wide = pd.DataFrame(index=index)
+        variables = self._variables()
+        by_type = {q.id: q.type for q in data.questions}
+        kinds = answers["question_id"].map(by_type)
+        single = answers[kinds.isin(["likert", "single_choice", "yes_no"])]
+        number = answers[kinds == "number"]
+        multiple = answers[kinds == "multiple_choice"]
+        text = answers[kinds.isin(["text", "textarea"])]
+        dates = answers[kinds == "date"]
+        parts = [
+            single.drop_duplicates(["response_id", "question_id"]).pivot(index="response_id", columns="question_id",
+                                                                         values="option_code"),
+            number.drop_duplicates(["response_id", "question_id"]).pivot(index="response_id", columns="question_id",
+                                                                         values="number"),
+            text.drop_duplicates(["response_id", "question_id"]).pivot(index="response_id", columns="question_id",
+                                                                       values="text"),
+            dates.drop_duplicates(["response_id", "question_id"]).pivot(index="response_id", columns="question_id",
+                                                                        values="date_value"),
+        ]
+        answered: dict[str, pd.Index] = {}
+        if len(multiple):
+            chosen = multiple.assign(var=multiple["question_id"] + "_"
+                                     + multiple["option_code"].astype("Int64").astype(str), one=1)
+            parts.append(chosen.pivot_table(index="response_id", columns="var", values="one", aggfunc="max"))
+            answered = {qid: pd.Index(rows["response_id"].unique()) for qid, rows in multiple.groupby("question_id")}
+        parts = [p for p in parts if len(p.columns)]
+        if parts:
+            wide = wide.join(parts, how="left")
+        for name, question, code in variables:
+            if name not in wide.columns:
+                wide[name] = np.nan
+            if code is not None and question.id in answered:
+                # Answered the question but did not choose this option: 0, not missing.
+                unchosen = wide.index.isin(answered[question.id]) & wide[name].isna().to_numpy()
+                wide.loc[unchosen, name] = 0
+        wide = wide[[name for name, _q, _c in variables]]
+        labels = [data.wave_label(int(w)) for w in responses["wave_id"]]
+        places = _place_labels(data, responses)
+        columns = [Column("Bølge", "text", 16), Column("Kommune", "text", 20), Column("Besvarelse", "int", 11)]
+        columns += [Column(name, "date" if q.type == "date" else "text" if q.type in ("text", "textarea") else "int")
+                    for name, q, _c in variables]
+        matrix = wide.astype(object).where(wide.notna(), None).to_numpy().tolist()
+        rows = _DataRows(labels, places, matrix)
+        notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket."]
+        return Table("Data", "Data: én række pr. besvarelse", columns, rows, notes, row_count=len(matrix))
+
+    def long_table(self) -> Table:
+        """One row per answer (for CSV): wave, municipality, response number, question, value columns."""
+        data = self.data
+        responses = data.visible_responses
+        numbers = pd.Series(np.arange(1, len(responses) + 1), index=responses["response_id"])
+        answers = data.answers[data.answers["response_id"].isin(responses["response_id"])
+                               & data.answers["question_id"].notna()]
+        places = {(int(w), int(m)): data.municipality_label(int(w), int(m))
+                  for w, m in responses[["wave_id", "municipality_id"]].drop_duplicates().itertuples(index=False)}
+        labels = {w.id: w.label for w in data.waves}
+        rows = ([labels[int(w)], places[(int(w), int(m))], int(numbers[r]), q, _opt(c), _opt(n), t, d]
+                for r, w, m, q, c, n, t, d in answers[["response_id", "wave_id", "municipality_id", "question_id",
+                                                       "option_code", "number", "text", "date_value"]]
+                .itertuples(index=False))
+        columns = [Column("bølge"), Column("kommune"), Column("besvarelse", "int"), Column("spørgsmål"),
+                   Column("kode", "int"), Column("tal", "int"), Column("tekst"), Column("dato", "date")]
+        return Table("Svar", "Svar (lang form)", columns, rows, row_count=len(answers))
+
+    def codebook_table(self) -> Table:
+        data = self.data
+        rows = []
+        for name, question, code in self._variables():
+            waves = ", ".join(w.label for w in data.waves if question.id in w.fingerprints)
+            base = [name, question.text.da, question.type]
+            if code is not None:
+                rows.append([*base, 1, f"valgt: {question.scale.label(code)}", "", waves])
+                rows.append([*base, 0, "ikke valgt", "", waves])
+            elif question.options:
+                for option in question.options:
+                    rows.append([*base, option.code, option.label.da, "ja" if option.missing else "", waves])
+            else:
+                rows.append([*base, None, "", "", waves])
+        columns = [Column("Variabel", "text", 18), Column("Spørgsmål", "text", 70), Column("Type", "text", 14),
+                   Column("Kode", "int", 7), Column("Svarmulighed", "text", 34),
+                   Column("Manglende værdi", "text", 10), Column("Bølger", "text", 30)]
+        return Table("Kodebog", "Kodebog", columns, rows, ["Variablerne i arket Data og i CSV-filen."])
+
+
+def _opt(value):  # noqa: ANN001, ANN202
+    return None if value is None or value != value else int(value)
+
+
+def _place_labels(data: SurveyData, responses: pd.DataFrame) -> list[str]:
+    cache: dict[tuple[int, int], str] = {}
+    result = []
+    for w, m in zip(responses["wave_id"], responses["municipality_id"]):
+        key = (int(w), int(m))
+        if key not in cache:
+            cache[key] = data.municipality_label(*key)
+        result.append(cache[key])
+    return result
+
+
+class _DataRows:
+    """The data sheet's rows, built while written: keeps memory to the matrix itself."""
+
+    def __init__(self, labels: list[str], places: list[str], matrix: list[list]) -> None:
+        self.labels, self.places, self.matrix = labels, places, matrix
+
+    def __iter__(self):  # noqa: ANN204
+        for i, values in enumerate(self.matrix):
+            yield [self.labels[i], self.places[i], i + 1, *values]
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
+
+def _question_sheet_names(questions: list[Question]) -> dict[str, str]:
+    names = SheetNames()
+    for reserved in ("Oversigt", "Fritekst", "Sammenlignelighed", "Anonymitet", "Data", "Kodebog"):
+        names.make(reserved)
+    return {q.id: names.make(q.id) for q in questions}
+
+
+__all__ = ["SurveyExporter", "SurveyData", "safe_text", "Typed"]

@@ -1,0 +1,115 @@
+"""The input of a survey export: waves, questions and the long DataFrame of answers, plus the group sizes."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+import pandas as pd
+
+from exports.anonymity import OTHER_GROUP_LABEL, Suppression, suppress
+from forms import Question
+
+# One row per answer value; a response without answers has one row with question_id missing.
+LONG_COLUMNS = ["response_id", "wave_id", "municipality_id", "question_id", "option_code", "number", "text",
+                "date_value"]
+NETWORK = None  # the group key of the network total
+NETWORK_LABEL = "Netværket i alt"
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    """A wave as the export sees it: label, dates, and its version's question fingerprints and wordings."""
+
+    id: int
+    label: str
+    opens_at: datetime
+    closes_at: datetime
+    version: int
+    fingerprints: Mapping[str, str]
+    wordings: Mapping[str, str]
+
+
+@dataclass
+class SurveyData:
+    """Everything a survey export needs, already queried. `only_municipality` limits the breakdowns."""
+
+    title: str
+    slug: str
+    questions: list[Question]
+    waves: list[WaveInfo]
+    municipalities: dict[int, str]
+    answers: pd.DataFrame
+    invited: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["wave_id", "municipality_id",
+                                                                                "invited"]))
+    threshold: int = 5
+    only_municipality: int | None = None
+    timezone: str = "Europe/Copenhagen"
+
+    @cached_property
+    def responses(self) -> pd.DataFrame:
+        """One row per response: response_id, wave_id, municipality_id."""
+        frame = self.answers[["response_id", "wave_id", "municipality_id"]].drop_duplicates("response_id")
+        return frame.sort_values(["wave_id", "municipality_id", "response_id"]).reset_index(drop=True)
+
+    @cached_property
+    def wave_sizes(self) -> dict[int, dict[int, int]]:
+        """Respondents per wave and municipality."""
+        sizes: dict[int, dict[int, int]] = {w.id: {} for w in self.waves}
+        counted = self.responses.groupby(["wave_id", "municipality_id"]).size()
+        for (wave_id, municipality_id), n in counted.items():
+            sizes.setdefault(int(wave_id), {})[int(municipality_id)] = int(n)
+        return sizes
+
+    @cached_property
+    def wave_suppression(self) -> dict[int, Suppression]:
+        """The anonymity rule per wave on the respondents of each municipality."""
+        return {w: suppress(sizes, self.threshold) for w, sizes in self.wave_sizes.items()}
+
+    @cached_property
+    def groups(self) -> list[int | None]:
+        """The network total first, then each municipality shown (a team leader sees only their own)."""
+        present = {m for sizes in self.wave_sizes.values() for m in sizes}
+        if not self.invited.empty:
+            present |= {int(m) for m in self.invited["municipality_id"]}
+        shown = [m for m in self.municipalities if m in present]
+        if self.only_municipality is not None:
+            shown = [m for m in shown if m == self.only_municipality]
+        return [NETWORK, *shown]
+
+    def group_label(self, group: int | None) -> str:
+        return NETWORK_LABEL if group is NETWORK else self.municipalities.get(group, str(group))
+
+    def municipality_label(self, wave_id: int, municipality_id: int) -> str:
+        """The municipality as the data sheets show it: hidden groups become one "others" group."""
+        supp = self.wave_suppression.get(wave_id)
+        if supp is not None and (supp.total_hidden or municipality_id in supp.hidden):
+            return OTHER_GROUP_LABEL
+        return self.municipalities.get(municipality_id, str(municipality_id))
+
+    def wave_label(self, wave_id: int) -> str:
+        return next((w.label for w in self.waves if w.id == wave_id), str(wave_id))
+
+    @cached_property
+    def visible_responses(self) -> pd.DataFrame:
+        """The responses a data sheet may list: all (coordinator) or the own municipality's when not hidden."""
+        frame = self.responses
+        if self.only_municipality is None:
+            return frame
+        own = frame["municipality_id"] == self.only_municipality
+        shown = frame["wave_id"].map(
+            lambda w: not self.wave_suppression[int(w)].total_hidden
+            and self.only_municipality not in self.wave_suppression[int(w)].hidden)
+        return frame[own & shown.astype(bool)]
+
+    def comparable(self, question_id: str, before: WaveInfo, after: WaveInfo) -> bool:
+        """True when both waves asked the question with the same fingerprint (wording, type, scale)."""
+        a, b = before.fingerprints.get(question_id), after.fingerprints.get(question_id)
+        return a is not None and a == b
+
+    def local(self, moment: datetime) -> datetime:
+        """A UTC moment as the naive local time a spreadsheet shows."""
+        from zoneinfo import ZoneInfo
+
+        return moment.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None)

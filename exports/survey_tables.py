@@ -1,0 +1,181 @@
+"""Per-question comparison tables: counts and shares per wave, N, mean, top-2-box and change, per group."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from exports.anonymity import Suppression, suppress
+from exports.survey_data import NETWORK, SurveyData
+from exports.tables import SUPPRESSED, ChartSpec, Column, Table, Typed
+from forms import Question
+
+NOT_COMPARABLE = "ikke sammenlignelig"
+TABLE_TYPES = frozenset({"likert", "single_choice", "yes_no", "multiple_choice", "number"})
+
+
+@dataclass
+class Figures:
+    """The raw figures of one group in one wave for one question (None when hidden or not asked)."""
+
+    n: int
+    counts: dict[int, int]
+    mean: float | None
+    valid: int
+    top2: int
+    hidden: bool
+
+
+def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]]) -> dict[int, Suppression]:
+    """The anonymity rule for one question: its own respondents per group, plus every group hidden in the wave."""
+    result = {}
+    for wave in data.waves:
+        wave_rule = data.wave_suppression.get(wave.id, Suppression())
+        sizes = n_by_wave.get(wave.id, {})
+        if wave_rule.total_hidden:
+            everything = frozenset(sizes)
+            result[wave.id] = Suppression(everything, everything, True)
+        else:
+            result[wave.id] = suppress(sizes, data.threshold, forced=wave_rule.hidden)
+    return result
+
+
+def question_figures(data: SurveyData, question: Question, answers: pd.DataFrame) -> dict[tuple, Figures]:
+    """Figures keyed by (group, wave id) for a coded or number question; `answers` are its rows only."""
+    n_by = answers.groupby(["wave_id", "municipality_id"])["response_id"].nunique()
+    n_by_wave: dict[int, dict[int, int]] = {}
+    for (wave_id, municipality_id), n in n_by.items():
+        n_by_wave.setdefault(int(wave_id), {})[int(municipality_id)] = int(n)
+    rules = question_suppression(data, n_by_wave)
+    figures: dict[tuple, Figures] = {}
+    for wave in data.waves:
+        rows = answers[answers["wave_id"] == wave.id]
+        rule = rules[wave.id]
+        for group in data.groups:
+            subset = rows if group is NETWORK else rows[rows["municipality_id"] == group]
+            hidden = rule.total_hidden if group is NETWORK else (group in rule.hidden)
+            figures[(group, wave.id)] = _figures(question, subset, hidden)
+    return figures
+
+
+def _figures(question: Question, rows: pd.DataFrame, hidden: bool) -> Figures:
+    n = int(rows["response_id"].nunique())
+    if question.type == "number":
+        values = rows["number"].dropna().astype(float)
+        return Figures(n, {}, float(values.mean()) if len(values) else None, len(values), 0, hidden)
+    counts = {int(k): int(v) for k, v in rows.groupby("option_code")["response_id"].nunique().items()}
+    scale = question.scale
+    valid_codes = set(scale.valid_codes) if scale else set()
+    valid = sum(counts.get(c, 0) for c in valid_codes)
+    mean = None
+    if scale is not None and scale.ordinal and question.type != "multiple_choice" and valid:
+        mean = sum(c * counts.get(c, 0) for c in valid_codes) / valid
+    top2 = sum(counts.get(c, 0) for c in (scale.top2 if scale else ()))
+    return Figures(n, counts, mean, valid, top2, hidden)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, sheet_name: str) -> Table:
+    """The comparison table of one coded or number question: network total first, then each municipality."""
+    figures = question_figures(data, question, answers)
+    waves = data.waves
+    nw = len(waves)
+    pairs = list(zip(waves, waves[1:]))
+    columns = [Column("Gruppe", "text", 22), Column("Svarmulighed", "text", 34), Column("Kode", "int", 7)]
+    columns += [Column(f"{w.label} (antal)", "int") for w in waves]
+    columns += [Column(f"{w.label} (andel)", "pct") for w in waves]
+    columns += [Column(f"Ændring {a.label} → {b.label} (procentpoint)", "pp") for a, b in pairs]
+    comparable = [data.comparable(question.id, a, b) for a, b in pairs]
+    rows: list[list] = []
+    options = list(question.options)
+
+    def wave_cells(group, value_of, kind=None):  # noqa: ANN001, ANN202
+        cells = []
+        for w in waves:
+            f = figures[(group, w.id)]
+            if w.fingerprints.get(question.id) is None:
+                cells.append(None)
+            elif f.hidden:
+                cells.append(SUPPRESSED)
+            else:
+                v = value_of(f)
+                cells.append(Typed(v, kind) if kind and v is not None else v)
+        return cells
+
+    def changes(values, scale_factor=100.0, kind="pp"):  # noqa: ANN001, ANN202
+        cells = []
+        for i, ok in enumerate(comparable):
+            a, b = values[i], values[i + 1]
+            if not ok and waves[i].fingerprints.get(question.id) and waves[i + 1].fingerprints.get(question.id):
+                cells.append(NOT_COMPARABLE)
+            elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and ok:
+                cells.append(Typed((b - a) * scale_factor, kind))
+            elif a is SUPPRESSED or b is SUPPRESSED:
+                cells.append(SUPPRESSED)
+            else:
+                cells.append(None)
+        return cells
+
+    def plain(values):  # noqa: ANN001, ANN202
+        return [v.value if isinstance(v, Typed) else v for v in values]
+
+    chart_rows: list[int] = []
+    for group in data.groups:
+        label = data.group_label(group)
+        if question.type != "number":
+            for option in options:
+                if group is NETWORK:
+                    chart_rows.append(len(rows))
+                counts = wave_cells(group, lambda f, c=option.code: f.counts.get(c, 0))
+                shares = wave_cells(group, lambda f, c=option.code: _share(f.counts.get(c, 0), f.n))
+                rows.append([label, option.label.da + (" (manglende værdi)" if option.missing else ""),
+                             option.code, *counts, *shares, *changes(shares)])
+        n_cells = wave_cells(group, lambda f: f.n)
+        rows.append([label, "N (besvarelser)", None, *n_cells, *([None] * nw), *([None] * len(pairs))])
+        if question.type == "number" or (question.scale and question.scale.ordinal
+                                          and question.type != "multiple_choice"):
+            means = wave_cells(group, lambda f: f.mean)
+            rows.append([label, "Gennemsnit", None, *([None] * nw), *[Typed(m, "mean") if isinstance(m, float)
+                                                                      else m for m in means],
+                         *changes(plain(means), 1.0, "diff")])
+        if question.scale and question.scale.top2 and question.type != "multiple_choice":
+            tops = wave_cells(group, lambda f: f.top2)
+            top_shares = wave_cells(group, lambda f: _share(f.top2, f.valid))
+            rows.append([label, "Top-2: " + " + ".join(question.scale.label(c) for c in question.scale.top2),
+                         None, *tops, *top_shares, *changes(top_shares)])
+    notes = [f"Spørgsmål ({question.id}): {question.text.da}"]
+    notes += _method_notes(data, question, comparable)
+    chart = None
+    if question.type != "number" and chart_rows:
+        first = 3 if question.type != "multiple_choice" else 3 + nw
+        chart = ChartSpec(f"{question.id}: {NETWORK_TITLE}", tuple(chart_rows), 1, first, first + nw - 1,
+                          "percent_stacked" if question.type != "multiple_choice" else "clustered")
+    return Table(sheet_name, question.text.da, columns, rows, notes, chart)
+
+
+NETWORK_TITLE = "netværket i alt, fordeling pr. bølge"
+
+
+def _method_notes(data: SurveyData, question: Question, comparable: list[bool]) -> list[str]:
+    notes = []
+    scale = question.scale
+    if question.type == "multiple_choice":
+        notes.append("Flere svar mulige: andelen er andelen af respondenterne, der valgte muligheden; "
+                     "summen kan overstige 100 %.")
+    else:
+        notes.append("Andel = antal / N (alle besvarelser af spørgsmålet, manglende værdier medregnet).")
+    if scale is not None and scale.ordinal and question.type != "multiple_choice":
+        used = ", ".join(f"{o.code} = {o.label.da}" for o in scale.options if not o.missing)
+        left = ", ".join(f"{o.code} = {o.label.da}" for o in scale.options if o.missing)
+        notes.append(f"Gennemsnit af koderne {used}" + (f"; udeladt: {left}." if left else "."))
+    if scale is not None and scale.top2 and question.type != "multiple_choice":
+        notes.append("Top-2 = andel af de gyldige svar (uden manglende værdier) i "
+                     + " eller ".join(scale.label(c) for c in scale.top2) + ".")
+    if not all(comparable):
+        notes.append("Formulering eller skala er ændret mellem bølger: ændringen beregnes ikke (se Sammenlignelighed).")
+    notes.append(f"'skjult': under {data.threshold} besvarelser, eller skjult for at en anden skjult gruppe "
+                 "ikke kan regnes ud.")
+    return notes
