@@ -1,15 +1,17 @@
 """Log in and log out."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from app.auth import service
+from app import mail
+from app.auth import reset, service
+from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.extensions import db
 from app.security import is_safe_next
 
@@ -19,6 +21,20 @@ bp = Blueprint("auth", __name__)
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mailadresse.")), Email(_l("Skriv en gyldig e-mailadresse.")), Length(max=254)])
     password = PasswordField(_l("Adgangskode"), validators=[DataRequired(_l("Skriv din adgangskode.")), Length(max=200)])
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mailadresse.")), Email(_l("Skriv en gyldig e-mailadresse.")), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("Ny adgangskode"), validators=[
+        DataRequired(_l("Skriv en ny adgangskode.")),
+        Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Adgangskoden skal have mindst %(n)s tegn.", n=MIN_PASSWORD_LENGTH)),
+    ])
+    confirm = PasswordField(_l("Gentag den nye adgangskode"), validators=[
+        DataRequired(_l("Gentag adgangskoden.")), EqualTo("password", _l("De to adgangskoder er ikke ens.")),
+    ])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,6 +66,40 @@ def logout():
     logout_user()
     flash(_("Du er logget ud."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/glemt-adgangskode", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        if reset.request_blocked(form.email.data, request.remote_addr):
+            flash(_("For mange forsøg. Vent et kvarter, og prøv igen."), "error")
+            return render_template("auth/forgot.html", form=form), 429
+        try:
+            reset.send_reset_link(form.email.data, request.remote_addr)
+        except mail.MailError as exc:
+            current_app.logger.warning("password reset mail not sent: %s", exc)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(_("Hvis adressen har en konto, har vi sendt et link til at nulstille adgangskoden."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = reset.user_for_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetForm()
+    if form.validate_on_submit():
+        service.set_password(user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        flash(_("Din adgangskode er skiftet. Log ind med den nye."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
 
 
 def init_login(app) -> None:  # noqa: ANN001

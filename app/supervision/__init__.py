@@ -1,0 +1,1 @@
+"""Supervision: rounds of case reviews, case lists for sampling, and evaluation schemes."""

@@ -1,0 +1,100 @@
+"""Logging reviewed cases: a team leader adds, edits and deletes records of their own municipality."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.access import role_required
+from app.extensions import db
+from app.i18n import current_lang
+from app.questionnaires.service import definition_of
+from app.responses import answers_of
+from app.supervision import service
+from app.supervision.blueprint import bp, load_own_record, load_round
+from app.supervision.forms import DeleteForm, record_form_class
+from forms import answers_from_form, form_data_from_answers, validate_form
+
+team_leader_required = role_required("team_leader")
+
+
+def _closed(round_) -> bool:  # noqa: ANN001
+    if round_.status == "open":
+        return False
+    flash(_("Runden er ikke åben, så der kan ikke registreres eller ændres sager."), "error")
+    return True
+
+
+def _save(form, questionnaire, action) -> str | None:  # noqa: ANN001
+    """Run `action(case_reference, comment, answers)`; a duplicate reference becomes a field error."""
+    try:
+        action(form.case_reference.data, (form.comment.data or "").strip() or None,
+               answers_from_form(questionnaire, form))
+    except service.DuplicateCaseReference:
+        db.session.rollback()
+        form.case_reference.errors = list(form.case_reference.errors) + [
+            _("Sagsnummeret er allerede registreret i denne runde for din kommune.")]
+        return None
+    db.session.commit()
+    return "ok"
+
+
+@bp.route("/runder/<int:round_id>/sager/ny", methods=["GET", "POST"])
+@team_leader_required
+def new_record(round_id: int):
+    round_ = load_round(round_id)
+    if _closed(round_):
+        return redirect(url_for("supervision.show_round", round_id=round_.id))
+    questionnaire = definition_of(round_.questionnaire_version)
+    form = record_form_class(questionnaire, current_lang())()
+    if form.is_submitted() and validate_form(form, questionnaire, draft=False):
+        done = _save(form, questionnaire, lambda ref, comment, answers: service.create_record(
+            current_user, round_, ref, comment, answers))
+        if done:
+            flash(_("Sagen %(ref)s er registreret.", ref=form.case_reference.data.strip()), "success")
+            return redirect(url_for("supervision.show_round", round_id=round_.id))
+    return render_template("supervision/record_form.html", round=round_, form=form, record=None,
+                           questionnaire=questionnaire)
+
+
+@bp.route("/sager/<int:record_id>", methods=["GET", "POST"])
+@team_leader_required
+def edit_record(record_id: int):
+    record = load_own_record(record_id)
+    round_ = record.round
+    questionnaire = definition_of(round_.questionnaire_version)
+    form_class = record_form_class(questionnaire, current_lang())
+    if form_class().is_submitted():
+        if _closed(round_):
+            return redirect(url_for("supervision.show_round", round_id=round_.id))
+        form = form_class()
+        if validate_form(form, questionnaire, draft=False):
+            done = _save(form, questionnaire, lambda ref, comment, answers: service.update_record(
+                current_user, record, ref, comment, answers))
+            if done:
+                flash(_("Sagen %(ref)s er gemt.", ref=form.case_reference.data.strip()), "success")
+                return redirect(url_for("supervision.show_round", round_id=round_.id))
+    else:
+        response = service.response_of(record)
+        data = form_data_from_answers(questionnaire, answers_of(response.id, questionnaire) if response else {})
+        data.update(case_reference=record.case_reference, comment=record.comment or "")
+        form = form_class(data=data)
+    return render_template("supervision/record_form.html", round=round_, form=form, record=record,
+                           questionnaire=questionnaire, delete_form=DeleteForm())
+
+
+@bp.post("/sager/<int:record_id>/slet")
+@team_leader_required
+def delete_record(record_id: int):
+    record = load_own_record(record_id)
+    round_id = record.round_id
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("supervision.edit_record", record_id=record.id))
+    if _closed(record.round):
+        return redirect(url_for("supervision.show_round", round_id=round_id))
+    reference = record.case_reference
+    service.delete_record(current_user, record)
+    db.session.commit()
+    flash(_("Sagen %(ref)s er slettet.", ref=reference), "success")
+    return redirect(url_for("supervision.show_round", round_id=round_id))

@@ -1,0 +1,80 @@
+"""Importing case lists and drawing the seeded sample, per municipality of a round."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.access import ensure_municipality, role_required, visible_municipality_ids
+from app.extensions import db
+from app.models import Municipality
+from app.supervision import sampling
+from app.supervision.blueprint import bp, load_round
+from app.supervision.forms import ImportForm, SampleForm
+
+any_role = role_required("coordinator", "team_leader")
+
+
+def _sample_form(round_) -> SampleForm:  # noqa: ANN001
+    form = SampleForm()
+    own = visible_municipality_ids(current_user)
+    form.municipality.choices = [(m.id, m.name) for m in round_.municipalities if own is None or m.id in own]
+    if own is not None and not form.municipality.data:
+        form.municipality.data = current_user.municipality_id
+    return form
+
+
+def _page(round_, import_form, sample_form, errors=(), status=200):  # noqa: ANN001, ANN202
+    own = visible_municipality_ids(current_user)
+    samples = [(m, sampling.sample_of(round_, m.id)) for m in round_.municipalities if own is None or m.id in own]
+    return render_template("supervision/sampling.html", round=round_, import_form=import_form,
+                           sample_form=sample_form, errors=errors, samples=samples), status
+
+
+@bp.get("/runder/<int:round_id>/stikproeve")
+@any_role
+def sampling_page(round_id: int):
+    round_ = load_round(round_id)
+    return _page(round_, ImportForm(), _sample_form(round_))
+
+
+@bp.post("/runder/<int:round_id>/sagsliste")
+@any_role
+def import_cases(round_id: int):
+    round_ = load_round(round_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(round_, form, _sample_form(round_), status=400)
+    upload = form.file.data
+    try:
+        table = sampling.read_table(upload.filename or "", upload.read())
+    except ValueError as exc:
+        return _page(round_, form, _sample_form(round_), errors=[str(exc)], status=400)
+    own = None if current_user.is_coordinator else current_user.municipality
+    result = sampling.parse_case_list(table, round_, own)
+    locked = [m.name for m in round_.municipalities if m.id in result.rows and sampling.sample_drawn(round_, m.id)]
+    errors = result.errors + [_("Der er allerede trukket en stikprøve for %(name)s; listen kan ikke ændres.", name=n)
+                              for n in locked]
+    if errors:
+        return _page(round_, form, _sample_form(round_), errors=errors, status=400)
+    added = sampling.import_case_list(current_user, round_, result)
+    db.session.commit()
+    flash(_("%(added)s nye sager er indlæst (%(rows)s rækker i filen).", added=added, rows=result.count), "success")
+    return redirect(url_for("supervision.sampling_page", round_id=round_.id))
+
+
+@bp.post("/runder/<int:round_id>/stikproeve")
+@any_role
+def draw_sample(round_id: int):
+    round_ = load_round(round_id)
+    form = _sample_form(round_)
+    if not form.validate_on_submit():
+        return _page(round_, ImportForm(), form, status=400)
+    municipality = db.session.get(Municipality, form.municipality.data)
+    if municipality is None or municipality not in round_.municipalities:
+        abort(404)
+    ensure_municipality(current_user, municipality.id)
+    chosen = sampling.draw_sample(current_user, round_, municipality, form.size.data, form.seed.data.strip())
+    db.session.commit()
+    flash(_("Stikprøven for %(name)s er trukket: %(n)s sager.", name=municipality.name, n=len(chosen)), "success")
+    return redirect(url_for("supervision.sampling_page", round_id=round_.id))
