@@ -1,0 +1,54 @@
+"""Coordinator forms: planning a wave and importing respondents."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def parse_reminder_days(text: str) -> list[int]:
+    """"7, 14" -> [7, 14]; raises ValueError on anything but whole days from 1 to 365."""
+    days = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        value = int(part)
+        if not 1 <= value <= 365:
+            raise ValueError(part)
+        days.append(value)
+    return sorted(set(days))
+
+
+class WaveForm(FlaskForm):
+    version_id = SelectField(_l("Spørgeskema"), coerce=int, validators=[DataRequired(_l("Vælg et spørgeskema."))])
+    label = StringField(_l("Rundens navn"), description=_l("F.eks. \"Januar 2019\"."),
+                        validators=[DataRequired(_l("Skriv et navn.")), Length(max=120)])
+    opens_local = DateTimeLocalField(_l("Åbner (dansk tid)"), format="%Y-%m-%dT%H:%M",
+                                     validators=[DataRequired(_l("Angiv dato og klokkeslæt."))])
+    closes_local = DateTimeLocalField(_l("Lukker (dansk tid)"), format="%Y-%m-%dT%H:%M",
+                                      validators=[DataRequired(_l("Angiv dato og klokkeslæt."))])
+    municipality_ids = SelectMultipleField(_l("Kommuner"), coerce=int, widget=ListWidget(prefix_label=False),
+                                           option_widget=CheckboxInput())
+    reminder_days = StringField(_l("Påmindelser, dage efter åbning"),
+                                description=_l("Adskil med komma, f.eks. 7, 14. Tom: ingen påmindelser."))
+
+    def validate_reminder_days(self, field) -> None:  # noqa: ANN001
+        try:
+            parse_reminder_days(field.data or "")
+        except ValueError as exc:
+            raise ValidationError(_l("Skriv hele dage mellem 1 og 365, adskilt med komma.")) from exc
+
+    def validate_closes_local(self, field) -> None:  # noqa: ANN001
+        if self.opens_local.data and field.data and field.data <= self.opens_local.data:
+            raise ValidationError(_l("Lukketidspunktet skal ligge efter åbningstidspunktet."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Fil med respondenter (CSV eller Excel)"),
+                     description=_l("Kolonner: navn, e-mail, kommune; valgfrit rolle og team."),
+                     validators=[FileRequired(_l("Vælg en fil.")),
+                                 FileAllowed(["csv", "xlsx"], _l("Kun .csv eller .xlsx."))])

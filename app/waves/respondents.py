@@ -1,0 +1,137 @@
+"""Importing respondents from CSV or Excel: every bad row reported, nothing stored unless all are good."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Municipality, Respondent
+
+HEADERS = {
+    "name": ("name", "navn"),
+    "email": ("email", "e-mail", "mail", "e-mailadresse"),
+    "municipality": ("municipality", "kommune"),
+    "role": ("role", "rolle", "stilling"),
+    "team": ("team", "afdeling"),
+}
+MAX_ROWS = 20_000
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+
+def read_table(filename: str, content: bytes) -> list[list[str]]:
+    """The cells of an uploaded .csv (comma or semicolon, UTF-8) or .xlsx file as text."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
+            raise ValueError(_("Filen kan ikke læses som et Excel-ark.")) from exc
+        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(_("Filen skal være en CSV-fil i UTF-8 eller et Excel-ark (.xlsx).")) from exc
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    lowered = [h.strip().lower() for h in header]
+    found = {}
+    for key, names in HEADERS.items():
+        for i, h in enumerate(lowered):
+            if h in names:
+                found[key] = i
+                break
+    return found
+
+
+def check_rows(table: list[list[str]]) -> ImportResult:
+    """Validate every row; rows are numbered as in a spreadsheet (the header is row 1)."""
+    result = ImportResult()
+    if not table:
+        result.errors.append((1, _("Filen er tom.")))
+        return result
+    columns = _columns(table[0])
+    missing = [k for k in ("name", "email", "municipality") if k not in columns]
+    if missing:
+        result.errors.append((1, _("Kolonnerne navn, e-mail og kommune skal findes i første række.")))
+        return result
+    if len(table) > MAX_ROWS + 1:
+        result.errors.append((1, _("Filen har mere end %(n)s rækker.", n=MAX_ROWS)))
+        return result
+    municipalities = _municipality_lookup()
+    seen: dict[str, int] = {}
+    for number, row in enumerate(table[1:], start=2):
+        if not any(cell for cell in row):
+            continue
+        cell = lambda key: row[columns[key]].strip() if key in columns and columns[key] < len(row) else ""  # noqa: E731
+        name, raw_email, place = cell("name"), cell("email"), cell("municipality")
+        problems = []
+        if not name:
+            problems.append(_("navn mangler"))
+        try:
+            email = validate_email(raw_email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            email = raw_email.lower()
+            problems.append(_("ugyldig e-mailadresse \"%(email)s\"", email=raw_email))
+        municipality = municipalities.get(place.lower())
+        if municipality is None:
+            problems.append(_("ukendt kommune \"%(name)s\"", name=place))
+        if email and email in seen:
+            problems.append(_("e-mailadressen står også i række %(row)s", row=seen[email]))
+        seen.setdefault(email, number)
+        if problems:
+            result.errors.append((number, "; ".join(problems)))
+            continue
+        result.rows.append({"name": name[:200], "email": email, "municipality_id": municipality.id,
+                            "role": cell("role")[:120] or None, "team": cell("team")[:120] or None})
+    if not result.rows and not result.errors:
+        result.errors.append((2, _("Filen har ingen respondenter.")))
+    return result
+
+
+def _municipality_lookup() -> dict[str, Municipality]:
+    lookup = {}
+    for m in db.session.scalars(select(Municipality)):
+        lookup[m.slug.lower()] = m
+        lookup[m.name.lower()] = m
+        lookup[str(m.code)] = m
+    return lookup
+
+
+def import_respondents(filename: str, content: bytes) -> ImportResult:
+    """Check the file and, only when every row is good, create or update respondents (matched by e-mail)."""
+    try:
+        result = check_rows(read_table(filename, content))
+    except (ValueError, csv.Error) as exc:
+        return ImportResult(errors=[(1, str(exc))])
+    if result.errors:
+        return result
+    existing = {r.email.lower(): r for r in db.session.scalars(
+        select(Respondent).where(Respondent.email.in_([row["email"] for row in result.rows])))}
+    for row in result.rows:
+        respondent = existing.get(row["email"])
+        if respondent is None:
+            db.session.add(Respondent(active=True, **row))
+            result.created += 1
+        else:
+            for key, value in row.items():
+                setattr(respondent, key, value)
+            respondent.active = True
+            result.updated += 1
+    db.session.flush()
+    return result
