@@ -123,4 +123,4 @@ def round_audit(round_id: int):
     round_ = load_round(round_id)
     municipalities = {m.id: m.name for m in db.session.scalars(select(Municipality))}
     return render_template("supervision/audit.html", round=round_, entries=service.audit_log(round_),
-                           municipalities=municipalities)
+                           municipalities=municipalities, lines=service.audit_lines)
