@@ -1,0 +1,119 @@
+"""Export jobs: long exports run outside the web request, in a thread with its own app context.
+
+The view records an ExportJob and commits, then starts `launch(app, job.id)`; the thread writes the
+file to EXPORT_DIR/<job id>/ and records its progress on the job row, which the progress page polls.
+A thread suits the expected load (a few coordinators); the work itself is `run_job`, which a separate
+worker process could call instead without change.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from app.extensions import db
+from app.models import ExportJob, utcnow
+from app.results import service
+from exports.base import Exporter
+from exports.schemes import SchemesExporter
+from exports.supervision import SupervisionExporter
+from exports.survey import SurveyExporter
+
+KINDS = ("survey", "supervision", "schemes")
+
+
+def build_exporter(kind: str, params: dict) -> Exporter:
+    """The exporter for a job's kind and parameters (queries run here, inside an app context)."""
+    only = params.get("municipality_id")
+    if kind == "survey":
+        return SurveyExporter(service.survey_data(params["slug"], params.get("waves") or None, only))
+    if kind == "supervision":
+        data = service.supervision_data(params["slug"], params.get("rounds") or None, only,
+                                        include_records=bool(params.get("records")) and only is None)
+        return SupervisionExporter(data)
+    if kind == "schemes":
+        return SchemesExporter(service.scheme_compilations(only))
+    raise ValueError(f"unknown export kind {kind!r}")
+
+
+def file_name(kind: str, params: dict) -> str:
+    slug = re.sub(r"[^a-z0-9-]+", "-", str(params.get("slug") or kind).lower()).strip("-") or kind
+    return f"{kind}-{slug}-{utcnow():%Y%m%d-%H%M}.xlsx"
+
+
+def create_job(kind: str, params: dict, user) -> ExportJob:  # noqa: ANN001
+    """Record a queued export job (flushes; the view commits and then launches it)."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    job = ExportJob(kind=kind, params=params, status="queued", progress=0, created_by_id=user.id,
+                    municipality_id=params.get("municipality_id"))
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def job_folder(job: ExportJob) -> Path:
+    return Path(current_app.config["EXPORT_DIR"]) / f"job-{job.id}"
+
+
+def job_files(job: ExportJob) -> dict[str, Path]:
+    """The finished files of a job by extension (xlsx, and csv for the long answers)."""
+    if job.status != "done" or not job.file_name:
+        return {}
+    folder = job_folder(job)
+    files = {"xlsx": folder / job.file_name}
+    csv = folder / (Path(job.file_name).stem + "-svar.csv")
+    if csv.exists():
+        files["csv"] = csv
+    return {k: v for k, v in files.items() if v.exists()}
+
+
+def run_job(job_id: int) -> None:
+    """Run a queued job to the end (inside an app context); the job row says how it went."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status != "queued":
+        return
+    job.status = "running"
+    db.session.commit()
+    try:
+        exporter = build_exporter(job.kind, job.params)
+        folder = job_folder(job)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = file_name(job.kind, job.params)
+        last = [0]
+
+        def progress(done: int, total: int) -> None:
+            percent = min(99, int(done * 100 / total))
+            if percent >= last[0] + 5:
+                last[0] = percent
+                job.progress = percent
+                db.session.commit()
+
+        exporter.write_xlsx(folder / name, progress)
+        exporter.write_csvs(folder / name)
+        job.file_name, job.status, job.progress = name, "done", 100
+        job.finished_at = utcnow()
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job and logged
+        db.session.rollback()
+        current_app.logger.exception("export job %s failed", job_id)
+        job = db.session.get(ExportJob, job_id)
+        job.status, job.message, job.finished_at = "failed", exc.__class__.__name__, utcnow()
+        db.session.commit()
+
+
+def launch(app: Flask, job_id: int) -> threading.Thread:
+    """Start the job in a daemon thread with its own app context (and database session)."""
+
+    def target() -> None:
+        with app.app_context():
+            try:
+                run_job(job_id)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=target, name=f"export-job-{job_id}", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,197 @@
+"""Queries for results and exports: one query per questionnaire into a long DataFrame, then pure exporters."""
+from __future__ import annotations
+
+import pandas as pd
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import (
+    Answer,
+    Invitation,
+    Municipality,
+    QuestionFingerprint,
+    QuestionnaireVersion,
+    Response,
+    Wave,
+)
+from app.questionnaires.service import definition_of
+from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
+from forms import Question
+
+
+class UnknownQuestionnaire(LookupError):
+    """No stored questionnaire has this slug (or no wave of it matches)."""
+
+
+def survey_questionnaires() -> list[QuestionnaireVersion]:
+    """The newest version of each survey questionnaire that has at least one wave."""
+    with_waves = select(QuestionnaireVersion.slug).join(Wave, Wave.questionnaire_version_id == QuestionnaireVersion.id)
+    newest = (select(QuestionnaireVersion.slug, func.max(QuestionnaireVersion.version).label("v"))
+              .where(QuestionnaireVersion.slug.in_(with_waves)).group_by(QuestionnaireVersion.slug).subquery())
+    query = select(QuestionnaireVersion).join(
+        newest, (QuestionnaireVersion.slug == newest.c.slug) & (QuestionnaireVersion.version == newest.c.v))
+    return list(db.session.scalars(query.order_by(QuestionnaireVersion.title)))
+
+
+def waves_of(slug: str) -> list[Wave]:
+    """Every wave of any version of the questionnaire, oldest first."""
+    return list(db.session.scalars(
+        select(Wave).join(QuestionnaireVersion, Wave.questionnaire_version_id == QuestionnaireVersion.id)
+        .where(QuestionnaireVersion.slug == slug).order_by(Wave.opens_at, Wave.id)))
+
+
+def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality: int | None = None) -> SurveyData:
+    """Everything the survey export and the results page need, for the chosen waves (default: all)."""
+    waves = waves_of(slug)
+    if wave_ids:
+        wanted = set(wave_ids)
+        waves = [w for w in waves if w.id in wanted]
+    if not waves:
+        raise UnknownQuestionnaire(slug)
+    versions = {w.questionnaire_version_id: w.questionnaire_version for w in waves}
+    questions = _questions(list(versions.values()))
+    infos = [_wave_info(w, versions[w.questionnaire_version_id]) for w in waves]
+    ids = [w.id for w in waves]
+    return SurveyData(
+        title=max(versions.values(), key=lambda v: v.version).title,
+        slug=slug,
+        questions=questions,
+        waves=infos,
+        municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
+        answers=long_answers(ids),
+        invited=_invited(ids),
+        threshold=int(current_app.config["ANONYMITY_THRESHOLD"]),
+        only_municipality=only_municipality,
+        timezone=current_app.config["TIMEZONE"],
+    )
+
+
+def long_answers(wave_ids: list[int]) -> pd.DataFrame:
+    """The one query: every submitted response of the waves with its answers, one row per answer value.
+
+    A response without answers still gives one row (question_id missing), so it counts as answered.
+    """
+    query = (
+        select(Response.id, Response.wave_id, Response.municipality_id, Answer.question_id, Answer.option_code,
+               Answer.number, Answer.text, Answer.date_value)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
+        .order_by(Response.wave_id, Response.municipality_id, Response.id, Answer.question_id, Answer.option_code)
+    )
+    rows = db.session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=LONG_COLUMNS)
+    for column in ("response_id", "wave_id", "municipality_id"):
+        frame[column] = frame[column].astype("int64")
+    for column in ("option_code", "number"):
+        frame[column] = frame[column].astype("Float64").astype("float64")
+    return frame
+
+
+def _invited(wave_ids: list[int]) -> pd.DataFrame:
+    rows = db.session.execute(
+        select(Invitation.wave_id, Invitation.municipality_id, func.count())
+        .where(Invitation.wave_id.in_(wave_ids)).group_by(Invitation.wave_id, Invitation.municipality_id)).all()
+    return pd.DataFrame(rows, columns=["wave_id", "municipality_id", "invited"])
+
+
+def _questions(versions: list[QuestionnaireVersion]) -> list[Question]:
+    """The newest version's questions in its order, then questions only older versions asked."""
+    ordered = sorted(versions, key=lambda v: v.version, reverse=True)
+    seen: dict[str, Question] = {}
+    for version in ordered:
+        for question in definition_of(version).questions:
+            seen.setdefault(question.id, question)
+    return list(seen.values())
+
+
+def _wave_info(wave: Wave, version: QuestionnaireVersion) -> WaveInfo:
+    fingerprints = dict(db.session.execute(
+        select(QuestionFingerprint.question_id, QuestionFingerprint.fingerprint)
+        .where(QuestionFingerprint.questionnaire_version_id == version.id)).all())
+    wordings = {q.id: q.text.da for q in definition_of(version).questions}
+    return WaveInfo(wave.id, wave.label, wave.opens_at, wave.closes_at, version.version, fingerprints, wordings)
+
+
+def supervision_questionnaires() -> list[QuestionnaireVersion]:
+    """The newest version of each supervision questionnaire that has at least one round."""
+    from app.models import SupervisionRound
+
+    slugs = set(db.session.scalars(select(QuestionnaireVersion.slug).join(
+        SupervisionRound, SupervisionRound.questionnaire_version_id == QuestionnaireVersion.id)))
+    return [v for v in latest_versions_of(sorted(slugs))]
+
+
+def latest_versions_of(slugs: list[str]) -> list[QuestionnaireVersion]:
+    from app.questionnaires.service import latest_version
+
+    return [v for v in (latest_version(s) for s in slugs) if v is not None]
+
+
+def supervision_data(slug: str, round_ids: list[int] | None = None, only_municipality: int | None = None,
+                     include_records: bool = False):  # noqa: ANN201
+    """The supervision export's input: rounds of any version of the questionnaire and one long query."""
+    from app.models import SupervisionRecord, SupervisionRound
+    from exports.supervision import SUPERVISION_COLUMNS, RoundInfo, SupervisionData
+
+    rounds = list(db.session.scalars(
+        select(SupervisionRound).join(QuestionnaireVersion,
+                                      SupervisionRound.questionnaire_version_id == QuestionnaireVersion.id)
+        .where(QuestionnaireVersion.slug == slug).order_by(SupervisionRound.period_start, SupervisionRound.id)))
+    if round_ids:
+        rounds = [r for r in rounds if r.id in set(round_ids)]
+    if not rounds:
+        raise UnknownQuestionnaire(slug)
+    versions = {r.questionnaire_version_id: r.questionnaire_version for r in rounds}
+    query = (
+        select(Response.id, SupervisionRecord.round_id, SupervisionRecord.municipality_id,
+               SupervisionRecord.case_reference, Answer.question_id, Answer.option_code, Answer.number,
+               Answer.text, Answer.date_value)
+        .join(SupervisionRecord, Response.supervision_record_id == SupervisionRecord.id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(SupervisionRecord.round_id.in_([r.id for r in rounds]), Response.status == "submitted")
+        .order_by(SupervisionRecord.round_id, SupervisionRecord.municipality_id, Response.id, Answer.id))
+    frame = pd.DataFrame(db.session.execute(query).all(), columns=SUPERVISION_COLUMNS)
+    for column in ("option_code", "number"):
+        frame[column] = frame[column].astype("Float64").astype("float64")
+    return SupervisionData(
+        title=max(versions.values(), key=lambda v: v.version).title, slug=slug,
+        questions=_questions(list(versions.values())),
+        rounds=[RoundInfo(r.id, r.label, r.period_start, r.period_end) for r in rounds],
+        municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
+        answers=frame, include_records=include_records, only_municipality=only_municipality)
+
+
+def scheme_compilations(only_municipality: int | None = None):  # noqa: ANN201
+    """Every experiment with evaluation schemes: point by point, each municipality's answer."""
+    from zoneinfo import ZoneInfo
+
+    from app.models import EvaluationScheme, Experiment
+    from exports.schemes import ExperimentSchemes, SchemeAnswer
+
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    schemes = list(db.session.scalars(select(EvaluationScheme).order_by(EvaluationScheme.experiment_id)))
+    if only_municipality is not None:
+        schemes = [s for s in schemes if s.municipality_id == only_municipality]
+    by_experiment: dict[int, list[EvaluationScheme]] = {}
+    for scheme in schemes:
+        by_experiment.setdefault(scheme.experiment_id, []).append(scheme)
+    ids = [s.id for s in schemes]
+    rows = db.session.execute(
+        select(Response.scheme_id, Answer.question_id, Answer.text)
+        .join(Answer, Answer.response_id == Response.id).where(Response.scheme_id.in_(ids))).all() if ids else []
+    texts = {(scheme_id, qid): text for scheme_id, qid, text in rows}
+    result = []
+    for experiment_id, members in by_experiment.items():
+        experiment = db.session.get(Experiment, experiment_id)
+        newest = max((s.questionnaire_version for s in members), key=lambda v: v.version)
+        points = list(definition_of(newest).questions)
+        members.sort(key=lambda s: s.municipality.name)
+        answers = []
+        for scheme in members:
+            for point in points:
+                submitted = scheme.phase1_submitted_at if point.phase == 1 else scheme.phase2_submitted_at
+                answers.append(SchemeAnswer(scheme.municipality.name, point.id, texts.get((scheme.id, point.id)),
+                                            submitted.astimezone(zone).replace(tzinfo=None) if submitted else None))
+        result.append(ExperimentSchemes(experiment.title_da, points, [s.municipality.name for s in members], answers))
+    return sorted(result, key=lambda e: e.title)

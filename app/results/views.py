@@ -1,0 +1,122 @@
+"""Results pages: comparison tables with a chart per question, export jobs with progress, downloads."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.access import role_required
+from app.extensions import db
+from app.models import ExportJob, Municipality
+from app.results import jobs, service
+from app.results.presentation import page_tables
+from exports.survey import SurveyExporter
+
+bp = Blueprint("results", __name__, url_prefix="/resultater")
+results_access = role_required("coordinator", "team_leader")
+
+
+def _own_municipality() -> int | None:
+    """None for a coordinator (everything); a team leader's own municipality otherwise."""
+    return None if current_user.is_coordinator else current_user.municipality_id
+
+
+@bp.route("/")
+@results_access
+def index():
+    return render_template("results/index.html", surveys=service.survey_questionnaires(),
+                           supervisions=service.supervision_questionnaires())
+
+
+@bp.route("/survey/<slug>")
+@results_access
+def survey(slug: str):
+    try:
+        data = service.survey_data(slug, only_municipality=_own_municipality())
+    except service.UnknownQuestionnaire:
+        abort(404)
+    municipalities = [(m, data.group_label(m)) for m in data.groups[1:]]
+    choice = request.args.get("kommune", "")
+    allowed = {str(m) for m, _label in municipalities} | {"", "alle"}
+    if choice not in allowed:
+        choice = ""
+    if choice == "alle" or not current_user.is_coordinator:
+        shown = set(data.groups)
+    else:
+        shown = {None} | ({int(choice)} if choice else set())
+    tables = page_tables(data, SurveyExporter(data).question_tables(), shown)
+    return render_template("results/survey.html", data=data, tables=tables, slug=slug, choice=choice,
+                           municipalities=municipalities)
+
+
+@bp.route("/evalueringsskemaer")
+@results_access
+def schemes():
+    return render_template("results/schemes.html", experiments=service.scheme_compilations(_own_municipality()))
+
+
+@bp.route("/eksport", methods=["POST"])
+@results_access
+def start_export():
+    kind = request.form.get("kind", "")
+    if kind not in jobs.KINDS:
+        abort(400)
+    slug = request.form.get("slug", "")
+    if kind == "survey" and not service.waves_of(slug):
+        abort(404)
+    if kind == "supervision" and slug not in {v.slug for v in service.supervision_questionnaires()}:
+        abort(404)
+    # The municipality comes from the account, never from the form: a team leader gets their own only.
+    params = {"slug": slug or None, "municipality_id": _own_municipality(),
+              "records": current_user.is_coordinator}
+    job = jobs.create_job(kind, params, current_user)
+    db.session.commit()
+    jobs.launch(current_app._get_current_object(), job.id)
+    return redirect(url_for("results.job", job_id=job.id), code=303)
+
+
+def _load_job(job_id: int) -> ExportJob:
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.created_by_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.route("/eksport/<int:job_id>")
+@results_access
+def job(job_id: int):
+    job = _load_job(job_id)
+    return render_template("results/job.html", job=job, files=jobs.job_files(job))
+
+
+@bp.route("/eksport/<int:job_id>/status")
+@results_access
+def job_status(job_id: int):
+    job = _load_job(job_id)
+    return jsonify(status=job.status, progress=job.progress,
+                   files={ext: url_for("results.download", job_id=job.id, ext=ext) for ext in jobs.job_files(job)})
+
+
+@bp.route("/eksport/<int:job_id>/fil.<ext>")
+@results_access
+def download(job_id: int, ext: str):
+    job = _load_job(job_id)
+    path = jobs.job_files(job).get(ext)
+    if path is None:
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=path.name)
+
+
+@bp.app_template_filter("municipality_name")
+def municipality_name(municipality_id: int | None) -> str:
+    if municipality_id is None:
+        return _("Hele netværket")
+    return db.session.scalar(select(Municipality.name).where(Municipality.id == municipality_id)) or ""
+
+
+@bp.app_template_global("format_cell")
+def _format_cell(value, column):  # noqa: ANN001, ANN202
+    from app.results.presentation import format_cell
+
+    return format_cell(value, column)
