@@ -1,0 +1,157 @@
+"""Workbooks written without an app or a database: injection, control characters, types, limits, names."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from exports.survey import SurveyExporter
+from exports.tables import Column, Table
+from exports.workbook import SheetNames, WorkbookWriter
+from tests.exports.builders import respondents, survey
+
+INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "\t=1", "{=1+1}"]
+
+
+def _find(sheet, first: str) -> int:  # noqa: ANN001
+    return next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == first)
+
+
+@pytest.fixture
+def injected(tmp_path):
+    answers = [{"grad": 4, "kanal": [1], "maaneder": -5, "kommentar": text} for text in INJECTIONS]
+    answers += [{"grad": 5, "kanal": [2, 3], "maaneder": 3, "kommentar": "styr\x0bpå\x00det"}]
+    data = survey(respondents(1, 1, 1, answers))
+    path = tmp_path / "injected.xlsx"
+    SurveyExporter(data).write_xlsx(path)
+    return path
+
+
+def test_formula_like_answers_come_out_as_text_with_every_character_kept(injected):
+    sheet = openpyxl.load_workbook(injected)["Fritekst"]
+    header = _find(sheet, "Spørgsmål")
+    cells = [sheet.cell(r, 4) for r in range(header + 1, sheet.max_row + 1)]
+    texts = {c.value for c in cells}
+    assert all(c.data_type == "s" for c in cells)
+    for text in INJECTIONS:
+        assert "'" + text in texts
+    assert "styr\ufffdpå\ufffddet" in texts
+
+
+def test_data_sheet_keeps_numbers_as_numbers_and_text_as_text(injected):
+    sheet = openpyxl.load_workbook(injected)["Data"]
+    header = _find(sheet, "Bølge")
+    names = [c.value for c in sheet[header]]
+    months = [sheet.cell(r, names.index("maaneder") + 1) for r in range(header + 1, sheet.max_row + 1)]
+    assert [c.value for c in months][:5] == [-5] * 5
+    assert all(c.data_type == "n" for c in months)
+    comments = [sheet.cell(r, names.index("kommentar") + 1) for r in range(header + 1, sheet.max_row + 1)]
+    assert all(c.data_type == "s" for c in comments)
+    assert {c.value for c in comments} >= {"'" + t for t in INJECTIONS}
+
+
+def test_no_cell_anywhere_holds_a_formula(injected):
+    book = openpyxl.load_workbook(injected)
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+
+
+def test_long_csv_is_formula_safe_too(injected, tmp_path):
+    (csv,) = SurveyExporter(survey(respondents(1, 1, 1, [{"kommentar": t} for t in INJECTIONS]))).write_csvs(
+        tmp_path / "x.xlsx")
+    frame = pd.read_csv(csv, sep=";", encoding="utf-8-sig", keep_default_na=False)
+    assert set(frame["tekst"]) == {"'" + t for t in INJECTIONS}
+
+
+def test_multiple_choice_shares_are_of_respondents_and_number_questions_get_a_mean(tmp_path):
+    answers = [{"kanal": [1, 2], "maaneder": 2}, {"kanal": [1], "maaneder": 6}, {"kanal": [3], "maaneder": 4},
+               {"kanal": [1, 3], "maaneder": 9}, {"kanal": [2], "maaneder": 4}]
+    data = survey(respondents(1, 1, 1, answers))
+    path = tmp_path / "mc.xlsx"
+    SurveyExporter(data).write_xlsx(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["kanal"]
+    header = _find(sheet, "Gruppe")
+    rows = {sheet.cell(r, 2).value: [sheet.cell(r, c).value for c in (4, 5)] for r in range(header + 1, header + 5)}
+    assert rows["Telefon"] == [3, pytest.approx(3 / 5)]
+    assert rows["Mail"] == [2, pytest.approx(2 / 5)]
+    assert rows["Møde"] == [2, pytest.approx(2 / 5)]
+    months = book["maaneder"]
+    header = _find(months, "Gruppe")
+    means = {months.cell(r, 2).value: months.cell(r, 5).value for r in range(header + 1, header + 3)}
+    assert means["Gennemsnit"] == pytest.approx(5.0)
+    data_sheet = book["Data"]
+    header = _find(data_sheet, "Bølge")
+    names = [c.value for c in data_sheet[header]]
+    first = [data_sheet.cell(header + 1, names.index(n) + 1).value for n in ("kanal_1", "kanal_2", "kanal_3")]
+    assert first == [1, 1, 0]  # answered the question, did not choose Møde: 0, not empty
+
+
+def test_a_question_with_too_few_answers_is_hidden_even_when_the_wave_is_large_enough(tmp_path):
+    answers = [{"grad": 4, "maaneder": 3}, {"grad": 4, "maaneder": 5}] + [{"grad": 2}] * 6
+    path = tmp_path / "few.xlsx"
+    SurveyExporter(survey(respondents(1, 1, 1, answers))).write_xlsx(path)
+    book = openpyxl.load_workbook(path)
+    months = book["maaneder"]
+    header = _find(months, "Gruppe")
+    assert months.cell(header + 1, 4).value == "skjult"  # N
+    assert months.cell(header + 2, 5).value == "skjult"  # mean
+    grad = book["grad"]
+    header = _find(grad, "Gruppe")
+    assert grad.cell(header + 4, 4).value == 2  # "I nogen grad": the wave's own table still shows
+
+
+def test_a_table_longer_than_a_sheet_continues_on_new_sheets_with_every_row(tmp_path):
+    rows = [[i, f"række {i}"] for i in range(25)]
+    table = Table("Data", "Data", [Column("Nr", "int"), Column("Tekst")], rows)
+    path = tmp_path / "split.xlsx"
+    writer = WorkbookWriter(path, max_rows=10)  # header at row 3, so 6 data rows per sheet
+    names = writer.add_table(table)
+    writer.close()
+    assert names == ["Data", "Data (2)", "Data (3)", "Data (4)", "Data (5)"]
+    book = openpyxl.load_workbook(path)
+    seen = []
+    for name in names:
+        sheet = book[name]
+        assert sheet.max_row <= 10
+        assert sheet.freeze_panes == "A4"
+        seen += [sheet.cell(r, 1).value for r in range(4, sheet.max_row + 1)]
+    assert seen == list(range(25))
+
+
+def test_the_overview_says_when_the_data_sheet_was_split(tmp_path):
+    data = survey(respondents(1, 1, 1, [{"grad": 3}] * 30))
+    exporter = SurveyExporter(data, max_rows=12)
+    path = tmp_path / "split.xlsx"
+    names = exporter.write_xlsx(path)
+    assert "Data (2)" in names
+    overview = openpyxl.load_workbook(path)["Oversigt"]
+    notes = " ".join(str(overview.cell(r, 1).value) for r in range(1, 6))
+    assert "delt over" in notes and "CSV" in notes
+
+
+def test_sheet_names_are_valid_and_unique():
+    names = SheetNames()
+    made = [names.make(n) for n in ["Data", "data", "a/b:c*d?[e]\\f", "x" * 40, "x" * 40, "'quoted'"]]
+    assert made[0] == "Data" and made[1] == "data (2)"
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in made)
+    assert len({n.lower() for n in made}) == len(made)
+
+
+def test_libreoffice_opens_a_workbook_with_injections_and_control_characters(injected, tmp_path):
+    from tests.conftest import skip_or_fail
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        skip_or_fail("LibreOffice (soffice) is not installed")
+    out = tmp_path / "lo"
+    done = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                           "--convert-to", "csv", "--outdir", str(out), str(injected)], capture_output=True,
+                          timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert (out / "injected.csv").stat().st_size > 0
