@@ -36,9 +36,17 @@ def _throttled() -> bool:
 
 
 def _invalid_link():
-    """One page for wrong, expired and closed links, so a guess learns nothing."""
+    """One answer for wrong, expired and closed links, so a guess learns nothing.
+
+    It redirects, so not even a wrong token stays in the address bar or in the page's own links.
+    """
     throttle.record_failure(THROTTLE_SCOPE, request.remote_addr or "-")
     db.session.commit()
+    return redirect(url_for("answering.invalid"))
+
+
+@bp.get("/svar/ugyldigt-link")
+def invalid():
     return render_template("answering/invalid.html"), 404
 
 
