@@ -1,0 +1,138 @@
+"""Results pages and export jobs through the web: access, filters, anonymity, progress and download."""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ExportJob, Municipality
+from tests.conftest import extract_csrf
+from tests.results.conftest import SLUG
+
+
+def _municipality_id(app, slug: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Municipality.id).where(Municipality.slug == slug))
+
+
+def _start_export(client, kind: str = "survey", slug: str = SLUG):
+    page = client.get("/resultater/")
+    token = extract_csrf(page.get_data(as_text=True))
+    return client.post("/resultater/eksport", data={"csrf_token": token, "kind": kind, "slug": slug})
+
+
+def _wait_done(client, location: str) -> dict:
+    status_url = location.rstrip("/") + "/status"
+    for _ in range(200):
+        state = client.get(status_url).get_json()
+        if state["status"] in ("done", "failed"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError("export job did not finish")
+
+
+def test_results_page_needs_a_login(client):
+    assert client.get("/resultater/").status_code == 302
+
+
+def test_coordinator_sees_network_tables_with_an_accessible_chart(client, known_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    html = client.get(f"/resultater/survey/{SLUG}").get_data(as_text=True)
+    assert html.count('role="img"') == 2 and "<title id=" in html
+    assert "Netværket i alt" in html and "Jammerbugt</th>" not in html
+    assert "I nogen grad" in html
+
+
+def test_filter_by_municipality_shows_it_and_hides_small_groups(app, client, known_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    html = client.get(f"/resultater/survey/{SLUG}?kommune={_municipality_id(app, 'jammerbugt')}").get_data(as_text=True)
+    assert "Jammerbugt</th>" in html and "Aalborg</th>" not in html
+    everything = client.get(f"/resultater/survey/{SLUG}?kommune=alle").get_data(as_text=True)
+    rebild = re.findall(r"<tr><th scope=\"row\">Rebild</th>(.*?)</tr>", everything)
+    assert rebild and all("skjult" in row for row in rebild)
+
+
+def test_team_leader_sees_only_the_own_municipality_even_with_a_tampered_filter(app, client, known_survey,
+                                                                                 make_user, login):
+    _id, email, password = make_user("team_leader", "aalborg")
+    login(client, email, password)
+    html = client.get(f"/resultater/survey/{SLUG}?kommune={_municipality_id(app, 'jammerbugt')}").get_data(as_text=True)
+    assert "Aalborg</th>" in html
+    for other in ("Jammerbugt", "Thisted", "Rebild"):
+        assert f"{other}</th>" not in html
+
+
+def test_export_runs_outside_the_request_and_offers_the_files(client, known_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    response = _start_export(client)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    state = _wait_done(client, location)
+    assert state["status"] == "done" and set(state["files"]) == {"xlsx", "csv"}
+    page = client.get(location).get_data(as_text=True)
+    assert "Hent Excel-filen" in page and "http-equiv" not in page
+    download = client.get(state["files"]["xlsx"])
+    assert download.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(download.data))
+    assert "ly_forenklet" in book.sheetnames
+
+
+def test_team_leader_export_has_only_the_own_municipality(app, client, known_survey, make_user, login):
+    _id, email, password = make_user("team_leader", "aalborg")
+    login(client, email, password)
+    location = _start_export(client).headers["Location"]
+    state = _wait_done(client, location)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(state["files"]["xlsx"]).data))
+    sheet = book["ly_forenklet"]
+    groups = {row[0] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert {"Netværket i alt", "Aalborg"} <= groups
+    assert not groups & {"Jammerbugt", "Thisted", "Rebild"}
+    data = {row[1] for row in book["Data"].iter_rows(min_row=5, values_only=True)}
+    assert data == {"Aalborg"}
+
+
+def test_another_users_export_is_not_found(app, client, known_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    location = _start_export(client).headers["Location"]
+    _wait_done(client, location)
+    other = app.test_client()
+    _id2, email2, password2 = make_user("team_leader", "aalborg")
+    login(other, email2, password2)
+    assert other.get(location).status_code == 404
+    assert other.get(location + "/fil.xlsx").status_code == 404
+
+
+def test_progress_page_refreshes_without_javascript_while_running(app, client, make_user, login):
+    user_id, email, password = make_user("coordinator")
+    login(client, email, password)
+    with app.app_context():
+        job = ExportJob(kind="survey", params={"slug": SLUG}, status="running", progress=40, created_by_id=user_id)
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    html = client.get(f"/resultater/eksport/{job_id}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh"' in html
+    assert 'value="40"' in html and "results.js" in html and "<script>" not in html
+
+
+def test_an_unknown_export_kind_or_questionnaire_is_refused(client, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    assert _start_export(client, "survey", "no-such-questionnaire").status_code == 404
+    assert _start_export(client, "everything").status_code == 400
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_export_without_csrf_is_refused(client, known_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    assert client.post("/resultater/eksport", data={"kind": "survey", "slug": SLUG}).status_code == 400
