@@ -53,3 +53,52 @@ def add_responses(wave_id: int, municipality_id: int, answers: list[dict], not_a
             db.session.execute(insert(Answer), rows)
         ids.append(response_id)
     return ids
+
+
+def make_round(slug: str, label: str, start, end, municipalities: list[int]) -> int:  # noqa: ANN001
+    """A supervision round of the questionnaire's latest version; returns its id."""
+    from app.models import SupervisionRound
+    from app.models.supervision import round_municipalities
+
+    version = latest_version(slug)
+    round_id = db.session.execute(insert(SupervisionRound).values(
+        questionnaire_version_id=version.id, label=label, period_start=start, period_end=end,
+        status="open")).inserted_primary_key[0]
+    db.session.execute(insert(round_municipalities), [{"round_id": round_id, "municipality_id": m}
+                                                      for m in municipalities])
+    return round_id
+
+
+def add_records(slug: str, round_id: int, municipality_id: int, answers: list[dict]) -> None:
+    """One reviewed case per answer dict, with a case reference of its own."""
+    from app.models import SupervisionRecord
+
+    version = latest_version(slug)
+    questionnaire = definition_of(version)
+    for answer in answers:
+        record_id = db.session.execute(insert(SupervisionRecord).values(
+            round_id=round_id, municipality_id=municipality_id,
+            case_reference=f"SAG-{secrets.token_hex(3)}")).inserted_primary_key[0]
+        response_id = db.session.execute(insert(Response).values(
+            questionnaire_version_id=version.id, municipality_id=municipality_id, supervision_record_id=record_id,
+            status="submitted")).inserted_primary_key[0]
+        rows = answer_rows(response_id, questionnaire, answer)
+        if rows:
+            db.session.execute(insert(Answer), rows)
+
+
+def add_scheme(experiment_slug: str, municipality_id: int, answers: dict, phase1: datetime | None) -> None:
+    """A municipality's evaluation scheme for an experiment with these point answers."""
+    from app.models import EvaluationScheme, Experiment
+
+    version = latest_version("evalueringsskema")
+    experiment_id = db.session.scalar(select(Experiment.id).where(Experiment.slug == experiment_slug))
+    scheme_id = db.session.execute(insert(EvaluationScheme).values(
+        experiment_id=experiment_id, municipality_id=municipality_id, questionnaire_version_id=version.id,
+        phase1_submitted_at=phase1)).inserted_primary_key[0]
+    response_id = db.session.execute(insert(Response).values(
+        questionnaire_version_id=version.id, municipality_id=municipality_id, scheme_id=scheme_id,
+        status="submitted")).inserted_primary_key[0]
+    rows = answer_rows(response_id, definition_of(version), answers)
+    if rows:
+        db.session.execute(insert(Answer), rows)
