@@ -63,11 +63,11 @@ def parse_case_list(table: list[list[str]], round_: SupervisionRound, own: Munic
     A team leader's rows always belong to their own municipality; a coordinator must name it per row.
     """
     result = ImportResult()
-    rows = [r for r in table if any(c for c in r)]
-    if not rows:
+    numbered = [(line, r) for line, r in enumerate(table, start=1) if any(c for c in r)]
+    if not numbered:
         result.errors.append(_("Filen er tom."))
         return result
-    header = [c.strip().lower() for c in rows[0]]
+    header = [c.strip().lower() for c in numbered[0][1]]
     ref_col = next((i for i, h in enumerate(header) if h in REFERENCE_HEADERS), None)
     mun_col = next((i for i, h in enumerate(header) if h in MUNICIPALITY_HEADERS), None)
     if ref_col is None:
@@ -77,7 +77,7 @@ def parse_case_list(table: list[list[str]], round_: SupervisionRound, own: Munic
         result.errors.append(_("Første række skal have kolonnen \"kommune\"."))
         return result
     seen: dict[tuple[int, str], int] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in numbered[1:]:
         reference = row[ref_col].strip() if ref_col < len(row) else ""
         if not reference:
             result.errors.append(_("Række %(line)s: sagsnummeret mangler.", line=line))
