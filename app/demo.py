@@ -50,6 +50,9 @@ def print_credentials(echo: Callable[[str], None]) -> None:
     path = _credentials_file()
     if path.exists():
         echo(path.read_text(encoding="utf-8").rstrip())
+    from app.waves.demo import print_personal_link
+
+    print_personal_link(echo)
 
 
 def build_demo(seed: int, echo: Callable[[str], None]) -> None:
@@ -61,6 +64,9 @@ def build_demo(seed: int, echo: Callable[[str], None]) -> None:
     municipalities = {m.slug: m for m in db.session.scalars(select(Municipality))}
     lines = _create_users(municipalities)
     _survey_waves(rng, municipalities)
+    from app.waves.demo import open_demo_wave
+
+    open_demo_wave()
     _supervision_round(rng, municipalities)
     db.session.flush()
     path = _credentials_file()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -199,8 +199,9 @@ class Rate:
 def response_rates(wave: Wave) -> list[Rate]:
     """Invited, opened and answered per municipality, plus a total row last."""
     answered = case((Response.status == "submitted", 1), else_=0)
+    opened = case((or_(Invitation.opened_at.is_not(None), Response.id.is_not(None)), 1), else_=0)
     rows = db.session.execute(
-        select(Municipality.name, func.count(Invitation.id), func.count(Invitation.opened_at),
+        select(Municipality.name, func.count(Invitation.id), func.coalesce(func.sum(opened), 0),
                func.coalesce(func.sum(answered), 0))
         .select_from(Invitation)
         .join(Municipality, Municipality.id == Invitation.municipality_id)
@@ -209,7 +210,7 @@ def response_rates(wave: Wave) -> list[Rate]:
         .group_by(Municipality.name)
         .order_by(Municipality.name)
     ).all()
-    rates = [Rate(name, invited, opened, int(done)) for name, invited, opened, done in rows]
+    rates = [Rate(name, invited, int(seen), int(done)) for name, invited, seen, done in rows]
     if rates:
         rates.append(Rate("", sum(r.invited for r in rates), sum(r.opened for r in rates),
                           sum(r.answered for r in rates)))
