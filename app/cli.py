@@ -11,7 +11,6 @@ from flask.cli import AppGroup, with_appcontext
 from app.extensions import db
 
 questionnaires_cli = AppGroup("questionnaires", help="Check and load questionnaires declared in YAML.")
-users_cli = AppGroup("users", help="Manage coordinator and team-leader accounts.")
 
 
 @questionnaires_cli.command("check")
@@ -58,32 +57,6 @@ def load_command(paths: tuple[Path, ...]) -> None:
         )
 
 
-@users_cli.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["coordinator", "team_leader"]), required=True)
-@click.option("--municipality", "municipality_slug", help="Slug of the team leader's municipality, e.g. aalborg.")
-@click.password_option()
-def create_user_command(email: str, name: str, role: str, municipality_slug: str | None, password: str) -> None:
-    """Create a coordinator or a team leader."""
-    from sqlalchemy import select
-
-    from app.auth.service import AccountError, create_user
-    from app.models import Municipality
-
-    municipality = None
-    if municipality_slug:
-        municipality = db.session.scalar(select(Municipality).where(Municipality.slug == municipality_slug))
-        if municipality is None:
-            raise click.BadParameter(f"unknown municipality {municipality_slug!r}", param_hint="--municipality")
-    try:
-        user = create_user(email, name, password, role, municipality)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(f"Created {user.role} {user.email}.")
-
-
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the demo network is already there.")
@@ -116,6 +89,8 @@ def backup_command(target: Path) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
+
     app.cli.add_command(backup_command)
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(users_cli)
