@@ -24,6 +24,7 @@ from app.models import (
     Wave,
 )
 from app.responses import answer_rows
+from app.supervision.demo_schemes import seed_demo_schemes
 from app.questionnaires.service import definition_of, latest_version, read_catalogue, store_catalogue
 from app.waves.tokens import new_invitation_secret
 from forms import Questionnaire, visible_questions
@@ -68,6 +69,7 @@ def build_demo(seed: int, echo: Callable[[str], None]) -> None:
 
     open_demo_wave()
     _supervision_round(rng, municipalities)
+    seed_demo_schemes()
     db.session.flush()
     path = _credentials_file()
     path.parent.mkdir(parents=True, exist_ok=True)
