@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from app import mail
+from app import audit, mail
 from app.auth import reset, service
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.extensions import db
@@ -94,6 +94,7 @@ def reset_password(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         service.set_password(user, form.password.data)
+        audit.record(user, "password_reset", "user", user.id, None, None, user.municipality_id)
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()

@@ -66,6 +66,17 @@ def test_team_leader_logs_three_cases_and_edits_one(app, make_user, make_round, 
         assert_accessible(page)
         page.goto(f"{base}/tilsyn/runder/{round_id}")
 
+        # Conditions work in the browser too: "Nej" to the first question hides the own-doctor question.
+        page.click("text=Registrér en sag")
+        assert page.is_hidden("#q_lae265_egen_laege-0")
+        page.focus("#q_lae265_uden-0")
+        page.keyboard.press("Space")
+        assert page.is_visible("#q_lae265_egen_laege-0")
+        page.focus("#q_lae265_uden-1")
+        page.keyboard.press("Space")
+        assert page.is_hidden("#q_lae265_egen_laege-0")
+        page.goto(f"{base}/tilsyn/runder/{round_id}")
+
         page.click("text=AAL-REV-2019-002")
         assert page.input_value("#case_reference") == "AAL-REV-2019-002"
         assert page.is_checked("#q_lae265_uden-0")
