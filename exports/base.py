@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from exports.tables import Table
-from exports.workbook import EXCEL_MAX_ROWS, WorkbookWriter, sheets_needed, write_csv
+import pandas as pd
+
+from exports.workbook import EXCEL_MAX_ROWS, WorkbookWriter, sheets_needed, write_csv, write_frame_csv
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
 EXPORTERS: dict[str, type[Exporter]] = {}
@@ -33,8 +35,8 @@ class Exporter:
     def tables(self) -> Iterator[Table]:
         raise NotImplementedError
 
-    def csv_tables(self) -> dict[str, Table]:
-        """Tables also written as CSV, keyed by a file-name suffix."""
+    def csv_tables(self) -> dict[str, Table | pd.DataFrame]:
+        """Tables (or plain DataFrames) also written as CSV, keyed by a file-name suffix."""
         return {}
 
     def write_xlsx(self, path: str | Path, progress: Progress | None = None) -> list[str]:
@@ -72,7 +74,10 @@ class Exporter:
         for suffix, table in self.csv_tables().items():
             target = path.with_name(f"{path.stem}-{suffix}.csv")
             partial = target.with_name(target.name + ".part")
-            write_csv(partial, table.columns, table.rows)
+            if isinstance(table, pd.DataFrame):
+                write_frame_csv(partial, table)
+            else:
+                write_csv(partial, table.columns, table.rows)
             partial.replace(target)
             written.append(target)
         return written

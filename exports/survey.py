@@ -8,10 +8,9 @@ import pandas as pd
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register
-from exports.cells import safe_text
 from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
 from exports.survey_tables import TABLE_TYPES, question_table
-from exports.tables import Column, Table, Typed
+from exports.tables import Column, Table
 from exports.workbook import SheetNames
 from forms import Question
 
@@ -26,16 +25,20 @@ class SurveyExporter(Exporter):
     def __init__(self, data: SurveyData, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
         self.data = data
-        self._by_question = {qid: rows for qid, rows in data.answers.groupby("question_id")}
+        # Row positions per question, not copies: the answer frame is the largest thing in memory.
+        self._positions = data.answers.groupby("question_id").indices
         self._question_sheets = _question_sheet_names(data.questions)
+
+    def _rows_of(self, question_id: str) -> pd.DataFrame:
+        positions = self._positions.get(question_id)
+        return self.data.answers.iloc[0:0] if positions is None else self.data.answers.iloc[positions]
 
     def question_tables(self) -> Iterator[Table]:
         """The comparison table of each counted question, in questionnaire order."""
-        empty = self.data.answers.iloc[0:0]
         for question in self.data.questions:
             if question.type in TABLE_TYPES:
-                rows = self._by_question.get(question.id, empty)
-                yield question_table(self.data, question, rows, self._question_sheets[question.id])
+                yield question_table(self.data, question, self._rows_of(question.id),
+                                     self._question_sheets[question.id])
 
     def tables(self) -> Iterator[Table]:
         data_table = self.data_table()
@@ -47,8 +50,8 @@ class SurveyExporter(Exporter):
         yield data_table
         yield self.codebook_table()
 
-    def csv_tables(self) -> dict[str, Table]:
-        return {"svar": self.long_table()}
+    def csv_tables(self) -> dict[str, pd.DataFrame]:
+        return {"svar": self.long_frame()}
 
     # -- overview --------------------------------------------------------------------------------------
     def overview_table(self, data_table: Table) -> Table:
@@ -87,7 +90,7 @@ class SurveyExporter(Exporter):
     def free_text_table(self) -> Table:
         data = self.data
         texts = [q for q in data.questions if q.type in FREE_TEXT_TYPES]
-        frames = [self._by_question[q.id] for q in texts if q.id in self._by_question]
+        frames = [self._rows_of(q.id) for q in texts if q.id in self._positions]
         frame = pd.concat(frames) if frames else data.answers.iloc[0:0]
         frame = frame[frame["response_id"].isin(data.visible_responses["response_id"])]
         frame = frame.sort_values(["question_id", "wave_id", "municipality_id", "response_id"])
@@ -138,6 +141,14 @@ class SurveyExporter(Exporter):
         return Table("Anonymitet", "Anonymitet: skjulte grupper pr. bølge", columns, rows, notes)
 
     # -- data ------------------------------------------------------------------------------------------
+    def _visible_answers(self) -> pd.DataFrame:
+        """The answers the data sheets may list (every one for a coordinator, without copying)."""
+        answers = self.data.answers
+        keep = answers["question_id"].notna()
+        if self.data.only_municipality is not None:
+            keep &= answers["response_id"].isin(self.data.visible_responses["response_id"])
+        return answers if keep.all() else answers[keep]
+
     def _variables(self) -> list[tuple[str, Question, int | None]]:
         """(column name, question, option code for multiple choice) in questionnaire order."""
         variables = []
@@ -152,8 +163,7 @@ class SurveyExporter(Exporter):
         """One row per response: wave, municipality (hidden groups merged), a column per question."""
         data = self.data
         responses = data.visible_responses
-        answers = data.answers[data.answers["response_id"].isin(responses["response_id"])]
-        answers = answers[answers["question_id"].notna()]
+        answers = self._visible_answers()
         index = pd.Index(responses["response_id"])
         wide = pd.DataFrame(index=index)
         variables = self._variables()
@@ -201,23 +211,27 @@ class SurveyExporter(Exporter):
         notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket."]
         return Table("Data", "Data: én række pr. besvarelse", columns, rows, notes, row_count=len(matrix))
 
-    def long_table(self) -> Table:
-        """One row per answer (for CSV): wave, municipality, response number, question, value columns."""
+    def long_frame(self) -> pd.DataFrame:
+        """One row per answer (for CSV): wave, municipality (hidden groups merged), response number, values."""
         data = self.data
         responses = data.visible_responses
-        numbers = pd.Series(np.arange(1, len(responses) + 1), index=responses["response_id"])
-        answers = data.answers[data.answers["response_id"].isin(responses["response_id"])
-                               & data.answers["question_id"].notna()]
+        numbers = pd.Series(np.arange(1, len(responses) + 1), index=responses["response_id"].to_numpy())
+        answers = self._visible_answers()
         places = {(int(w), int(m)): data.municipality_label(int(w), int(m))
                   for w, m in responses[["wave_id", "municipality_id"]].drop_duplicates().itertuples(index=False)}
-        labels = {w.id: w.label for w in data.waves}
-        rows = ([labels[int(w)], places[(int(w), int(m))], int(numbers[r]), q, _opt(c), _opt(n), t, d]
-                for r, w, m, q, c, n, t, d in answers[["response_id", "wave_id", "municipality_id", "question_id",
-                                                       "option_code", "number", "text", "date_value"]]
-                .itertuples(index=False))
-        columns = [Column("bølge"), Column("kommune"), Column("besvarelse", "int"), Column("spørgsmål"),
-                   Column("kode", "int"), Column("tal", "int"), Column("tekst"), Column("dato", "date")]
-        return Table("Svar", "Svar (lang form)", columns, rows, row_count=len(answers))
+        # wave and municipality as one integer key, so the label lookup is a vectorised map
+        place_keys = answers["wave_id"].astype("int64") * 1_000_000 + answers["municipality_id"].astype("int64")
+        place_labels = {w * 1_000_000 + m: label for (w, m), label in places.items()}
+        return pd.DataFrame({
+            "bølge": answers["wave_id"].map({w.id: w.label for w in data.waves}).to_numpy(),
+            "kommune": place_keys.map(place_labels).to_numpy(),
+            "besvarelse": answers["response_id"].map(numbers).to_numpy(),
+            "spørgsmål": answers["question_id"].to_numpy(),
+            "kode": answers["option_code"].astype("Int64").to_numpy(),
+            "tal": answers["number"].astype("Int64").to_numpy(),
+            "tekst": answers["text"].to_numpy(),
+            "dato": answers["date_value"].to_numpy(),
+        })
 
     def codebook_table(self) -> Table:
         data = self.data
@@ -237,10 +251,6 @@ class SurveyExporter(Exporter):
                    Column("Kode", "int", 7), Column("Svarmulighed", "text", 34),
                    Column("Manglende værdi", "text", 10), Column("Bølger", "text", 30)]
         return Table("Kodebog", "Kodebog", columns, rows, ["Variablerne i arket Data og i CSV-filen."])
-
-
-def _opt(value):  # noqa: ANN001, ANN202
-    return None if value is None or value != value else int(value)
 
 
 def _place_labels(data: SurveyData, responses: pd.DataFrame) -> list[str]:
@@ -273,6 +283,3 @@ def _question_sheet_names(questions: list[Question]) -> dict[str, str]:
     for reserved in ("Oversigt", "Fritekst", "Sammenlignelighed", "Anonymitet", "Data", "Kodebog"):
         names.make(reserved)
     return {q.id: names.make(q.id) for q in questions}
-
-
-__all__ = ["SurveyExporter", "SurveyData", "safe_text", "Typed"]

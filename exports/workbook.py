@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import xlsxwriter
 
 from exports.anonymity import SUPPRESSED_LABEL
@@ -26,7 +27,6 @@ FORMATS = {
     "date": {"num_format": "dd-mm-yyyy"},
     "datetime": {"num_format": "dd-mm-yyyy hh:mm"},
 }
-NUMERIC_KINDS = {"int", "pct", "mean", "diff", "pp"}
 
 
 class SheetNames:
@@ -124,28 +124,34 @@ class WorkbookWriter:
 
     def _cell_writer(self, column: Column) -> Callable[[Any, int, int, Any], None]:
         default = column.kind
+        formats = self.formats
 
         def write(sheet, r: int, c: int, value: Any) -> None:  # noqa: ANN001
             kind = default
-            if isinstance(value, Typed):
+            if type(value) is Typed:
                 value, kind = value.value, value.kind
+            if value is None:
+                return
+            plain = type(value)
+            if plain is int or plain is float:  # the hot path: codes and figures
+                if value == value:  # NaN is empty
+                    sheet.write_number(r, c, value, formats.get(kind))
+                return
             if value is SUPPRESSED:
                 sheet.write_string(r, c, SUPPRESSED_LABEL, self.suppressed_format)
                 return
-            if value is None or is_missing(value):
+            if is_missing(value):
                 return
-            if kind in NUMERIC_KINDS and isinstance(value, (int, float)) and not isinstance(value, bool):
-                sheet.write_number(r, c, value, self.formats[kind])
-            elif kind in ("date", "datetime") and isinstance(value, (date, datetime)):
-                sheet.write_datetime(r, c, excel_value(value), self.formats[kind])
+            if kind in ("date", "datetime") and isinstance(value, (date, datetime)):
+                sheet.write_datetime(r, c, excel_value(value), formats[kind])
+                return
+            cell = excel_value(value)
+            if isinstance(cell, str):
+                sheet.write_string(r, c, cell)
+            elif isinstance(cell, (date, datetime)):
+                sheet.write_datetime(r, c, cell, formats["date"])
             else:
-                cell = excel_value(value)
-                if isinstance(cell, str):
-                    sheet.write_string(r, c, cell)
-                elif isinstance(cell, (date, datetime)):
-                    sheet.write_datetime(r, c, cell, self.formats["date"])
-                else:
-                    sheet.write_number(r, c, cell)
+                sheet.write_number(r, c, cell, formats.get(kind))
 
         return write
 
@@ -199,6 +205,24 @@ def write_csv(path: str | Path, columns: Sequence[Column], rows: Iterable[Sequen
             writer.writerow([_csv_value(v) for v in row])
             count += 1
     return count
+
+
+def write_frame_csv(path: str | Path, frame: pd.DataFrame) -> int:
+    """A DataFrame as the same CSV dialect; every text value made formula-safe first."""
+    safe = frame.copy(deep=False)
+    for column in safe.columns:
+        values = safe[column]
+        if values.dtype != object:
+            continue
+        present = values.dropna()
+        if present.empty:
+            continue
+        # Labels repeat millions of times: make each distinct value safe once.
+        distinct = pd.unique(present.to_numpy())
+        safe[column] = values.map({v: _csv_value(v) for v in distinct})
+    safe.columns = [safe_text(c) for c in safe.columns]
+    safe.to_csv(path, sep=";", encoding="utf-8-sig", index=False, date_format="%Y-%m-%d")
+    return len(safe)
 
 
 def _csv_value(value: Any) -> Any:

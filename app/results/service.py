@@ -15,7 +15,7 @@ from app.models import (
     Response,
     Wave,
 )
-from app.questionnaires.service import definition_of
+from app.questionnaires.service import definition_of, latest_version
 from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
 from forms import Question
 
@@ -119,13 +119,7 @@ def supervision_questionnaires() -> list[QuestionnaireVersion]:
 
     slugs = set(db.session.scalars(select(QuestionnaireVersion.slug).join(
         SupervisionRound, SupervisionRound.questionnaire_version_id == QuestionnaireVersion.id)))
-    return [v for v in latest_versions_of(sorted(slugs))]
-
-
-def latest_versions_of(slugs: list[str]) -> list[QuestionnaireVersion]:
-    from app.questionnaires.service import latest_version
-
-    return [v for v in (latest_version(s) for s in slugs) if v is not None]
+    return [v for v in (latest_version(s) for s in sorted(slugs)) if v is not None]
 
 
 def supervision_data(slug: str, round_ids: list[int] | None = None, only_municipality: int | None = None,

@@ -10,7 +10,7 @@ from app.auth.access import role_required
 from app.extensions import db
 from app.models import ExportJob, Municipality
 from app.results import jobs, service
-from app.results.presentation import page_tables
+from app.results.presentation import format_cell, page_tables
 from exports.survey import SurveyExporter
 
 bp = Blueprint("results", __name__, url_prefix="/resultater")
@@ -114,9 +114,4 @@ def municipality_name(municipality_id: int | None) -> str:
         return _("Hele netværket")
     return db.session.scalar(select(Municipality.name).where(Municipality.id == municipality_id)) or ""
 
-
-@bp.app_template_global("format_cell")
-def _format_cell(value, column):  # noqa: ANN001, ANN202
-    from app.results.presentation import format_cell
-
-    return format_cell(value, column)
+bp.add_app_template_global(format_cell, "format_cell")
