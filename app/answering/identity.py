@@ -6,9 +6,7 @@ import secrets
 from flask import Response, current_app, request, session
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
-from app.answering.service import Respondent
-from app.extensions import db
-from app.models import Invitation, Wave
+from app.answering.service import Respondent, anonymous_respondent, invited_respondent
 
 SESSION_KEY = "respondent"
 BROWSER_COOKIE = "boelge_browser"
@@ -19,26 +17,31 @@ REF_MAX_AGE = 7 * 24 * 3600
 
 
 def remember_respondent(value: dict) -> None:
-    session[SESSION_KEY] = value
+    if session.get(SESSION_KEY) != value:
+        session[SESSION_KEY] = value
 
 
 def forget_respondent() -> None:
     session.pop(SESSION_KEY, None)
 
 
+def session_value() -> dict | None:
+    value = session.get(SESSION_KEY)
+    return value if isinstance(value, dict) else None
+
+
 def respondent_from_session() -> Respondent | None:
-    return _resolve(session.get(SESSION_KEY))
+    return resolve(session.get(SESSION_KEY))
 
 
-def _resolve(value: object) -> Respondent | None:
+def resolve(value: object) -> Respondent | None:
+    """The respondent a session value names (reads the database)."""
     if not isinstance(value, dict):
         return None
     if isinstance(value.get("i"), int):
-        invitation = db.session.get(Invitation, value["i"])
-        return Respondent(invitation.wave, invitation=invitation) if invitation else None
+        return invited_respondent(value["i"])
     if isinstance(value.get("w"), int) and isinstance(value.get("b"), str) and value["b"]:
-        wave = db.session.get(Wave, value["w"])
-        return Respondent(wave, browser_key=value["b"]) if wave and wave.anonymous else None
+        return anonymous_respondent(value["w"], value["b"])
     return None
 
 
@@ -50,14 +53,15 @@ def respondent_ref(respondent: Respondent) -> str:
     return _ref_serializer().dumps(respondent.session_value())
 
 
-def respondent_from_ref(ref: str) -> Respondent | None:
+def ref_value(ref: str) -> dict | None:
+    """The session value carried by a form's signed reference, if it is genuine and recent."""
     if not ref or len(ref) > 500:
         return None
     try:
         value = _ref_serializer().loads(ref, max_age=REF_MAX_AGE)
     except BadSignature:
         return None
-    return _resolve(value)
+    return value if isinstance(value, dict) else None
 
 
 def _browser_serializer() -> URLSafeSerializer:

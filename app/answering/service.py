@@ -4,38 +4,99 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Invitation, Response, Wave
+from app.models import Invitation, QuestionnaireVersion, Response, Wave
+from app.questionnaires.service import definition_of
 from app.responses import AnswerValue, replace_answers
 from app.security import hash_token
 from forms import Questionnaire
 
+_QUESTIONNAIRES: dict[int, Questionnaire] = {}
+
 
 @dataclass
 class Respondent:
-    """The context of an answer: a wave plus an invitation (adviser) or a browser key (citizen)."""
+    """The context of an answer: a wave plus an invitation (adviser) or a browser key (citizen).
 
-    wave: Wave
-    invitation: Invitation | None = None
+    It holds plain values read once, so the answer is checked with no transaction open and stored
+    in a short write transaction of its own; the wave row is loaded only when a page shows it.
+    """
+
+    wave_id: int
+    version_id: int
+    wave_status: str
+    opens_at: datetime
+    closes_at: datetime
+    invitation_id: int | None = None
+    municipality_id: int | None = None
     browser_key: str | None = None
+    response_status: str | None = None  # of this respondent's response, when read
+
+    @property
+    def wave(self) -> Wave:
+        return db.session.get(Wave, self.wave_id)
+
+    def state(self, now: datetime) -> str:
+        return _state(self.wave_status, self.opens_at, self.closes_at, now)
 
     def response_filter(self):
-        if self.invitation is not None:
-            return Response.invitation_id == self.invitation.id
-        return (Response.wave_id == self.wave.id) & (Response.browser_key == self.browser_key)
+        if self.invitation_id is not None:
+            return Response.invitation_id == self.invitation_id
+        return (Response.wave_id == self.wave_id) & (Response.browser_key == self.browser_key)
 
     def session_value(self) -> dict:
         """What the Flask session keeps to recognise this respondent (never a token)."""
-        if self.invitation is not None:
-            return {"i": self.invitation.id}
-        return {"w": self.wave.id, "b": self.browser_key}
+        if self.invitation_id is not None:
+            return {"i": self.invitation_id, "v": self.version_id}
+        return {"w": self.wave_id, "b": self.browser_key, "v": self.version_id}
 
-    @property
-    def municipality_id(self) -> int | None:
-        return self.invitation.municipality_id if self.invitation is not None else None
+
+# The hot path of every wave uses statements built once (Core tables, bound parameters): SQLAlchemy
+# then neither rebuilds them nor recomputes their cache keys on each request.
+_waves, _invitations, _responses = Wave.__table__, Invitation.__table__, Response.__table__
+_WAVE_COLUMNS = (_waves.c.id, _waves.c.questionnaire_version_id, _waves.c.status, _waves.c.opens_at,
+                 _waves.c.closes_at)
+_INVITED = (select(*_WAVE_COLUMNS, _invitations.c.municipality_id, _responses.c.status)
+            .join(_invitations, _invitations.c.wave_id == _waves.c.id)
+            .outerjoin(_responses, _responses.c.invitation_id == _invitations.c.id)
+            .where(_invitations.c.id == bindparam("invitation_id")))
+_ANONYMOUS = (select(*_WAVE_COLUMNS, _responses.c.status)
+              .outerjoin(_responses, (_responses.c.wave_id == _waves.c.id)
+                         & (_responses.c.browser_key == bindparam("browser_key")))
+              .where(_waves.c.id == bindparam("wave_id"), _waves.c.anonymous.is_(True)))
+_LOCK_INVITED = (select(_responses.c.id, _responses.c.status)
+                 .where(_responses.c.invitation_id == bindparam("invitation_id")).with_for_update())
+_LOCK_ANONYMOUS = (select(_responses.c.id, _responses.c.status)
+                   .where(_responses.c.wave_id == bindparam("wave_id"),
+                          _responses.c.browser_key == bindparam("browser_key")).with_for_update())
+_ANSWERED = (update(_invitations).where(_invitations.c.id == bindparam("invitation_id"))
+             .values(answered_at=bindparam("now"), opened_at=func.coalesce(_invitations.c.opened_at, bindparam("now"))))
+_TOUCH = update(_responses).where(_responses.c.id == bindparam("response_id")).values(updated_at=bindparam("now"))
+_SUBMIT = (update(_responses).where(_responses.c.id == bindparam("response_id"))
+           .values(updated_at=bindparam("now"), submitted_at=bindparam("now"), status="submitted"))
+
+
+def invited_respondent(invitation_id: int) -> Respondent | None:
+    """The respondent of an invitation with its wave's state and its response's status, in one query."""
+    row = db.session.execute(_INVITED, {"invitation_id": invitation_id}).first()
+    if row is None:
+        return None
+    return Respondent(*row[:5], invitation_id=invitation_id, municipality_id=row[5], response_status=row[6])
+
+
+def anonymous_respondent(wave_id: int, browser_key: str) -> Respondent | None:
+    row = db.session.execute(_ANONYMOUS, {"wave_id": wave_id, "browser_key": browser_key}).first()
+    return Respondent(*row[:5], browser_key=browser_key, response_status=row[5]) if row else None
+
+
+def questionnaire_of(version_id: int) -> Questionnaire:
+    """The definition of a stored version, kept per process (a stored version never changes)."""
+    if version_id not in _QUESTIONNAIRES:
+        _QUESTIONNAIRES[version_id] = definition_of(db.session.get(QuestionnaireVersion, version_id))
+    return _QUESTIONNAIRES[version_id]
 
 
 def invitation_by_token(token: str) -> Invitation | None:
@@ -54,9 +115,13 @@ def anonymous_wave_by_token(token: str) -> Wave | None:
 
 def wave_state(wave: Wave, now: datetime) -> str:
     """"open" while answers are taken; "not_open" before; "closed" after (or once the scheduler closed it)."""
-    if wave.status == "closed" or now >= wave.closes_at:
+    return _state(wave.status, wave.opens_at, wave.closes_at, now)
+
+
+def _state(status: str, opens_at: datetime, closes_at: datetime, now: datetime) -> str:
+    if status == "closed" or now >= closes_at:
         return "closed"
-    if wave.status != "open" or now < wave.opens_at:
+    if status != "open" or now < opens_at:
         return "not_open"
     return "open"
 
@@ -65,50 +130,54 @@ def current_response(respondent: Respondent) -> Response | None:
     return db.session.scalar(select(Response).where(respondent.response_filter()))
 
 
+def response_status(respondent: Respondent) -> str | None:
+    """"draft", "submitted" or None, without loading the row."""
+    return db.session.scalar(select(Response.status).where(respondent.response_filter()))
+
+
 def mark_opened(invitation: Invitation, now: datetime) -> None:
     if invitation.opened_at is None:
         invitation.opened_at = now
 
 
 def save_answers(respondent: Respondent, questionnaire: Questionnaire, answers: dict[str, AnswerValue],
-                 submit: bool, now: datetime) -> Response:
+                 submit: bool, now: datetime) -> int:
     """Store the answers of one respondent: one response per context however many requests race.
 
-    The response row is created under a savepoint; a concurrent creator loses on the unique
-    constraint and re-reads the winner's row. The row is then locked (FOR UPDATE on PostgreSQL;
-    SQLite's BEGIN IMMEDIATE already serialises writers) so answer replacements never interleave.
-    A submitted response stays submitted: a later save is a change to the submitted answers.
+    The response row is locked (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    serialises writers) so answer replacements never interleave; a missing row is created under a
+    savepoint, and a concurrent creator that loses on the unique constraint re-reads the winner's
+    row. A submitted response stays submitted: a later save is a change to the submitted answers.
+    Core statements throughout: this is the hot path of every wave. Returns the response id.
     """
-    response = _get_or_create(respondent, now)
-    response = db.session.scalar(select(Response).where(Response.id == response.id).with_for_update()
-                                 .execution_options(populate_existing=True))
-    replace_answers(response.id, questionnaire, answers)
-    response.updated_at = now
-    if submit or response.status == "submitted":
-        response.status = "submitted"
-        response.submitted_at = now
-        if respondent.invitation is not None:
-            respondent.invitation.answered_at = now
-            mark_opened(respondent.invitation, now)
-    db.session.flush()
-    return response
+    response_id, status = _locked_response(respondent) or _create(respondent, now)
+    replace_answers(response_id, questionnaire, answers)
+    if submit or status == "submitted":
+        db.session.execute(_SUBMIT, {"response_id": response_id, "now": now})
+        if respondent.invitation_id is not None:
+            db.session.execute(_ANSWERED, {"invitation_id": respondent.invitation_id, "now": now})
+    else:
+        db.session.execute(_TOUCH, {"response_id": response_id, "now": now})
+    return response_id
 
 
-def _get_or_create(respondent: Respondent, now: datetime) -> Response:
-    existing = current_response(respondent)
-    if existing is not None:
-        return existing
-    wave = respondent.wave
-    response = Response(questionnaire_version_id=wave.questionnaire_version_id, wave_id=wave.id,
-                        municipality_id=respondent.municipality_id,
-                        invitation_id=respondent.invitation.id if respondent.invitation else None,
-                        browser_key=respondent.browser_key, status="draft", created_at=now, updated_at=now)
+def _locked_response(respondent: Respondent):
+    if respondent.invitation_id is not None:
+        return db.session.execute(_LOCK_INVITED, {"invitation_id": respondent.invitation_id}).first()
+    return db.session.execute(_LOCK_ANONYMOUS, {"wave_id": respondent.wave_id,
+                                                "browser_key": respondent.browser_key}).first()
+
+
+def _create(respondent: Respondent, now: datetime):
+    row = {"questionnaire_version_id": respondent.version_id, "wave_id": respondent.wave_id,
+           "municipality_id": respondent.municipality_id, "invitation_id": respondent.invitation_id,
+           "browser_key": respondent.browser_key, "status": "draft", "created_at": now, "updated_at": now}
     try:
         with db.session.begin_nested():
-            db.session.add(response)
+            response_id = db.session.execute(insert(_responses).values(**row)).inserted_primary_key[0]
     except IntegrityError:
-        existing = current_response(respondent)
+        existing = _locked_response(respondent)
         if existing is None:
             raise
         return existing
-    return response
+    return response_id, "draft"

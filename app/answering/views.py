@@ -7,20 +7,20 @@ stored until the button is pressed again with a fresh token.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, validate_csrf
 
-from app.answering.identity import (browser_key_from_cookie, forget_respondent, remember_respondent,
-                                    respondent_from_ref, respondent_from_session, respondent_ref,
-                                    set_browser_cookie)
+from app.answering.identity import (browser_key_from_cookie, forget_respondent, ref_value,
+                                    remember_respondent, resolve, respondent_from_session, respondent_ref,
+                                    session_value, set_browser_cookie)
 from app.answering.service import (anonymous_wave_by_token, current_response, invitation_by_token,
-                                   mark_opened, save_answers, wave_state)
+                                   mark_opened, questionnaire_of, response_status, save_answers,
+                                   wave_state)
 from app.answering.rendering import typed_answers
 from app.extensions import csrf, db
 from app.i18n import current_lang
 from app.models import utcnow
-from app.questionnaires.service import definition_of
 from app.responses import answers_of
 from app import throttle
 from forms import answers_from_form, form_class_for, form_data_from_answers, validate_form
@@ -60,7 +60,7 @@ def personal_link(token: str):
     # Bookkeeping only: the first visit is what the coordinator's "opened" column counts.
     mark_opened(invitation, utcnow())
     db.session.commit()
-    remember_respondent({"i": invitation.id})
+    remember_respondent({"i": invitation.id, "v": invitation.wave.questionnaire_version_id})
     return redirect(url_for("answering.form"))
 
 
@@ -72,7 +72,7 @@ def public_link(token: str):
     if wave is None or wave_state(wave, utcnow()) == "closed":
         return _invalid_link()
     key = browser_key_from_cookie()
-    remember_respondent({"w": wave.id, "b": key})
+    remember_respondent({"w": wave.id, "b": key, "v": wave.questionnaire_version_id})
     response = redirect(url_for("answering.form"))
     set_browser_cookie(response, key)
     return response
@@ -83,8 +83,8 @@ def form():
     respondent = respondent_from_session()
     if respondent is None:
         return render_template("answering/no_session.html"), 403
-    state = wave_state(respondent.wave, utcnow())
-    questionnaire = definition_of(respondent.wave.questionnaire_version)
+    state = respondent.state(utcnow())
+    questionnaire = questionnaire_of(respondent.version_id)
     stored = current_response(respondent)
     if state != "open":
         return render_template(f"answering/{state}.html", wave=respondent.wave, response=stored, answers=[],
@@ -97,30 +97,45 @@ def form():
 @csrf.exempt
 @bp.post("/svar")
 def save():
-    respondent = respondent_from_session() or respondent_from_ref(request.form.get("respondent_ref", ""))
-    if respondent is None:
+    """Check the token and the form with no database lock held, then store in one short transaction."""
+    value = session_value() or ref_value(request.form.get("respondent_ref", ""))
+    if value is None or not isinstance(value.get("v"), int):
         return render_template("answering/no_session.html"), 403
-    remember_respondent(respondent.session_value())
-    questionnaire = definition_of(respondent.wave.questionnaire_version)
-    answer_form = form_class_for(questionnaire, current_lang())(formdata=request.form, meta={"csrf": False})
-    state = wave_state(respondent.wave, utcnow())
-    if state != "open":
-        answers = typed_answers(questionnaire, answer_form, current_lang())
-        return render_template(f"answering/{state}.html", wave=respondent.wave, answers=answers,
-                               response=current_response(respondent), questionnaire=questionnaire), 409
+    remember_respondent(value)
+    questionnaire = questionnaire_of(value["v"])
+    db.session.commit()  # (a no-op unless the definition had to be read)
+    lang = current_lang()
+    answer_form = form_class_for(questionnaire, lang)(formdata=request.form, meta={"csrf": False})
     try:
         validate_csrf(request.form.get("csrf_token"))
+        fresh = True
     except ValidationError:
+        fresh = False
+    submit = request.form.get("action") == "submit"
+    valid = fresh and validate_form(answer_form, questionnaire, draft=not submit)
+
+    respondent = resolve(value)  # the write transaction starts here
+    if respondent is None:
+        db.session.rollback()
+        return render_template("answering/no_session.html"), 403
+    state = respondent.state(utcnow())
+    if state != "open":
+        db.session.rollback()
+        return render_template(f"answering/{state}.html", wave=respondent.wave, questionnaire=questionnaire,
+                               answers=typed_answers(questionnaire, answer_form, lang),
+                               response=current_response(respondent)), 409
+    if not fresh:
+        db.session.rollback()
         message = _("Siden havde været åben længe, så dine svar er ikke gemt endnu. "
                     "Alt hvad du har skrevet, står her stadig: tryk på knappen igen for at gemme.")
-        return _render_form(respondent, questionnaire, answer_form, current_response(respondent),
-                            notice=message), 400
-    submit = request.form.get("action") == "submit"
-    stored = current_response(respondent)
-    if stored is not None and stored.status == "submitted":
-        submit = True  # a change to a submitted response is checked like a submission
-    if not validate_form(answer_form, questionnaire, draft=not submit):
-        return _render_form(respondent, questionnaire, answer_form, stored), 422
+        return _render_form(respondent, questionnaire, answer_form, notice=message), 400
+    if valid and not submit and respondent.response_status == "submitted":
+        # A change to a submitted response is checked like a submission.
+        submit = True
+        valid = validate_form(answer_form, questionnaire, draft=False)
+    if not valid:
+        db.session.rollback()
+        return _render_form(respondent, questionnaire, answer_form), 422
     save_answers(respondent, questionnaire, answers_from_form(questionnaire, answer_form), submit, utcnow())
     db.session.commit()
     if submit:
@@ -138,7 +153,7 @@ def thanks():
     if stored is None or stored.status != "submitted":
         return redirect(url_for("answering.form"))
     return render_template("answering/thanks.html", wave=respondent.wave, response=stored,
-                           open=wave_state(respondent.wave, utcnow()) == "open")
+                           open=respondent.state(utcnow()) == "open")
 
 
 @bp.post("/svar/afslut")
@@ -148,9 +163,9 @@ def finish():
     return render_template("answering/finished.html")
 
 
-def _render_form(respondent, questionnaire, answer_form, stored, notice: str | None = None):
-    if respondent is None:
-        abort(404)
+def _render_form(respondent, questionnaire, answer_form, stored=False, notice: str | None = None):
+    if stored is False:
+        stored = current_response(respondent)
     return render_template(
         "answering/form.html", wave=respondent.wave, questionnaire=questionnaire, form=answer_form,
         response=stored, lang=current_lang(), notice=notice, respondent_ref=respondent_ref(respondent),
