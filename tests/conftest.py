@@ -88,15 +88,23 @@ def empty_app(database_url: str, tmp_path: Path):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def catalogue():
+    """The real YAML catalogue, parsed once per test run (it is immutable)."""
+    from forms import load_catalogue
+
+    return load_catalogue(root=ROOT / "questionnaires")
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path: Path):
+def app(database_url: str, tmp_path: Path, catalogue):
     """An app on a fresh database with every table and the YAML catalogue loaded."""
     app = make_app(database_url, tmp_path)
     with app.app_context():
         db.create_all()
-        from app.questionnaires.service import read_catalogue, store_catalogue
+        from app.questionnaires.service import store_catalogue
 
-        store_catalogue(read_catalogue())
+        store_catalogue(catalogue)
         db.session.commit()
     yield app
     with app.app_context():
