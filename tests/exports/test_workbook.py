@@ -155,3 +155,21 @@ def test_libreoffice_opens_a_workbook_with_injections_and_control_characters(inj
                           timeout=180)
     assert done.returncode == 0, done.stderr
     assert (out / "injected.csv").stat().st_size > 0
+
+
+def test_a_failing_export_leaves_no_file_behind(tmp_path):
+    from exports.base import Exporter
+
+    def rows():  # noqa: ANN202
+        yield ["a"]
+        raise RuntimeError("the data broke half-way")
+
+    class Failing(Exporter):
+        def tables(self):  # noqa: ANN202
+            yield Table("Ok", "Ok", [Column("A")], [["a"]])
+            yield Table("Broken", "Broken", [Column("A")], rows(), row_count=2)
+
+    path = tmp_path / "broken.xlsx"
+    with pytest.raises(RuntimeError):
+        Failing().write_xlsx(path)
+    assert list(tmp_path.iterdir()) == []

@@ -174,3 +174,10 @@ def test_libreoffice_opens_the_workbook(workbook, tmp_path):
     assert done.returncode == 0, done.stderr
     converted = out / "survey.csv"
     assert converted.exists() and converted.stat().st_size > 0
+
+
+def test_unknown_questionnaire_is_a_clear_error_and_writes_nothing(runner, tmp_path):
+    out = tmp_path / "none.xlsx"
+    result = runner.invoke(args=["export", "survey", "--questionnaire", "findes-ikke", "-o", str(out)])
+    assert result.exit_code != 0 and "findes-ikke" in result.output
+    assert not out.exists()
