@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -157,19 +158,20 @@ def test_libreoffice_opens_a_workbook_with_injections_and_control_characters(inj
     assert (out / "injected.csv").stat().st_size > 0
 
 
-def test_a_failing_export_leaves_no_file_behind(tmp_path):
+def test_a_failing_export_leaves_no_file_behind(tmp_path, monkeypatch):
+    from exports import workbook
     from exports.base import Exporter
 
-    def rows():  # noqa: ANN202
-        yield ["a"]
-        raise RuntimeError("the data broke half-way")
-
-    class Failing(Exporter):
+    class Simple(Exporter):
         def tables(self):  # noqa: ANN202
             yield Table("Ok", "Ok", [Column("A")], [["a"]])
-            yield Table("Broken", "Broken", [Column("A")], rows(), row_count=2)
 
+    def broken_close(self) -> None:  # noqa: ANN001
+        Path(self.book.filename).write_bytes(b"PK\x03\x04 half a zip")  # as a full disk would leave it
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(workbook.WorkbookWriter, "close", broken_close)
     path = tmp_path / "broken.xlsx"
-    with pytest.raises(RuntimeError):
-        Failing().write_xlsx(path)
+    with pytest.raises(OSError):
+        Simple().write_xlsx(path)
     assert list(tmp_path.iterdir()) == []
