@@ -18,6 +18,7 @@ from app.answering.service import (anonymous_wave_by_token, current_response, in
                                    mark_opened, questionnaire_of, response_status, save_answers,
                                    wave_state)
 from app.answering.rendering import typed_answers
+from app.answering.turns import write_turn
 from app.extensions import csrf, db
 from app.i18n import current_lang
 from app.models import utcnow
@@ -114,34 +115,46 @@ def save():
     submit = request.form.get("action") == "submit"
     valid = fresh and validate_form(answer_form, questionnaire, draft=not submit)
 
-    respondent = resolve(value)  # the write transaction starts here
-    if respondent is None:
-        db.session.rollback()
+    with write_turn():
+        outcome, respondent, submit = _store(value, questionnaire, answer_form, fresh, valid, submit)
+    if outcome == "stored":
+        if submit:
+            return redirect(url_for("answering.thanks"))
+        flash(_("Din kladde er gemt. Du kan fortsætte senere fra samme link."), "success")
+        return redirect(url_for("answering.form"))
+    if outcome == "unknown":
         return render_template("answering/no_session.html"), 403
-    state = respondent.state(utcnow())
-    if state != "open":
-        db.session.rollback()
-        return render_template(f"answering/{state}.html", wave=respondent.wave, questionnaire=questionnaire,
+    if outcome in ("closed", "not_open"):
+        return render_template(f"answering/{outcome}.html", wave=respondent.wave, questionnaire=questionnaire,
                                answers=typed_answers(questionnaire, answer_form, lang),
                                response=current_response(respondent)), 409
-    if not fresh:
-        db.session.rollback()
+    if outcome == "stale":
         message = _("Siden havde været åben længe, så dine svar er ikke gemt endnu. "
                     "Alt hvad du har skrevet, står her stadig: tryk på knappen igen for at gemme.")
         return _render_form(respondent, questionnaire, answer_form, notice=message), 400
+    return _render_form(respondent, questionnaire, answer_form), 422
+
+
+def _store(value: dict, questionnaire, answer_form, fresh: bool, valid: bool, submit: bool):
+    """The write transaction: (outcome, respondent, submit); it commits only when answers were stored."""
+    respondent = resolve(value)
+    if respondent is None:
+        db.session.rollback()
+        return "unknown", None, submit
+    state = respondent.state(utcnow())
+    if state != "open" or not fresh:
+        db.session.rollback()
+        return (state if state != "open" else "stale"), respondent, submit
     if valid and not submit and respondent.response_status == "submitted":
         # A change to a submitted response is checked like a submission.
         submit = True
         valid = validate_form(answer_form, questionnaire, draft=False)
     if not valid:
         db.session.rollback()
-        return _render_form(respondent, questionnaire, answer_form), 422
+        return "invalid", respondent, submit
     save_answers(respondent, questionnaire, answers_from_form(questionnaire, answer_form), submit, utcnow())
     db.session.commit()
-    if submit:
-        return redirect(url_for("answering.thanks"))
-    flash(_("Din kladde er gemt. Du kan fortsætte senere fra samme link."), "success")
-    return redirect(url_for("answering.form"))
+    return "stored", respondent, submit
 
 
 @bp.get("/svar/tak")
