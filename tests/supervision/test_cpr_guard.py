@@ -40,28 +40,30 @@ def _references(app):
         return [r.case_reference for r in db.session.scalars(select(SupervisionRecord))]
 
 
-@pytest.mark.parametrize("value", TRUE_POSITIVES)
-def test_cpr_in_case_reference_is_refused_with_the_rest_kept(app, leader, value):
+# Each test walks through its list on one database: one app per value would cost seconds each.
+
+def test_cpr_in_case_reference_is_refused_with_the_rest_kept(app, leader):
     client, round_id = leader
-    response = log_case(client, round_id, value, comment="Bemærkning bevares")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "ligner et CPR-nummer" in html and "Bemærkning bevares" in html
-    assert re.search(r'<input checked[^>]*name="q_lae265_uden"[^>]*value="1"', html)  # answers kept
+    for value in TRUE_POSITIVES:
+        response = log_case(client, round_id, value, comment="Bemærkning bevares")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, value
+        assert "ligner et CPR-nummer" in html and "Bemærkning bevares" in html, value
+        assert re.search(r'<input checked[^>]*name="q_lae265_uden"[^>]*value="1"', html)  # answers kept
     assert _references(app) == []
 
 
-@pytest.mark.parametrize("value", TRUE_POSITIVES)
-def test_cpr_in_comment_is_refused(app, leader, value):
+def test_cpr_in_comment_is_refused(app, leader):
     client, round_id = leader
-    response = log_case(client, round_id, "AAL-OK-1", comment=f"Borgeren {value} er set")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "CPR-nummer" in html and 'value="AAL-OK-1"' in html
+    for value in TRUE_POSITIVES:
+        response = log_case(client, round_id, "AAL-OK-1", comment=f"Borgeren {value} er set")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "CPR-nummer" in html and 'value="AAL-OK-1"' in html, value
     assert _references(app) == []
 
 
-@pytest.mark.parametrize("value", FALSE_POSITIVES)
-def test_look_alikes_are_accepted(app, leader, value):
+def test_look_alikes_are_accepted(app, leader):
     client, round_id = leader
-    assert log_case(client, round_id, value, comment=f"Ring på {value}").status_code == 302
-    assert _references(app) == [value]
+    for value in FALSE_POSITIVES:
+        assert log_case(client, round_id, value, comment=f"Ring på {value}").status_code == 302, value
+    assert sorted(_references(app)) == sorted(FALSE_POSITIVES)
