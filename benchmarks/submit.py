@@ -82,7 +82,6 @@ def prepare(url: str, secret: str, slots: int, folder: Path) -> tuple[int, Path]
 
     Returns the questionnaire version id and a file of "cookie<TAB>form body" lines for wrk.
     """
-    os.environ.update(app_settings(url, secret))
     from app import create_app
     from app.extensions import db
 
