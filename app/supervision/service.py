@@ -1,7 +1,6 @@
 """Supervision rounds and reviewed-case records. Every change is audited; functions flush, never commit."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select

@@ -1,18 +1,21 @@
 """Supervision rounds: list, create, open/close, repeat, progress per municipality and the audit log."""
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.auth.access import coordinator_required, role_required, visible_municipality_ids
 from app.extensions import db
 from app.models import Municipality, QuestionnaireVersion
 from app.questionnaires.service import latest_versions
-from app.supervision import record_views, sampling_views, scheme_views, service  # noqa: F401  (routes on bp)
+from app.supervision import record_views, sampling_views, scheme_views  # noqa: F401  (their routes join bp)
+from app.supervision import service
 from app.supervision.blueprint import bp, load_round
 from app.supervision.forms import DeleteForm, RepeatRoundForm, RoundForm, StatusForm
-from sqlalchemy import select
 
 __all__ = ["bp"]
 any_role = role_required("coordinator", "team_leader")
@@ -108,8 +111,6 @@ def _next_year(day):  # noqa: ANN001, ANN202
 
 def _next_label(label: str) -> str:
     """ "Juli 2019" -> "Juli 2020": the last four-digit year moves on by one."""
-    import re
-
     matches = list(re.finditer(r"(?<!\d)(\d{4})(?!\d)", label))
     if not matches:
         return label
