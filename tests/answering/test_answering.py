@@ -135,3 +135,22 @@ def test_logs_never_hold_a_whole_token(app, caplog):
         requests.get(f"{base}/s/{token}x", allow_redirects=False, timeout=10)
     assert "/s/" + token[:6] in caplog.text
     assert token not in caplog.text
+
+
+def test_gunicorn_access_log_atoms_are_redacted():
+    from types import SimpleNamespace
+
+    from app.answering.access_log import RedactingGunicornLogger
+
+    token = "Abcdefghijklmnopqrstuvwxyz0123456789_-ABCDE"
+    logger = RedactingGunicornLogger(SimpleNamespace(**{
+        "errorlog": "-", "loglevel": "info", "accesslog": None, "syslog": False, "capture_output": False,
+        "logconfig": None, "logconfig_dict": {}, "logconfig_json": None, "access_log_format": "%(r)s",
+        "syslog_addr": None, "syslog_prefix": None, "syslog_facility": "user", "disable_redirect_access_to_syslog": False,
+        "user": 0, "group": 0, "statsd_host": None, "dogstatsd_tags": "", "statsd_prefix": ""}))
+    req = SimpleNamespace(method="GET", uri=f"/s/{token}", path=f"/s/{token}", query="", version=(1, 1),
+                          headers=[], peer_addr=("127.0.0.1", 1))
+    resp = SimpleNamespace(status="302 FOUND", response_length=0, sent=0, headers=[])
+    atoms = logger.atoms(resp, req, {"REMOTE_ADDR": "127.0.0.1", "RAW_URI": f"/s/{token}", "REQUEST_METHOD": "GET", "SERVER_PROTOCOL": "HTTP/1.1", "PATH_INFO": f"/s/{token}", "QUERY_STRING": ""}, __import__("datetime").timedelta(0))
+    assert token not in " ".join(str(v) for v in atoms.values())
+    assert "/s/Abcdef" in atoms["r"]
