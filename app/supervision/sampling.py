@@ -7,16 +7,17 @@ import random
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app import audit
 from app.extensions import db
-from app.models import CaseListEntry, Municipality, SupervisionRound
+from app.models import CaseListEntry, Municipality, SupervisionRound, utcnow
 from forms import contains_cpr
 
 REFERENCE_HEADERS = {"sagsnummer", "sagsreference", "sag", "reference", "case reference", "case_reference"}
 MUNICIPALITY_HEADERS = {"kommune", "municipality"}
 MAX_REFERENCE_LENGTH = 80
+MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass
@@ -121,9 +122,10 @@ def import_case_list(user, round_: SupervisionRound, result: ImportResult) -> in
         existing = set(db.session.scalars(select(CaseListEntry.case_reference).where(
             CaseListEntry.round_id == round_.id, CaseListEntry.municipality_id == municipality_id)))
         new = [r for r in references if r not in existing]
-        db.session.add_all(CaseListEntry(round_id=round_.id, municipality_id=municipality_id, case_reference=r)
-                           for r in new)
-        db.session.flush()
+        if new:  # one Core statement: lists may hold thousands of cases
+            db.session.execute(insert(CaseListEntry), [
+                {"round_id": round_.id, "municipality_id": municipality_id, "case_reference": r,
+                 "imported_at": utcnow()} for r in new])
         audit.record(user, "import", "case_list", round_.id, None,
                      {"round_id": round_.id, "added": len(new), "listed": len(existing) + len(new)},
                      municipality_id)

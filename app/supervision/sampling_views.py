@@ -46,8 +46,11 @@ def import_cases(round_id: int):
     if not form.validate_on_submit():
         return _page(round_, form, _sample_form(round_), status=400)
     upload = form.file.data
+    content = upload.read(sampling.MAX_FILE_BYTES + 1)
+    if len(content) > sampling.MAX_FILE_BYTES:
+        return _page(round_, form, _sample_form(round_), errors=[_("Filen er for stor (højst 5 MB).")], status=400)
     try:
-        table = sampling.read_table(upload.filename or "", upload.read())
+        table = sampling.read_table(upload.filename or "", content)
     except ValueError as exc:
         return _page(round_, form, _sample_form(round_), errors=[str(exc)], status=400)
     own = None if current_user.is_coordinator else current_user.municipality

@@ -174,3 +174,16 @@ def test_script_in_imported_reference_is_escaped(app, leader, make_round, munici
     _draw(leader, round_id, municipality_id("aalborg"), 1, "<b>seed</b>")
     html = leader.get(f"/tilsyn/runder/{round_id}/stikproeve").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html and "<b>seed</b>" not in html
+
+
+def test_a_large_list_imports_in_one_go_and_a_too_large_file_is_refused(app, leader, make_round, monkeypatch):
+    from app.supervision import sampling
+
+    round_id = make_round()
+    many = [f"SAG-{i:05d}" for i in range(3000)]
+    assert _upload(leader, round_id, "mange.csv", _csv(many)).status_code == 302
+    assert len(_listed(app, round_id)) == 3000
+    monkeypatch.setattr(sampling, "MAX_FILE_BYTES", 100)
+    refused = _upload(leader, round_id, "stor.csv", _csv([f"NY-{i}" for i in range(50)]))
+    assert refused.status_code == 400 and "for stor" in refused.get_data(as_text=True)
+    assert len(_listed(app, round_id)) == 3000
