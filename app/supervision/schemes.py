@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
@@ -60,18 +61,27 @@ def phase_questions(questionnaire: Questionnaire, phase: int) -> list:
     return [q for s in questionnaire.sections if s.phase == phase for q in s.questions]
 
 
+def _new_scheme(experiment: Experiment, municipality: Municipality) -> EvaluationScheme:
+    """Create the scheme; when a parallel request created it first, the unique constraint decides."""
+    scheme = EvaluationScheme(experiment_id=experiment.id, municipality_id=municipality.id,
+                              questionnaire_version_id=scheme_version().id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(scheme)
+            db.session.flush()
+    except IntegrityError:
+        return db.session.scalar(select(EvaluationScheme).where(
+            EvaluationScheme.experiment_id == experiment.id, EvaluationScheme.municipality_id == municipality.id,
+            EvaluationScheme.questionnaire_version_id == scheme.questionnaire_version_id))
+    return scheme
+
+
 def save(user, experiment: Experiment, municipality: Municipality, phase: int, answers: dict,  # noqa: ANN001
          submit: bool) -> EvaluationScheme:
     """Store the phase's answers as a draft, or submit the phase (then it is read-only)."""
-    scheme = find_scheme(experiment, municipality)
+    scheme = find_scheme(experiment, municipality) or _new_scheme(experiment, municipality)
     if editable_phase(scheme) != phase:
         raise PhaseLocked(phase)
-    if scheme is None:
-        version = scheme_version()
-        scheme = EvaluationScheme(experiment_id=experiment.id, municipality_id=municipality.id,
-                                  questionnaire_version_id=version.id)
-        db.session.add(scheme)
-        db.session.flush()
     questionnaire = definition_of(scheme.questionnaire_version)
     response = response_of(scheme)
     if response is None:

@@ -123,3 +123,18 @@ def test_coordinator_sees_schemes_compiled_point_by_point(app, make_user, login,
     assert html.index("10. Bemærkninger i øvrigt") > point2
     listing = client.get("/tilsyn/evalueringsskemaer").get_data(as_text=True)
     assert "fase 1 indsendt" in listing and "ikke påbegyndt" in listing
+
+
+def test_a_parallel_first_save_keeps_one_scheme(app, aalborg_leader, ids, monkeypatch):
+    """Two first saves at once: the second finds no scheme, tries to create one, and uses the first's."""
+    from app.supervision import schemes
+
+    url = _url(ids)
+    post_form(aalborg_leader, url, {"q_p01": "Første", "action": "save"})
+    monkeypatch.setattr(schemes, "find_scheme", lambda *_args: None)
+    assert post_form(aalborg_leader, url, {"q_p01": "Anden", "action": "save"}).status_code == 302
+    with app.app_context():
+        assert len(list(db.session.scalars(select(EvaluationScheme)))) == 1
+        assert len(list(db.session.scalars(select(Response)))) == 1
+    monkeypatch.undo()
+    assert "Anden" in aalborg_leader.get(url).get_data(as_text=True)
