@@ -84,13 +84,20 @@ def send_one(message_id: int, now: datetime) -> str:
         db.session.commit()
         return "skipped"
     invitation = message.invitation
-    wave = invitation.wave
-    reason = _reason_not_to_send(message, invitation, wave, now)
-    if reason:
-        message.status, message.last_error = "failed", reason
-        db.session.commit()
-        return "skipped"
-    subject, body = render_mail(message, invitation, wave)
+    if invitation is None:
+        # A mail queued with its text (not a wave's): sent as stored.
+        if not (message.subject and message.body):
+            message.status, message.last_error = "failed", "ingen tekst"
+            db.session.commit()
+            return "skipped"
+        subject, body = message.subject, message.body
+    else:
+        reason = _reason_not_to_send(message, invitation, invitation.wave, now)
+        if reason:
+            message.status, message.last_error = "failed", reason
+            db.session.commit()
+            return "skipped"
+        subject, body = render_mail(message, invitation, invitation.wave)
     email = build_message(message.recipient, subject, body)
     db.session.commit()  # no transaction is held open while talking to the SMTP server
     try:

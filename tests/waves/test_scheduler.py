@@ -139,3 +139,13 @@ def test_a_wave_whose_window_passed_while_down_closes_without_mail(app, smtp_ser
     assert report.closed == ["Maj 2026"] and smtp_server.messages == []
     with app.app_context():
         assert db.session.get(Wave, wave_id).status == "closed"
+
+
+def test_a_mail_queued_with_its_own_text_is_sent_as_stored(app, smtp_server):
+    app.config.update(smtp_server.config())
+    with app.app_context():
+        db.session.add(Message(kind="password-reset", recipient="a@example.dk", subject="Nulstil", body="Tekst",
+                               due_at=T0))
+        db.session.commit()
+    assert _tick(app, T0).mail.sent == 1
+    assert smtp_server.recipients() == ["a@example.dk"]
