@@ -132,3 +132,15 @@ def test_passwords_are_argon2id_and_rehashed_when_parameters_change(app, client,
     assert new_hash != old_hash and new_hash.startswith("$argon2id$")
     assert f"t={stronger.time_cost}" in new_hash
     assert stronger.verify(new_hash, password)
+
+
+def test_accounts_on_an_internal_domain_can_log_in(app, client, make_user):
+    """The demo users live on boelge.local, a special-use domain strict e-mail validators refuse."""
+    _uid, email, password = make_user("coordinator", email="koordinator@boelge.local")
+    assert _post_login(client, email, password).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_a_malformed_address_is_a_field_error(app, client):
+    response = _post_login(client, "ikke-en-adresse", "hvad-som-helst")
+    assert response.status_code == 200 and "Skriv en gyldig e-mailadresse" in response.get_data(as_text=True)
