@@ -47,3 +47,5 @@ def print_personal_link(echo: Callable[[str], None]) -> None:
     link = demo_link()
     if link:
         echo(f"Answer the open demo survey ({LABEL}) as an adviser: {link}")
+    else:
+        echo(f"The demo wave {LABEL!r} is closed or missing; `make clean && make run` builds a fresh demo.")
