@@ -154,7 +154,8 @@ def save_answers(respondent: Respondent, questionnaire: Questionnaire, answers: 
     replace_answers(response_id, questionnaire, answers)
     if submit or status == "submitted":
         db.session.execute(_SUBMIT, {"response_id": response_id, "now": now})
-        if respondent.invitation_id is not None:
+        if respondent.invitation_id is not None and status != "submitted":
+            # The invitation keeps the time of its first submission; later changes touch the response.
             db.session.execute(_ANSWERED, {"invitation_id": respondent.invitation_id, "now": now})
     else:
         db.session.execute(_TOUCH, {"response_id": response_id, "now": now})
