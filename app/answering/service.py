@@ -130,11 +130,6 @@ def current_response(respondent: Respondent) -> Response | None:
     return db.session.scalar(select(Response).where(respondent.response_filter()))
 
 
-def response_status(respondent: Respondent) -> str | None:
-    """"draft", "submitted" or None, without loading the row."""
-    return db.session.scalar(select(Response.status).where(respondent.response_filter()))
-
-
 def mark_opened(invitation: Invitation, now: datetime) -> None:
     if invitation.opened_at is None:
         invitation.opened_at = now

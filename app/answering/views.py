@@ -7,23 +7,22 @@ stored until the button is pressed again with a fresh token.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, validate_csrf
 
+from app import throttle
 from app.answering.identity import (browser_key_from_cookie, forget_respondent, ref_value,
                                     remember_respondent, resolve, respondent_from_session, respondent_ref,
                                     session_value, set_browser_cookie)
-from app.answering.service import (anonymous_wave_by_token, current_response, invitation_by_token,
-                                   mark_opened, questionnaire_of, response_status, save_answers,
-                                   wave_state)
 from app.answering.rendering import typed_answers
+from app.answering.service import (anonymous_wave_by_token, current_response, invitation_by_token,
+                                   mark_opened, questionnaire_of, save_answers, wave_state)
 from app.answering.turns import write_turn
 from app.extensions import csrf, db
 from app.i18n import current_lang
 from app.models import utcnow
 from app.responses import answers_of
-from app import throttle
 from forms import answers_from_form, form_class_for, form_data_from_answers, validate_form
 
 bp = Blueprint("answering", __name__)
