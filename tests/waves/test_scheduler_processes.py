@@ -85,3 +85,28 @@ def test_two_schedulers_started_together_send_each_mail_once(app):
         time.sleep(0.05)
         assert len(server.recipients_seen) == 20 == len(set(server.recipients_seen)), outputs
     assert _sent_count(app) == 20
+
+
+def test_scheduler_run_ticks_on_its_own_until_stopped(app):
+    import signal
+
+    _setup(app, {"rebild": 2})
+    with app.app_context():
+        from datetime import timedelta
+
+        from app.models import Wave, utcnow
+
+        wave = db.session.scalar(select(Wave))
+        wave.opens_at, wave.closes_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(days=1)
+        db.session.commit()
+    with GatedSMTPServer() as server:
+        env = {**_env(app, server), "SCHEDULER_INTERVAL_SECONDS": "1"}
+        process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 60
+        while len(server.recipients_seen) < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=30)[0]
+        assert sorted(server.recipients_seen) == ["r1.rebild@example.dk", "r2.rebild@example.dk"], output
+        assert "Scheduler running every 1 s" in output
