@@ -7,7 +7,8 @@ the response (one per invitation: each request replaces that respondent's answer
 p50/p99 latency, errors and the ratio real/baseline; checks afterwards that every stored response
 has exactly its 20 answers and that the server log never says "database is locked".
 
-Options: --duration=10s --connections=32 --threads=2 --slots=128 --backends=sqlite,postgresql
+Options: --duration=10s --connections=32 --threads=2 --slots=128 --backends=sqlite,postgresql; --small
+runs a smoke size.
 """
 from __future__ import annotations
 
@@ -35,13 +36,20 @@ DEFAULTS = {"duration": "10s", "connections": "32", "threads": "2", "slots": "12
 QUESTIONS = 20
 
 
+SMALL = {"duration": "2s", "connections": "4", "threads": "1", "slots": "8"}
+
+
 def parse_options(options: list[str]) -> dict[str, str]:
+    """--name=value options; --small is a smoke size; options meant for other benchmarks are ignored."""
     chosen = dict(DEFAULTS)
     for option in options:
         key, _, value = option.lstrip("-").partition("=")
-        if key not in chosen:
-            raise SystemExit(f"unknown option {option}; known: {', '.join('--' + k for k in DEFAULTS)}")
-        chosen[key] = value
+        if key == "small":
+            chosen.update(SMALL)
+        elif key in chosen and value:
+            chosen[key] = value
+        else:
+            print(f"  (submit ignores {option}; it knows {', '.join('--' + k for k in DEFAULTS)}, --small)")
     return chosen
 
 

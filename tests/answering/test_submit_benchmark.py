@@ -39,3 +39,11 @@ def test_benchmark_harness_runs_end_to_end_on_sqlite(capsys):
     output = capsys.readouterr().out
     assert status == 0, output
     assert "ratio real/baseline" in output and "20 answers each: yes" in output
+
+
+def test_small_option_gives_a_smoke_size_and_unknown_options_are_ignored(capsys):
+    from benchmarks.submit import parse_options
+
+    chosen = parse_options(["--small", "--rows=5", "--backends=sqlite"])
+    assert chosen["duration"] == "2s" and chosen["connections"] == "4" and chosen["backends"] == "sqlite"
+    assert "ignores --rows=5" in capsys.readouterr().out
