@@ -14,7 +14,7 @@ from app.responses import AnswerValue, replace_answers
 from app.security import hash_token
 from forms import Questionnaire
 
-_QUESTIONNAIRES: dict[int, Questionnaire] = {}
+_QUESTIONNAIRES: dict[tuple[str, int], Questionnaire] = {}
 
 
 @dataclass
@@ -93,10 +93,11 @@ def anonymous_respondent(wave_id: int, browser_key: str) -> Respondent | None:
 
 
 def questionnaire_of(version_id: int) -> Questionnaire:
-    """The definition of a stored version, kept per process (a stored version never changes)."""
-    if version_id not in _QUESTIONNAIRES:
-        _QUESTIONNAIRES[version_id] = definition_of(db.session.get(QuestionnaireVersion, version_id))
-    return _QUESTIONNAIRES[version_id]
+    """The definition of a stored version, kept per process and database (a stored version never changes)."""
+    key = (db.engine.url.render_as_string(hide_password=True), version_id)
+    if key not in _QUESTIONNAIRES:
+        _QUESTIONNAIRES[key] = definition_of(db.session.get(QuestionnaireVersion, version_id))
+    return _QUESTIONNAIRES[key]
 
 
 def invitation_by_token(token: str) -> Invitation | None:
