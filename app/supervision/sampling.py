@@ -1,8 +1,6 @@
 """Case lists per municipality (CSV or Excel) and a reproducible, seeded random sample from them."""
 from __future__ import annotations
 
-import csv
-import io
 import random
 from dataclasses import dataclass, field
 
@@ -12,6 +10,7 @@ from sqlalchemy import insert, select
 from app import audit
 from app.extensions import db
 from app.models import CaseListEntry, Municipality, SupervisionRound, utcnow
+from app.uploads import read_table
 from forms import contains_cpr
 
 REFERENCE_HEADERS = {"sagsnummer", "sagsreference", "sag", "reference", "case reference", "case_reference"}
@@ -30,24 +29,6 @@ class ImportResult:
     @property
     def count(self) -> int:
         return sum(len(refs) for refs in self.rows.values())
-
-
-def read_table(filename: str, content: bytes) -> list[list[str]]:
-    """The cells of a CSV (comma or semicolon, UTF-8) or Excel file as rows of strings."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-            raise ValueError(_("Filen kan ikke læses som et Excel-ark.")) from exc
-        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(_("CSV-filen skal være gemt som UTF-8.")) from exc
-    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def _find_municipality(value: str, allowed: list[Municipality]) -> Municipality | None:

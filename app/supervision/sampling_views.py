@@ -11,6 +11,7 @@ from app.models import Municipality
 from app.supervision import sampling
 from app.supervision.blueprint import bp, load_round
 from app.supervision.forms import ImportForm, SampleForm
+from app.uploads import read_table
 
 any_role = role_required("coordinator", "team_leader")
 
@@ -50,7 +51,7 @@ def import_cases(round_id: int):
     if len(content) > sampling.MAX_FILE_BYTES:
         return _page(round_, form, _sample_form(round_), errors=[_("Filen er for stor (højst 5 MB).")], status=400)
     try:
-        table = sampling.read_table(upload.filename or "", content)
+        table = read_table(upload.filename or "", content)
     except ValueError as exc:
         return _page(round_, form, _sample_form(round_), errors=[str(exc)], status=400)
     own = None if current_user.is_coordinator else current_user.municipality

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Municipality, Respondent
+from app.uploads import read_table
 
 HEADERS = {
     "name": ("name", "navn"),
@@ -28,24 +28,6 @@ class ImportResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
     created: int = 0
     updated: int = 0
-
-
-def read_table(filename: str, content: bytes) -> list[list[str]]:
-    """The cells of an uploaded .csv (comma or semicolon, UTF-8) or .xlsx file as text."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
-            raise ValueError(_("Filen kan ikke læses som et Excel-ark.")) from exc
-        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(_("Filen skal være en CSV-fil i UTF-8 eller et Excel-ark (.xlsx).")) from exc
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
 def _columns(header: list[str]) -> dict[str, int]:
