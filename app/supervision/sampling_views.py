@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.access import ensure_municipality, role_required, visible_municipality_ids
@@ -32,6 +33,9 @@ def _page(round_, import_form, sample_form, errors=(), status=200):  # noqa: ANN
                            sample_form=sample_form, errors=errors, samples=samples), status
 
 
+ROUND_CLOSED = _l("Runden er lukket: sagslister og stikprøver kan ikke længere ændres.")
+
+
 @bp.get("/runder/<int:round_id>/stikproeve")
 @any_role
 def sampling_page(round_id: int):
@@ -46,6 +50,8 @@ def import_cases(round_id: int):
     form = ImportForm()
     if not form.validate_on_submit():
         return _page(round_, form, _sample_form(round_), status=400)
+    if round_.status == "closed":
+        return _page(round_, form, _sample_form(round_), errors=[ROUND_CLOSED], status=409)
     upload = form.file.data
     content = upload.read(sampling.MAX_FILE_BYTES + 1)
     if len(content) > sampling.MAX_FILE_BYTES:
@@ -74,6 +80,8 @@ def draw_sample(round_id: int):
     form = _sample_form(round_)
     if not form.validate_on_submit():
         return _page(round_, ImportForm(), form, status=400)
+    if round_.status == "closed":
+        return _page(round_, ImportForm(), form, errors=[ROUND_CLOSED], status=409)
     municipality = db.session.get(Municipality, form.municipality.data)
     if municipality is None or municipality not in round_.municipalities:
         abort(404)

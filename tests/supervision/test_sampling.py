@@ -187,3 +187,13 @@ def test_a_large_list_imports_in_one_go_and_a_too_large_file_is_refused(app, lea
     refused = _upload(leader, round_id, "stor.csv", _csv([f"NY-{i}" for i in range(50)]))
     assert refused.status_code == 400 and "for stor" in refused.get_data(as_text=True)
     assert len(_listed(app, round_id)) == 3000
+
+
+def test_a_closed_round_refuses_new_case_lists_and_draws(app, leader, make_round, municipality_id):
+    round_id = make_round(status="closed")
+    response = _upload(leader, round_id, "sager.csv", _csv(REFERENCES[:10]))
+    assert response.status_code == 409 and "Runden er lukket" in response.get_data(as_text=True)
+    assert _listed(app, round_id) == []
+    response = _draw(leader, round_id, municipality_id("aalborg"), 3, "x")
+    assert response.status_code == 409
+    assert _sample(app, round_id, municipality_id("aalborg")) == []
