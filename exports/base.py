@@ -5,12 +5,13 @@ exporter may name tables that also go out as CSV (too long for a sheet, or wante
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from exports.tables import Table
 import pandas as pd
 
+from exports.tables import Table
 from exports.workbook import EXCEL_MAX_ROWS, WorkbookWriter, sheets_needed, write_csv, write_frame_csv
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -23,7 +24,7 @@ def register(cls: type[Exporter]) -> type[Exporter]:
     return cls
 
 
-class Exporter:
+class Exporter(ABC):
     """Subclasses set `identifier` and `name` and implement `tables()` (and optionally `csv_tables()`)."""
 
     identifier = ""
@@ -32,8 +33,9 @@ class Exporter:
     def __init__(self, max_rows: int = EXCEL_MAX_ROWS) -> None:
         self.max_rows = max_rows
 
+    @abstractmethod
     def tables(self) -> Iterator[Table]:
-        raise NotImplementedError
+        """The tables of the export, in sheet order."""
 
     def csv_tables(self) -> dict[str, Table | pd.DataFrame]:
         """Tables (or plain DataFrames) also written as CSV, keyed by a file-name suffix."""
