@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -67,16 +67,32 @@ _ANONYMOUS = (select(*_WAVE_COLUMNS, _responses.c.status)
               .outerjoin(_responses, (_responses.c.wave_id == _waves.c.id)
                          & (_responses.c.browser_key == bindparam("browser_key")))
               .where(_waves.c.id == bindparam("wave_id"), _waves.c.anonymous.is_(True)))
-_LOCK_INVITED = (select(_responses.c.id, _responses.c.status)
-                 .where(_responses.c.invitation_id == bindparam("invitation_id")).with_for_update())
-_LOCK_ANONYMOUS = (select(_responses.c.id, _responses.c.status)
-                   .where(_responses.c.wave_id == bindparam("wave_id"),
-                          _responses.c.browser_key == bindparam("browser_key")).with_for_update())
-_ANSWERED = (update(_invitations).where(_invitations.c.id == bindparam("invitation_id"))
+_FOR_INVITATION = _responses.c.invitation_id == bindparam("iid")
+_FOR_BROWSER = (_responses.c.wave_id == bindparam("wid")) & (_responses.c.browser_key == bindparam("bkey"))
+
+
+def _claim_statement(where, submit: bool):
+    """UPDATE of a respondent's response that locks its row and records the save, returning (id, status).
+
+    A submit marks it submitted; a save keeps its status, and a save to a submitted response is a
+    change to it, so it moves `submitted_at` too. SET reads the row's previous values, and the
+    returned status is the new one: "submitted" after a submit or when the response already was.
+    """
+    if submit:
+        values = {"status": "submitted", "submitted_at": bindparam("now")}
+    else:
+        values = {"submitted_at": case((_responses.c.status == "submitted", bindparam("now")),
+                                       else_=_responses.c.submitted_at)}
+    return (update(_responses).where(where).values(updated_at=bindparam("now"), **values)
+            .returning(_responses.c.id, _responses.c.status))
+
+
+_CLAIM = {(invited, submit): _claim_statement(_FOR_INVITATION if invited else _FOR_BROWSER, submit)
+          for invited in (True, False) for submit in (True, False)}
+# Idempotent: the invitation keeps the time of its first submission however many saves race.
+_ANSWERED = (update(_invitations)
+             .where(_invitations.c.id == bindparam("iid"), _invitations.c.answered_at.is_(None))
              .values(answered_at=bindparam("now"), opened_at=func.coalesce(_invitations.c.opened_at, bindparam("now"))))
-_TOUCH = update(_responses).where(_responses.c.id == bindparam("response_id")).values(updated_at=bindparam("now"))
-_SUBMIT = (update(_responses).where(_responses.c.id == bindparam("response_id"))
-           .values(updated_at=bindparam("now"), submitted_at=bindparam("now"), status="submitted"))
 
 
 def invited_respondent(invitation_id: int) -> Respondent | None:
@@ -140,41 +156,46 @@ def save_answers(respondent: Respondent, questionnaire: Questionnaire, answers: 
                  submit: bool, now: datetime) -> int:
     """Store the answers of one respondent: one response per context however many requests race.
 
-    The response row is locked (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already
-    serialises writers) so answer replacements never interleave; a missing row is created under a
-    savepoint, and a concurrent creator that loses on the unique constraint re-reads the winner's
-    row. A submitted response stays submitted: a later save is a change to the submitted answers.
-    Core statements throughout: this is the hot path of every wave. Returns the response id.
+    The first statement is the response's UPDATE (its status and times) with RETURNING: it takes the
+    row lock (SQLite's BEGIN IMMEDIATE already serialises writers) before the answers are replaced,
+    so replacements never interleave, and it saves the separate SELECT ... FOR UPDATE a round trip.
+    A missing row is created under a savepoint, already in its final status; a concurrent creator
+    that loses on the unique constraint updates the winner's row instead. A submitted response stays
+    submitted: a later save is a change to the submitted answers. The invitation's `answered_at` is
+    written only while it is empty, so it keeps the time of the first submission; the respondent's
+    status read at the start of this transaction skips even that statement once it was submitted
+    (a response never returns to draft). Core statements throughout: this is the hot path of every
+    wave. Returns the response id.
     """
-    response_id, status = _locked_response(respondent) or _create(respondent, now)
+    claimed = _claim(respondent, submit, now) if respondent.response_status is not None else None
+    response_id, status = claimed or _create(respondent, submit, now)
     replace_answers(response_id, questionnaire, answers)
-    if submit or status == "submitted":
-        db.session.execute(_SUBMIT, {"response_id": response_id, "now": now})
-        if respondent.invitation_id is not None and status != "submitted":
-            # The invitation keeps the time of its first submission; later changes touch the response.
-            db.session.execute(_ANSWERED, {"invitation_id": respondent.invitation_id, "now": now})
-    else:
-        db.session.execute(_TOUCH, {"response_id": response_id, "now": now})
+    if status == "submitted" and respondent.invitation_id is not None and respondent.response_status != "submitted":
+        db.session.execute(_ANSWERED, {"iid": respondent.invitation_id, "now": now})
     return response_id
 
 
-def _locked_response(respondent: Respondent):
+def _claim(respondent: Respondent, submit: bool, now: datetime):
+    """(id, new status) of the respondent's response after recording this save, or None if it has none."""
     if respondent.invitation_id is not None:
-        return db.session.execute(_LOCK_INVITED, {"invitation_id": respondent.invitation_id}).first()
-    return db.session.execute(_LOCK_ANONYMOUS, {"wave_id": respondent.wave_id,
-                                                "browser_key": respondent.browser_key}).first()
+        params = {"iid": respondent.invitation_id, "now": now}
+    else:
+        params = {"wid": respondent.wave_id, "bkey": respondent.browser_key, "now": now}
+    return db.session.execute(_CLAIM[respondent.invitation_id is not None, submit], params).first()
 
 
-def _create(respondent: Respondent, now: datetime):
+def _create(respondent: Respondent, submit: bool, now: datetime):
+    status = "submitted" if submit else "draft"
     row = {"questionnaire_version_id": respondent.version_id, "wave_id": respondent.wave_id,
            "municipality_id": respondent.municipality_id, "invitation_id": respondent.invitation_id,
-           "browser_key": respondent.browser_key, "status": "draft", "created_at": now, "updated_at": now}
+           "browser_key": respondent.browser_key, "status": status, "created_at": now, "updated_at": now,
+           "submitted_at": now if submit else None}
     try:
         with db.session.begin_nested():
             response_id = db.session.execute(insert(_responses).values(**row)).inserted_primary_key[0]
     except IntegrityError:
-        existing = _locked_response(respondent)
+        existing = _claim(respondent, submit, now)
         if existing is None:
             raise
         return existing
-    return response_id, "draft"
+    return response_id, status
