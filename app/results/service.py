@@ -157,35 +157,26 @@ def supervision_data(slug: str, round_ids: list[int] | None = None, only_municip
 
 
 def scheme_compilations(only_municipality: int | None = None):  # noqa: ANN201
-    """Every experiment with evaluation schemes: point by point, each municipality's answer."""
+    """Every experiment with evaluation schemes, as the workbook and the results page show them."""
     from zoneinfo import ZoneInfo
 
-    from app.models import EvaluationScheme, Experiment
+    from app.supervision.schemes import compilation
     from exports.schemes import ExperimentSchemes, SchemeAnswer
 
     zone = ZoneInfo(current_app.config["TIMEZONE"])
-    schemes = list(db.session.scalars(select(EvaluationScheme).order_by(EvaluationScheme.experiment_id)))
-    if only_municipality is not None:
-        schemes = [s for s in schemes if s.municipality_id == only_municipality]
-    by_experiment: dict[int, list[EvaluationScheme]] = {}
-    for scheme in schemes:
-        by_experiment.setdefault(scheme.experiment_id, []).append(scheme)
-    ids = [s.id for s in schemes]
-    rows = db.session.execute(
-        select(Response.scheme_id, Answer.question_id, Answer.text)
-        .join(Answer, Answer.response_id == Response.id).where(Response.scheme_id.in_(ids))).all() if ids else []
-    texts = {(scheme_id, qid): text for scheme_id, qid, text in rows}
+
+    def local(moment):  # noqa: ANN001, ANN202
+        return moment.astimezone(zone).replace(tzinfo=None) if moment else None
+
     result = []
-    for experiment_id, members in by_experiment.items():
-        experiment = db.session.get(Experiment, experiment_id)
-        newest = max((s.questionnaire_version for s in members), key=lambda v: v.version)
-        points = list(definition_of(newest).questions)
-        members.sort(key=lambda s: s.municipality.name)
+    for item in compilation(only_municipality=only_municipality):
+        points = list(item.questionnaire.questions)
         answers = []
-        for scheme in members:
+        for entry in item.entries:
+            scheme, name = entry["scheme"], entry["municipality"].name
             for point in points:
                 submitted = scheme.phase1_submitted_at if point.phase == 1 else scheme.phase2_submitted_at
-                answers.append(SchemeAnswer(scheme.municipality.name, point.id, texts.get((scheme.id, point.id)),
-                                            submitted.astimezone(zone).replace(tzinfo=None) if submitted else None))
-        result.append(ExperimentSchemes(experiment.title_da, points, [s.municipality.name for s in members], answers))
-    return sorted(result, key=lambda e: e.title)
+                answers.append(SchemeAnswer(name, point.id, entry["answers"].get(point.id), local(submitted)))
+        result.append(ExperimentSchemes(item.experiment.title_da, points,
+                                        [e["municipality"].name for e in item.entries], answers))
+    return result

@@ -1,12 +1,14 @@
 """Evaluation schemes: ten free-text points per experiment and municipality, saved and submitted per phase."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
-from app.models import EvaluationScheme, Experiment, Municipality, Response, utcnow
+from app.models import Answer, EvaluationScheme, Experiment, Municipality, Response, utcnow
 from app.questionnaires.service import definition_of, latest_version
 from app.responses import answers_of, replace_answers
 from forms import Questionnaire
@@ -111,16 +113,66 @@ def save(user, experiment: Experiment, municipality: Municipality, phase: int, a
     return scheme
 
 
+@dataclass
+class Compiled:
+    """One experiment's schemes: the points in order and, per municipality, its scheme and point answers."""
+
+    experiment: Experiment
+    questionnaire: Questionnaire
+    entries: list[dict] = field(default_factory=list)  # {"municipality", "scheme" (or None), "answers"}
+
+
+def compilation(experiments: list[Experiment] | None = None, only_municipality: int | None = None,
+                include_not_started: bool = False) -> list[Compiled]:
+    """The one compilation of evaluation schemes, for the results page, the workbook and the supervision view.
+
+    Per experiment (all, or the given ones; by title), each municipality with a scheme (alphabetical) and
+    its answer to each point; with `include_not_started`, participating municipalities without a scheme as
+    well, and experiments without any scheme. Two queries whatever the number of schemes.
+    """
+    if experiments is None:
+        experiments = list(db.session.scalars(select(Experiment).order_by(Experiment.title_da)))
+    query = select(EvaluationScheme).where(EvaluationScheme.experiment_id.in_([e.id for e in experiments]))
+    if only_municipality is not None:
+        query = query.where(EvaluationScheme.municipality_id == only_municipality)
+    newest: dict[tuple[int, int], EvaluationScheme] = {}
+    for scheme in db.session.scalars(query.order_by(EvaluationScheme.id)):
+        newest[(scheme.experiment_id, scheme.municipality_id)] = scheme  # the newest questionnaire version wins
+    rows = db.session.execute(
+        select(Response.scheme_id, Answer.question_id, Answer.text).join(Answer, Answer.response_id == Response.id)
+        .where(Response.scheme_id.in_([s.id for s in newest.values()]))).all() if newest else []
+    texts: dict[int, dict[str, str | None]] = {}
+    for scheme_id, question_id, text in rows:
+        texts.setdefault(scheme_id, {})[question_id] = text
+    fallback = scheme_version()
+    result = []
+    for experiment in experiments:
+        places = {m.id: m for m in experiment.municipalities} if include_not_started else {}
+        found = {municipality_id: scheme for (experiment_id, municipality_id), scheme in newest.items()
+                 if experiment_id == experiment.id}
+        for scheme in found.values():
+            places.setdefault(scheme.municipality_id, scheme.municipality)
+        if only_municipality is not None:
+            places = {k: v for k, v in places.items() if k == only_municipality}
+        if not found and not (include_not_started and places):
+            continue
+        versions = [s.questionnaire_version for s in found.values()]
+        version = max(versions, key=lambda v: v.version) if versions else fallback
+        if version is None:
+            continue
+        entries = [{"municipality": m, "scheme": found.get(m.id),
+                    "answers": texts.get(found[m.id].id, {}) if m.id in found else {}}
+                   for m in sorted(places.values(), key=lambda m: m.name)]
+        result.append(Compiled(experiment, definition_of(version), entries))
+    return result
+
+
 def compiled(experiment: Experiment) -> tuple[Questionnaire | None, list[dict], list[dict]]:
     """Under each point, each participating municipality's answer in turn (as in the filled-in scheme)."""
-    version = scheme_version()
-    if version is None:
+    found = compilation([experiment], include_not_started=True)
+    if not found:
         return None, [], []
-    questionnaire = definition_of(version)
-    by_municipality = []
-    for municipality in experiment.municipalities:
-        scheme = find_scheme(experiment, municipality)
-        by_municipality.append({"municipality": municipality, "scheme": scheme, "answers": answers_for(scheme)})
+    questionnaire, by_municipality = found[0].questionnaire, found[0].entries
     points = [{"question": q, "answers": [(row["municipality"], row["answers"].get(q.id)) for row in by_municipality]}
               for q in questionnaire.questions]
     return questionnaire, points, by_municipality
