@@ -22,6 +22,7 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import Wave, utcnow
+from app.results.jobs import prune_exports
 from app.waves.outbox import DrainReport, drain
 from app.waves.service import invite_audience, queue_due_reminders
 
@@ -106,6 +107,8 @@ def run_tick(now: datetime) -> TickReport:
         wave = db.session.get(Wave, wave_id)
         if wave.closes_at <= now:
             _close(wave, now, report)
+    prune_exports(now)  # housekeeping: delete export files past their retention
+    db.session.commit()
     return report
 
 

@@ -4,14 +4,24 @@ The view records an ExportJob and commits, then starts `launch(app, job.id)`; th
 file to EXPORT_DIR/<job id>/ and records its progress on the job row, which the progress page polls.
 A thread suits the expected load (a few coordinators); the work itself is `run_job`, which a separate
 worker process could call instead without change.
+
+A restart of the web process ends its threads without a word, so the job row of an interrupted export
+would say "running" forever: `state_of` shows such a job as interrupted (not worked on by a thread of
+this process and older than EXPORT_STALE_SECONDS). `prune_exports`, run by the scheduler, deletes the
+files of jobs finished more than EXPORT_RETENTION_DAYS ago; their page then says the file has expired.
 """
 from __future__ import annotations
 
 import re
+import shutil
 import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ExportJob, utcnow
@@ -22,6 +32,52 @@ from exports.supervision import SupervisionExporter
 from exports.survey import SurveyExporter
 
 KINDS = ("survey", "supervision", "schemes")
+EXPIRED = "expired"  # the message of a finished job whose files were deleted by `prune_exports`
+
+# The ids of the jobs a thread of this process is working on right now.
+_live: set[int] = set()
+_live_lock = threading.Lock()
+
+
+def is_live(job_id: int) -> bool:
+    with _live_lock:
+        return job_id in _live
+
+
+@dataclass(frozen=True)
+class JobState:
+    """What the pages say about a job: its status, and why it failed or has no files."""
+
+    status: str  # queued | running | done | failed
+    interrupted: bool = False
+    expired: bool = False
+
+    @property
+    def message(self) -> str | None:
+        if self.interrupted:
+            return str(_l("Eksporten blev afbrudt. Start den igen."))
+        if self.expired:
+            return str(_l("Filen er slettet, fordi den er ældre end %(days)s dage. Start eksporten igen.",
+                          days=retention_days()))
+        return None
+
+
+def retention_days() -> int:
+    return int(current_app.config.get("EXPORT_RETENTION_DAYS", 7))
+
+
+def state_of(job: ExportJob, now: datetime | None = None) -> JobState:
+    """The job as the pages show it: a queued or running job that no thread of this process works on
+    and that started more than EXPORT_STALE_SECONDS ago was cut off by a restart; it is shown as failed
+    (the row itself is left alone: a page view changes nothing)."""
+    if job.status in ("queued", "running"):
+        stale = timedelta(seconds=int(current_app.config.get("EXPORT_STALE_SECONDS", 15 * 60)))
+        if not is_live(job.id) and job.created_at <= (now or utcnow()) - stale:
+            return JobState("failed", interrupted=True)
+        return JobState(job.status)
+    if job.status == "done" and not job_files(job):
+        return JobState("done", expired=True)
+    return JobState(job.status)
 
 
 def build_exporter(kind: str, params: dict) -> Exporter:
@@ -114,6 +170,44 @@ def launch(app: Flask, job_id: int) -> threading.Thread:
             finally:
                 db.session.remove()
 
-    thread = threading.Thread(target=target, name=f"export-job-{job_id}", daemon=True)
-    thread.start()
+    def run() -> None:
+        try:
+            target()
+        finally:
+            with _live_lock:
+                _live.discard(job_id)
+
+    with _live_lock:
+        _live.add(job_id)
+    thread = threading.Thread(target=run, name=f"export-job-{job_id}", daemon=True)
+    try:
+        thread.start()
+    except RuntimeError:
+        with _live_lock:
+            _live.discard(job_id)
+        raise
     return thread
+
+
+def prune_exports(now: datetime) -> int:
+    """Delete the files of jobs finished more than EXPORT_RETENTION_DAYS ago; returns how many jobs.
+
+    A done job keeps its row, marked expired (its page says so); a failed job's leftover folder goes too.
+    Flushes; the caller commits.
+    """
+    cutoff = now - timedelta(days=retention_days())
+    old = db.session.scalars(select(ExportJob).where(
+        ExportJob.status.in_(("done", "failed")), ExportJob.finished_at.is_not(None), ExportJob.finished_at < cutoff,
+        ExportJob.file_name.is_not(None) | ExportJob.status.in_(("failed",))))
+    pruned = 0
+    for job in old:
+        folder = job_folder(job)
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        elif job.status == "failed":
+            continue
+        if job.status == "done":
+            job.file_name, job.message = None, EXPIRED
+        pruned += 1
+    db.session.flush()
+    return pruned

@@ -87,14 +87,14 @@ def _load_job(job_id: int) -> ExportJob:
 @results_access
 def job(job_id: int):
     job = _load_job(job_id)
-    return render_template("results/job.html", job=job, files=jobs.job_files(job))
+    return render_template("results/job.html", job=job, state=jobs.state_of(job), files=jobs.job_files(job))
 
 
 @bp.route("/eksport/<int:job_id>/status")
 @results_access
 def job_status(job_id: int):
     job = _load_job(job_id)
-    return jsonify(status=job.status, progress=job.progress,
+    return jsonify(status=jobs.state_of(job).status, progress=job.progress,
                    files={ext: url_for("results.download", job_id=job.id, ext=ext) for ext in jobs.job_files(job)})
 
 
