@@ -54,8 +54,8 @@ _REPLACE_ANSWERS_POSTGRESQL = text(
 def replace_answers(response_id: int, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> None:
     """Replace every stored answer of a response with these (never commits).
 
-    The caller holds the response's row lock (or SQLite's write lock), so no other writer replaces
-    the same answers meanwhile.
+    The caller serialises the writers of one response (its row lock, or SQLite's write lock); on
+    PostgreSQL the old rows go and the new ones come in a single statement.
     """
     rows = answer_rows(response_id, questionnaire, answers)
     if rows and db.session.get_bind().dialect.name == "postgresql":
