@@ -18,7 +18,7 @@ $(STAMP):
 	touch $@
 
 %.mo: %.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 translations: $(STAMP) $(MO)
 
