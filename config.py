@@ -33,6 +33,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30_000)
 
+    # Uploads (respondent lists, case lists) are refused above this size before they are read.
+    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
     QUESTIONNAIRES_DIR = Path(_env("QUESTIONNAIRES_DIR", str(BASE_DIR / "questionnaires")))
     EXPORT_DIR = Path(_env("EXPORT_DIR", str(BASE_DIR / "instance" / "exports")))
     DEMO_CREDENTIALS_FILE = Path(_env("DEMO_CREDENTIALS_FILE", str(BASE_DIR / "instance" / "demo-credentials.txt")))

@@ -41,7 +41,9 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     from app.cli import register_cli
 
     register_cli(app)
+    # Request lines (werkzeug) and error reports ("Exception on /s/<token> [GET]") never carry a token.
     logging.getLogger("werkzeug").addFilter(_token_filter())
+    app.logger.addFilter(_token_filter())
     return app
 
 

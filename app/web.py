@@ -51,7 +51,7 @@ def _register_errors(app: Flask) -> None:
 
         return handler
 
-    for status in (403, 404, 405, 429):
+    for status in (403, 404, 405, 413, 429):
         app.register_error_handler(status, page(status))
 
     @app.errorhandler(CSRFError)

@@ -42,9 +42,22 @@ class WaveForm(FlaskForm):
         except ValueError as exc:
             raise ValidationError(_l("Skriv hele dage mellem 1 og 365, adskilt med komma.")) from exc
 
+    def validate_opens_local(self, field) -> None:  # noqa: ANN001
+        _within_supported_years(field)
+
     def validate_closes_local(self, field) -> None:  # noqa: ANN001
+        _within_supported_years(field)
         if self.opens_local.data and field.data and field.data <= self.opens_local.data:
             raise ValidationError(_l("Lukketidspunktet skal ligge efter åbningstidspunktet."))
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _within_supported_years(field) -> None:  # noqa: ANN001
+    """Time-zone arithmetic and reminder dates need years well inside the calendar's range."""
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(_l("Vælg et år mellem 2000 og 2100."))
 
 
 class ImportForm(FlaskForm):
