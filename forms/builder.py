@@ -122,9 +122,15 @@ def _checkboxes(q: Question, lang: str, kw: dict[str, Any]) -> Field:
                                option_widget=CheckboxInput(), **kw)
 
 
+# Whole-number answers are stored in a 32-bit integer column: a question without bounds still has these.
+STORABLE_MIN, STORABLE_MAX = -(2**31), 2**31 - 1
+
+
 @field_factory("number")
 def _number(q: Question, lang: str, kw: dict[str, Any]) -> Field:
-    kw["validators"].append(WholeNumberRange(q.min, q.max, _number_message(q, lang)))
+    minimum = STORABLE_MIN if q.min is None else q.min
+    maximum = STORABLE_MAX if q.max is None else q.max
+    kw["validators"].append(WholeNumberRange(minimum, maximum, _number_message(q, lang)))
     return IntegerField(**kw)
 
 

@@ -112,6 +112,16 @@ def test_draft_skips_required_but_keeps_bounds(app, questionnaire):
     assert form.q_months.errors == ["Angiv et helt tal mellem 0 og 120."]
 
 
+def test_an_unbounded_number_is_still_refused_beyond_what_the_database_stores(app, root):
+    root.questionnaire("count.yaml", "questions:\n  - id: n\n    type: number\n"
+                       "    text: {da: \"Antal\", en: \"Number\"}\n")
+    counted = load_catalogue(root=root.path).questionnaires["count"]
+    ok, form = submit(app, counted, {"q_n": str(2**31)})
+    assert not ok and form.q_n.errors
+    ok, _ = submit(app, counted, {"q_n": str(2**31 - 1)})
+    assert ok
+
+
 def test_messages_follow_the_form_language(app, questionnaire):
     _, form = submit(app, questionnaire, {"q_months": "mange"}, lang="en")
     assert form.q_used.errors == ["Please answer this question."]
