@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Response, current_app, request, session
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from app.answering.service import Respondent, anonymous_respondent, invited_respondent
 
@@ -53,15 +53,37 @@ def respondent_ref(respondent: Respondent) -> str:
     return _ref_serializer().dumps(respondent.session_value())
 
 
-def ref_value(ref: str) -> dict | None:
-    """The session value carried by a form's signed reference, if it is genuine and recent."""
-    if not ref or len(ref) > 500:
-        return None
+class ForeignReference(Exception):
+    """A form's reference that is not ours, or names someone this browser is not answering for."""
+
+
+def posted_respondent(ref: str) -> dict | None:
+    """Whose answers a posted form holds: its own signed reference first, the session only without one.
+
+    One browser can have several links open in tabs, and the session names only the last one
+    opened, so the form's reference decides. A reference that is present but not genuine raises
+    ForeignReference rather than falling back to the session's respondent. A genuine reference
+    older than REF_MAX_AGE is accepted only when the session names the same respondent.
+    """
+    if not ref:
+        return session_value()
+    if len(ref) > 500:
+        raise ForeignReference
+    serializer = _ref_serializer()
     try:
-        value = _ref_serializer().loads(ref, max_age=REF_MAX_AGE)
-    except BadSignature:
-        return None
-    return value if isinstance(value, dict) else None
+        value = serializer.loads(ref, max_age=REF_MAX_AGE)
+    except SignatureExpired as expired:
+        try:
+            value = serializer.load_payload(expired.payload) if expired.payload else None
+        except BadData:
+            value = None
+        if not isinstance(value, dict) or value != session_value():
+            raise ForeignReference from None
+    except BadData:
+        raise ForeignReference from None
+    if not isinstance(value, dict):
+        raise ForeignReference
+    return value
 
 
 def _browser_serializer() -> URLSafeSerializer:

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from app import throttle
-from app.answering.identity import (browser_key_from_cookie, forget_respondent, ref_value,
-                                    remember_respondent, resolve, respondent_from_session, respondent_ref,
-                                    session_value, set_browser_cookie)
+from app.answering.identity import (ForeignReference, browser_key_from_cookie, forget_respondent,
+                                    posted_respondent, remember_respondent, resolve, respondent_from_session,
+                                    respondent_ref, session_value, set_browser_cookie)
 from app.answering.rendering import typed_answers
 from app.answering.service import (anonymous_wave_by_token, current_response, invitation_by_token,
                                    mark_opened, questionnaire_of, save_answers, wave_state)
@@ -97,11 +97,19 @@ def form():
 @csrf.exempt
 @bp.post("/svar")
 def save():
-    """Check the token and the form with no database lock held, then store in one short transaction."""
-    value = session_value() or ref_value(request.form.get("respondent_ref", ""))
+    """Check the token and the form with no database lock held, then store in one short transaction.
+
+    The form's own signed reference says whose answers these are: the session names only the link
+    opened last in this browser, which may be another tab's.
+    """
+    try:
+        value = posted_respondent(request.form.get("respondent_ref", ""))
+    except ForeignReference:
+        return _invalid_link()
     if value is None or not isinstance(value.get("v"), int):
         return render_template("answering/no_session.html"), 403
-    remember_respondent(value)
+    if session_value() is None:
+        remember_respondent(value)  # a lost session is restored from the form
     questionnaire = questionnaire_of(value["v"])
     db.session.commit()  # (a no-op unless the definition had to be read)
     lang = current_lang()
@@ -117,6 +125,7 @@ def save():
     with write_turn():
         outcome, respondent, submit = _store(value, questionnaire, answer_form, fresh, valid, submit)
     if outcome == "stored":
+        remember_respondent(value)  # the pages that follow show the respondent just saved
         if submit:
             return redirect(url_for("answering.thanks"))
         flash(_("Din kladde er gemt. Du kan fortsætte senere fra samme link."), "success")
