@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -71,6 +73,19 @@ class SampleForm(FlaskForm):
         InputRequired(_l("Skriv et antal.")), NumberRange(1, 10000, _l("Skriv et tal fra 1 til 10000."))])
     seed = StringField(_l("Startværdi (seed)"), description=_l("Samme startværdi og sagsliste giver samme stikprøve."),
                        validators=[DataRequired(_l("Skriv en startværdi.")), Length(max=64)])
+
+
+def csrf_token_valid() -> bool:
+    """Whether the posted CSRF token is valid.
+
+    The record and scheme forms check it themselves (they are exempt from the global check) so that an
+    expired token re-renders what was typed instead of losing it; nothing is stored unless this is true.
+    """
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
 
 
 def record_form_class(questionnaire: Questionnaire, lang: str) -> type:

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import role_required
-from app.extensions import db
+from app.extensions import csrf, db
 from app.i18n import current_lang
 from app.questionnaires.service import definition_of
 from app.responses import answers_of
 from app.supervision import service
 from app.supervision.blueprint import bp, load_own_record, load_round
-from app.supervision.forms import DeleteForm, record_form_class
+from app.supervision.forms import DeleteForm, csrf_token_valid, record_form_class
 from forms import answers_from_form, form_data_from_answers, validate_form
 
 team_leader_required = role_required("team_leader")
@@ -39,15 +39,33 @@ def _save(form, questionnaire, action) -> str | None:  # noqa: ANN001
     return "ok"
 
 
+def _refused(round_, form, record, questionnaire, status: int):  # noqa: ANN001
+    """The form again with what was posted and why nothing was stored: a closed round or an expired page."""
+    if status == 409:
+        notice = (_("Sagen er ikke gemt"), _("Runden blev lukket, mens du udfyldte sagen, så den kan ikke gemmes. "
+                                           "Det, du har udfyldt, står herunder, så du kan kopiere det."))
+    else:
+        notice = (_("Siden er udløbet"), _("Sagen er ikke gemt, fordi siden har været åben længe. Det, du har "
+                                          "udfyldt, står der stadig: tryk på knappen igen for at gemme."))
+    return render_template("supervision/record_form.html", round=round_, form=form, record=record,
+                           questionnaire=questionnaire, delete_form=DeleteForm(), notice=notice), status
+
+
 @bp.route("/runder/<int:round_id>/sager/ny", methods=["GET", "POST"])
+@csrf.exempt  # checked below, so an expired token keeps what was typed
 @team_leader_required
 def new_record(round_id: int):
     round_ = load_round(round_id)
-    if _closed(round_):
-        return redirect(url_for("supervision.show_round", round_id=round_.id))
     questionnaire = definition_of(round_.questionnaire_version)
     form = record_form_class(questionnaire, current_lang())()
-    if form.is_submitted() and validate_form(form, questionnaire, draft=False):
+    if not form.is_submitted():
+        if _closed(round_):
+            return redirect(url_for("supervision.show_round", round_id=round_.id))
+    elif round_.status != "open":
+        return _refused(round_, form, None, questionnaire, 409)
+    elif not csrf_token_valid():
+        return _refused(round_, form, None, questionnaire, 400)
+    elif validate_form(form, questionnaire, draft=False):
         done = _save(form, questionnaire, lambda ref, comment, answers: service.create_record(
             current_user, round_, ref, comment, answers))
         if done:
@@ -58,6 +76,7 @@ def new_record(round_id: int):
 
 
 @bp.route("/sager/<int:record_id>", methods=["GET", "POST"])
+@csrf.exempt  # checked below, so an expired token keeps what was typed
 @team_leader_required
 def edit_record(record_id: int):
     record = load_own_record(record_id)
@@ -65,9 +84,11 @@ def edit_record(record_id: int):
     questionnaire = definition_of(round_.questionnaire_version)
     form_class = record_form_class(questionnaire, current_lang())
     if form_class().is_submitted():
-        if _closed(round_):
-            return redirect(url_for("supervision.show_round", round_id=round_.id))
         form = form_class()
+        if round_.status != "open":
+            return _refused(round_, form, record, questionnaire, 409)
+        if not csrf_token_valid():
+            return _refused(round_, form, record, questionnaire, 400)
         if validate_form(form, questionnaire, draft=False):
             done = _save(form, questionnaire, lambda ref, comment, answers: service.update_record(
                 current_user, record, ref, comment, answers))

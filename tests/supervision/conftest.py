@@ -1,6 +1,7 @@
 """Helpers for supervision tests: rounds in the database and form posts with a real CSRF token."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -44,11 +45,18 @@ def municipality_id(app):
     return lookup
 
 
+def hidden_phase(html: str) -> dict:
+    """The evaluation scheme's hidden field naming the phase the page was rendered for, as a browser posts it."""
+    match = re.search(r'name="phase" value="(\d)"', html)
+    return {"phase": match.group(1)} if match else {}
+
+
 def post_form(client, page_url: str, data: dict, action: str | None = None, **kwargs):
     """GET the page for its CSRF token, then POST `data` to `action` (default: the page itself)."""
     page = client.get(page_url)
     assert page.status_code == 200, page.status_code
-    payload = {"csrf_token": extract_csrf(page.get_data(as_text=True)), **data}
+    html = page.get_data(as_text=True)
+    payload = {"csrf_token": extract_csrf(html), **hidden_phase(html), **data}
     return client.post(action or page_url, data=payload, **kwargs)
 
 

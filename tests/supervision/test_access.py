@@ -107,7 +107,7 @@ def test_posts_without_csrf_token_are_refused(app, client, make_user, login, mak
         "edit": (f"/tilsyn/sager/{record_id}", {"case_reference": "ÆNDRET", **COMPLETE_ANSWERS}),
         "delete": (f"/tilsyn/sager/{record_id}/slet", {}),
         "status": (f"/tilsyn/runder/{round_id}/status", {"status": "closed"}),
-        "scheme": (scheme_url, {"q_p01": "tekst", "action": "save"}),
+        "scheme": (scheme_url, {"q_p01": "tekst", "phase": "1", "action": "save"}),
         "import": (f"/tilsyn/runder/{round_id}/sagsliste", {}),
         "sample": (f"/tilsyn/runder/{round_id}/stikproeve", {"size": "1", "seed": "x"}),
     }[action]

@@ -167,10 +167,14 @@ def test_closed_round_refuses_new_edits_and_deletes(app, client, make_user, logi
         db.session.commit()
     page = client.get(f"/tilsyn/sager/{record_id}")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    edit = client.post(f"/tilsyn/sager/{record_id}", data={"csrf_token": token, "case_reference": "NY", **COMPLETE_ANSWERS})
+    edit = client.post(f"/tilsyn/sager/{record_id}", data={"csrf_token": token, "case_reference": "NY",
+                                                          "comment": "Skrevet før lukningen", **COMPLETE_ANSWERS})
     delete = client.post(f"/tilsyn/sager/{record_id}/slet", data={"csrf_token": token})
     add = client.get(f"/tilsyn/runder/{round_id}/sager/ny")
-    assert edit.status_code == delete.status_code == add.status_code == 302
+    assert delete.status_code == add.status_code == 302
+    html = edit.get_data(as_text=True)
+    assert edit.status_code == 409 and "Runden blev lukket" in html
+    assert 'value="NY"' in html and "Skrevet før lukningen" in html
     assert [r.case_reference for r in _records(app)] == ["AAL-20"]
 
 
