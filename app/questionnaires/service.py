@@ -1,10 +1,8 @@
 """Store the YAML catalogue in the database: reference data and new questionnaire versions."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -99,18 +97,16 @@ def latest_versions(kind: str | None = None) -> list[QuestionnaireVersion]:
     return list(db.session.scalars(query.order_by(QuestionnaireVersion.title)))
 
 
+# A stored version's fingerprint covers its whole definition, so it keys the parsed definition.
+_DEFINITIONS: dict[str, Questionnaire] = {}
+
+
 def definition_of(version: QuestionnaireVersion) -> Questionnaire:
-    """The typed definition of a stored version (cached: a stored version never changes)."""
-    return _definition(version.id, version.fingerprint, _freeze(version.definition))
-
-
-@lru_cache(maxsize=256)
-def _definition(_version_id: int, _fingerprint: str, frozen: str) -> Questionnaire:
-    return Questionnaire.from_dict(json.loads(frozen))
-
-
-def _freeze(definition: dict) -> str:
-    return json.dumps(definition, sort_keys=True, ensure_ascii=False)
+    """The typed definition of a stored version, parsed once per process (a stored version never changes)."""
+    questionnaire = _DEFINITIONS.get(version.fingerprint)
+    if questionnaire is None:
+        questionnaire = _DEFINITIONS[version.fingerprint] = Questionnaire.from_dict(version.definition)
+    return questionnaire
 
 
 def _sync_municipalities(catalogue: Catalogue) -> int:

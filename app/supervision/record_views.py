@@ -25,7 +25,7 @@ def _closed(round_) -> bool:  # noqa: ANN001
     return True
 
 
-def _save(form, questionnaire, action) -> str | None:  # noqa: ANN001
+def _save(form, questionnaire, action) -> bool:  # noqa: ANN001
     """Run `action(case_reference, comment, answers)`; a duplicate reference becomes a field error."""
     try:
         action(form.case_reference.data, (form.comment.data or "").strip() or None,
@@ -34,9 +34,9 @@ def _save(form, questionnaire, action) -> str | None:  # noqa: ANN001
         db.session.rollback()
         form.case_reference.errors = list(form.case_reference.errors) + [
             _("Sagsnummeret er allerede registreret i denne runde for din kommune.")]
-        return None
+        return False
     db.session.commit()
-    return "ok"
+    return True
 
 
 def _refused(round_, form, record, questionnaire, status: int):  # noqa: ANN001
@@ -51,6 +51,19 @@ def _refused(round_, form, record, questionnaire, status: int):  # noqa: ANN001
                            questionnaire=questionnaire, delete_form=DeleteForm(), notice=notice), status
 
 
+def _post(round_, form, record, questionnaire, store, saved_message: str):  # noqa: ANN001
+    """One posted record form: refused (closed round, expired page), stored and redirected, or None to
+    show the form again with its errors. The checks run in this order for a new record and an edit alike."""
+    if round_.status != "open":
+        return _refused(round_, form, record, questionnaire, 409)
+    if not csrf_token_valid():
+        return _refused(round_, form, record, questionnaire, 400)
+    if validate_form(form, questionnaire, draft=False) and _save(form, questionnaire, store):
+        flash(saved_message % {"ref": form.case_reference.data.strip()}, "success")
+        return redirect(url_for("supervision.show_round", round_id=round_.id))
+    return None
+
+
 @bp.route("/runder/<int:round_id>/sager/ny", methods=["GET", "POST"])
 @csrf.exempt  # checked below, so an expired token keeps what was typed
 @team_leader_required
@@ -61,16 +74,11 @@ def new_record(round_id: int):
     if not form.is_submitted():
         if _closed(round_):
             return redirect(url_for("supervision.show_round", round_id=round_.id))
-    elif round_.status != "open":
-        return _refused(round_, form, None, questionnaire, 409)
-    elif not csrf_token_valid():
-        return _refused(round_, form, None, questionnaire, 400)
-    elif validate_form(form, questionnaire, draft=False):
-        done = _save(form, questionnaire, lambda ref, comment, answers: service.create_record(
-            current_user, round_, ref, comment, answers))
-        if done:
-            flash(_("Sagen %(ref)s er registreret.", ref=form.case_reference.data.strip()), "success")
-            return redirect(url_for("supervision.show_round", round_id=round_.id))
+    else:
+        outcome = _post(round_, form, None, questionnaire, lambda ref, comment, answers: service.create_record(
+            current_user, round_, ref, comment, answers), _("Sagen %(ref)s er registreret."))
+        if outcome is not None:
+            return outcome
     return render_template("supervision/record_form.html", round=round_, form=form, record=None,
                            questionnaire=questionnaire)
 
@@ -85,16 +93,10 @@ def edit_record(record_id: int):
     form_class = record_form_class(questionnaire, current_lang())
     if form_class().is_submitted():
         form = form_class()
-        if round_.status != "open":
-            return _refused(round_, form, record, questionnaire, 409)
-        if not csrf_token_valid():
-            return _refused(round_, form, record, questionnaire, 400)
-        if validate_form(form, questionnaire, draft=False):
-            done = _save(form, questionnaire, lambda ref, comment, answers: service.update_record(
-                current_user, record, ref, comment, answers))
-            if done:
-                flash(_("Sagen %(ref)s er gemt.", ref=form.case_reference.data.strip()), "success")
-                return redirect(url_for("supervision.show_round", round_id=round_.id))
+        outcome = _post(round_, form, record, questionnaire, lambda ref, comment, answers: service.update_record(
+            current_user, record, ref, comment, answers), _("Sagen %(ref)s er gemt."))
+        if outcome is not None:
+            return outcome
     else:
         response = service.response_of(record)
         data = form_data_from_answers(questionnaire, answers_of(response.id, questionnaire) if response else {})
