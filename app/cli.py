@@ -90,23 +90,10 @@ def backup_command(target: Path) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.results.cli import export_cli
+    from app.scheduler_cli import scheduler_cli
+    from app.supervision.cli import supervision_cli
 
-    app.cli.add_command(backup_command)
-    app.cli.add_command(questionnaires_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_command)
-    for name in ("waves", "supervision", "results"):
-        _register_domain_cli(app, name)
-
-
-def _register_domain_cli(app: Flask, package: str) -> None:
-    """A domain package may expose `register_cli(app)` in its cli module."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"app.{package}.cli")
-    except ModuleNotFoundError as exc:
-        if exc.name in (f"app.{package}", f"app.{package}.cli"):
-            return
-        raise
-    module.register_cli(app)
+    for command in (backup_command, questionnaires_cli, users_cli, demo_command, scheduler_cli,
+                    supervision_cli, export_cli):
+        app.cli.add_command(command)

@@ -159,20 +159,9 @@ def simulate_answers(questionnaire: Questionnaire, rng: random.Random, shift: fl
     for question in questionnaire.questions:
         if question.condition and not question.condition.holds(answers):
             continue
-        if question.is_coded:
-            options = [o for o in question.options]
-            real = [o for o in options if not o.missing]
-            if question.type == "multiple_choice":
-                answers[question.id] = sorted({rng.choice(real).code for _ in range(rng.randint(1, 2))})
-                continue
-            if any(o.missing for o in options) and rng.random() < 0.06:
-                answers[question.id] = next(o.code for o in options if o.missing)
-                continue
-            weights = [1.0 + shift * i + (1.5 if i == len(real) // 2 else 0) for i in range(len(real))]
-            answers[question.id] = rng.choices(real, weights=weights)[0].code
-        elif question.type == "number":
-            low, high = question.min or 0, question.max or 24
-            answers[question.id] = rng.randint(low, high)
+        value = question.kind.sample(question, rng, shift)
+        if value is not None:
+            answers[question.id] = value
     return {q.id: answers[q.id] for q in visible_questions(questionnaire, answers) if q.id in answers}
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, text
@@ -10,29 +9,18 @@ from sqlalchemy import bindparam, delete, insert, select, text
 from app.extensions import db
 from app.models import Answer
 from forms import Questionnaire
-
-AnswerValue = int | list[int] | str | date | None
+from forms.types.base import ANSWER_COLUMNS
+from forms.types.base import Answer as AnswerValue
 
 
 def answer_rows(response_id: int, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> list[dict]:
-    """Rows for the answers table (one per chosen option for multiple choice; empty answers skipped)."""
+    """Rows for the answers table, as each question's type stores it (empty answers skipped)."""
     rows: list[dict[str, Any]] = []
     for qid, value in answers.items():
         if value is None or value == "" or value == []:
             continue
-        question = questionnaire.question(qid)
-        base = {"response_id": response_id, "question_id": qid, "option_code": None, "number": None,
-                "text": None, "date_value": None}
-        if question.type == "multiple_choice":
-            rows.extend({**base, "option_code": int(code)} for code in value)  # type: ignore[union-attr]
-        elif question.is_coded:
-            rows.append({**base, "option_code": int(value)})  # type: ignore[arg-type]
-        elif question.type == "number":
-            rows.append({**base, "number": int(value)})  # type: ignore[arg-type]
-        elif question.type == "date":
-            rows.append({**base, "date_value": value})
-        else:
-            rows.append({**base, "text": str(value)})
+        base = {"response_id": response_id, "question_id": qid, **dict.fromkeys(ANSWER_COLUMNS)}
+        rows.extend({**base, **cells} for cells in questionnaire.question(qid).kind.cells(value))
     return rows
 
 
@@ -71,26 +59,18 @@ def replace_answers(response_id: int, questionnaire: Questionnaire, answers: Map
 
 def answers_of(response_id: int, questionnaire: Questionnaire) -> dict[str, AnswerValue]:
     """The stored answers of a response, keyed by question id, in the form's value types."""
-    result: dict[str, AnswerValue] = {}
     rows = db.session.execute(
-        select(Answer.question_id, Answer.option_code, Answer.number, Answer.text, Answer.date_value)
+        select(Answer.question_id, *(getattr(Answer, column) for column in ANSWER_COLUMNS))
         .where(Answer.response_id == response_id)
         .order_by(Answer.id)
     )
     known = {q.id: q for q in questionnaire.questions}
-    for qid, code, number, text, date_value in rows:
+    values: dict[str, list[Any]] = {}
+    for qid, *cells in rows:
         question = known.get(qid)
-        if question is None:
-            continue
-        if question.type == "multiple_choice":
-            result.setdefault(qid, [])
-            result[qid].append(code)  # type: ignore[union-attr]
-        elif question.is_coded:
-            result[qid] = code
-        elif question.type == "number":
-            result[qid] = number
-        elif question.type == "date":
-            result[qid] = date_value
-        else:
-            result[qid] = text
-    return result
+        if question is not None:
+            values.setdefault(qid, []).append(cells[_COLUMN_INDEX[question.kind.column]])
+    return {qid: known[qid].kind.read(found) for qid, found in values.items()}
+
+
+_COLUMN_INDEX = {column: i for i, column in enumerate(ANSWER_COLUMNS)}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template, url_for
 from flask_babel import lazy_gettext as _l
@@ -10,38 +9,25 @@ from flask_wtf.csrf import CSRFError
 
 from app.extensions import db
 from app.security import add_security_headers
+from exports.localtime import local_time
 
 
 def register_web(app: Flask) -> None:
+    from app.answering.views import bp as answering_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import init_login
     from app.main.views import bp as main_bp
+    from app.results.views import bp as results_bp
+    from app.supervision.views import bp as supervision_bp
+    from app.waves.views import bp as waves_bp
 
     init_login(app)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    for blueprint in _domain_blueprints():
+    for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp):
         app.register_blueprint(blueprint)
 
     app.after_request(lambda response: add_security_headers(app, response))
     _register_errors(app)
     _register_template_helpers(app)
-
-
-def _domain_blueprints() -> list:
-    """Blueprints of the domain packages; each package owns its URLs."""
-    import importlib
-
-    blueprints = []
-    for name in ("waves", "answering", "supervision", "results"):
-        try:
-            module = importlib.import_module(f"app.{name}.views")
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"app.{name}", f"app.{name}.views"):
-                continue
-            raise
-        blueprints.append(module.bp)
-    return blueprints
 
 
 def _register_errors(app: Flask) -> None:
@@ -65,13 +51,12 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    zone = ZoneInfo(app.config["TIMEZONE"])
+    zone = app.config["TIMEZONE"]
 
     @app.template_filter("localtime")
     def localtime(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
-        if value is None:
-            return ""
-        return value.astimezone(zone).strftime(fmt)
+        local = local_time(value, zone)
+        return "" if local is None else local.strftime(fmt)
 
     @app.context_processor
     def inject_lang():

@@ -1,18 +1,23 @@
-"""Exporters as small registered classes: an identifier, a name, and the tables they yield.
+"""Exporters as small registered classes: an identifier, a label, what they export, and the tables they yield.
 
-The base class owns the file formats: every exporter is written to .xlsx by the same writer, and an
-exporter may name tables that also go out as CSV (too long for a sheet, or wanted in long form).
+`EXPORTERS` is the one list of them: `flask export`, export jobs and the results page's download buttons
+are all built from it. The base class owns the file formats: every exporter is written to .xlsx by the
+same writer, and an exporter may name tables that also go out as CSV (too long for a sheet, or wanted
+in long form). A new workbook is one exporter module here, imported in `exports/__init__.py`, plus its
+query in `app/results/queries.py`.
 """
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
 from exports.tables import Table
 from exports.workbook import EXCEL_MAX_ROWS, WorkbookWriter, sheets_needed, write_csv, write_frame_csv
+from forms import Text
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
 EXPORTERS: dict[str, type[Exporter]] = {}
@@ -24,11 +29,30 @@ def register(cls: type[Exporter]) -> type[Exporter]:
     return cls
 
 
-class Exporter(ABC):
-    """Subclasses set `identifier` and `name` and implement `tables()` (and optionally `csv_tables()`)."""
+def exporters_for(questionnaire_kind: str | None) -> list[type[Exporter]]:
+    """The exporters of one kind of questionnaire ("survey", "supervision"), or of none (None)."""
+    return [cls for cls in EXPORTERS.values() if cls.questionnaire_kind == questionnaire_kind]
 
-    identifier = ""
-    name = ""
+
+class Exporter(ABC):
+    """Subclasses set the class attributes and implement `tables()` (and optionally `csv_tables()`).
+
+    The attributes say what the command line, the jobs and the results page offer: `questionnaire_kind`
+    names the kind of questionnaire exported (one questionnaire is chosen), `selects` what may be chosen
+    of it ("waves", "rounds"), `offers_records` whether the individual records can be included (never
+    for a single municipality), and `csv_suffixes` the CSV files written beside the workbook.
+    """
+
+    identifier: ClassVar[str] = ""
+    name: ClassVar[str] = ""  # the workbook's Danish title
+    label: ClassVar[Text] = Text("Excel-fil", "Excel file")  # what a download button offers
+    subject: ClassVar[Text | None] = None  # what it holds, for a button not under a questionnaire
+    help: ClassVar[str] = ""  # one line for `flask export --help`
+    questionnaire_kind: ClassVar[str | None] = None
+    selects: ClassVar[str | None] = None
+    offers_records: ClassVar[bool] = False
+    csv_suffixes: ClassVar[tuple[str, ...]] = ()
+    file_kinds: ClassVar[tuple[str, ...]] = ("xlsx",)
 
     def __init__(self, max_rows: int = EXCEL_MAX_ROWS) -> None:
         self.max_rows = max_rows

@@ -8,7 +8,7 @@ from datetime import datetime
 from exports.base import Exporter, register
 from exports.tables import Column, Table
 from exports.workbook import SheetNames
-from forms import Question
+from forms import Question, Text
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class ExperimentSchemes:
 class SchemesExporter(Exporter):
     identifier = "schemes"
     name = "Evalueringsskemaer"
+    help = "The evaluation schemes compiled point by point, one sheet per experiment."
+    subject = Text("evalueringsskemaer", "evaluation schemes")
 
     def __init__(self, experiments: list[ExperimentSchemes], **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ from exports.survey_data import NETWORK, NETWORK_LABEL
 from exports.tables import Column, Table, Typed
 from exports.workbook import SheetNames
 from forms import Question
+from forms.types.base import ANSWER_COLUMNS, Tabulation
 
 # One row per answer value of a submitted record; a record without answers has question_id missing.
 SUPERVISION_COLUMNS = ["response_id", "round_id", "municipality_id", "case_reference", "question_id",
@@ -42,6 +43,10 @@ class SupervisionData:
 class SupervisionExporter(Exporter):
     identifier = "supervision"
     name = "Ledelsestilsyn"
+    help = "The supervision workbook: tallies per round and municipality, and the records."
+    questionnaire_kind = "supervision"
+    selects = "rounds"
+    offers_records = True
 
     def __init__(self, data: SupervisionData, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
@@ -62,7 +67,7 @@ class SupervisionExporter(Exporter):
         names.make("Sager")
         yield self.overview_table()
         for question in self.data.questions:
-            if question.is_coded or question.type == "number":
+            if question.kind.tabulated:
                 yield self.question_table(question, names.make(question.id))
         if self.data.include_records:
             yield self.records_table()
@@ -93,7 +98,8 @@ class SupervisionExporter(Exporter):
                    Column("Besvaret (N)", "int", 10)]
         for option in options:
             columns += [Column(f"{option.label.da} (antal)", "int"), Column(f"{option.label.da} (andel)", "pct")]
-        if question.type == "number":
+        numeric = question.kind.tabulation is Tabulation.NUMERIC
+        if numeric:
             columns.append(Column("Gennemsnit", "mean"))
         answers = self.records.iloc[0:0] if question.id not in set(self.own["question_id"].dropna()) else \
             self.data.answers[self.data.answers["question_id"] == question.id]
@@ -107,7 +113,7 @@ class SupervisionExporter(Exporter):
                 for option in options:
                     count = int(subset.loc[subset["option_code"] == option.code, "response_id"].nunique())
                     row += [count, count / n if n else None]
-                if question.type == "number":
+                if numeric:
                     values = subset["number"].dropna().astype(float)
                     row.append(Typed(float(values.mean()), "mean") if len(values) else None)
                 rows.append(row)
@@ -143,19 +149,10 @@ class SupervisionExporter(Exporter):
 
 
 def _shown(question: Question, values: list) -> object:
+    """A record's answer as the Sager sheet shows it: option labels, or a typed number, date or text."""
     if not values:
         return None
-    if question.is_coded:
-        labels = []
-        for code, *_rest in values:
-            try:
-                labels.append(question.scale.label(int(code)))
-            except (KeyError, TypeError, ValueError):
-                labels.append(str(code))
-        return "; ".join(labels)
-    _c, number, text, when = values[0]
-    if question.type == "number":
-        return None if number is None or number != number else Typed(int(number), "int")
-    if question.type == "date":
-        return Typed(when, "date")
-    return text
+    kind = question.kind
+    column = ANSWER_COLUMNS.index(kind.column)
+    shown = kind.readable(question, kind.read([v[column] for v in values]), "da")
+    return shown if shown is None or isinstance(shown, str) else Typed(shown, kind.data_kind)

@@ -9,18 +9,22 @@ import pandas as pd
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register
 from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
-from exports.survey_tables import TABLE_TYPES, question_table
+from exports.survey_tables import question_table
 from exports.tables import Column, Table
 from exports.workbook import SheetNames
 from forms import Question
-
-FREE_TEXT_TYPES = frozenset({"text", "textarea", "date"})
+from forms.types.base import ANSWER_COLUMNS, Tabulation
 
 
 @register
 class SurveyExporter(Exporter):
     identifier = "survey"
     name = "Spørgeskemaundersøgelse"
+    help = "The survey workbook (and the answers in long form as CSV next to it)."
+    questionnaire_kind = "survey"
+    selects = "waves"
+    csv_suffixes = ("svar",)
+    file_kinds = ("xlsx", "csv")
 
     def __init__(self, data: SurveyData, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
@@ -36,7 +40,7 @@ class SurveyExporter(Exporter):
     def question_tables(self) -> Iterator[Table]:
         """The comparison table of each counted question, in questionnaire order."""
         for question in self.data.questions:
-            if question.type in TABLE_TYPES:
+            if question.kind.tabulated:
                 yield question_table(self.data, question, self._rows_of(question.id),
                                      self._question_sheets[question.id])
 
@@ -51,7 +55,7 @@ class SurveyExporter(Exporter):
         yield self.codebook_table()
 
     def csv_tables(self) -> dict[str, pd.DataFrame]:
-        return {"svar": self.long_frame()}
+        return {self.csv_suffixes[0]: self.long_frame()}
 
     # -- overview --------------------------------------------------------------------------------------
     def overview_table(self, data_table: Table) -> Table:
@@ -89,7 +93,7 @@ class SurveyExporter(Exporter):
     # -- free text -------------------------------------------------------------------------------------
     def free_text_table(self) -> Table:
         data = self.data
-        texts = [q for q in data.questions if q.type in FREE_TEXT_TYPES]
+        texts = [q for q in data.questions if q.kind.tabulation is Tabulation.LISTED]
         frames = [self._rows_of(q.id) for q in texts if q.id in self._positions]
         frame = pd.concat(frames) if frames else data.answers.iloc[0:0]
         frame = frame[frame["response_id"].isin(data.visible_responses["response_id"])]
@@ -153,10 +157,7 @@ class SurveyExporter(Exporter):
         """(column name, question, option code for multiple choice) in questionnaire order."""
         variables = []
         for q in self.data.questions:
-            if q.type == "multiple_choice":
-                variables += [(f"{q.id}_{o.code}", q, o.code) for o in q.options]
-            else:
-                variables.append((q.id, q, None))
+            variables += [(name, q, code) for name, code in q.kind.variables(q)]
         return variables
 
     def data_table(self) -> Table:
@@ -167,23 +168,15 @@ class SurveyExporter(Exporter):
         index = pd.Index(responses["response_id"])
         wide = pd.DataFrame(index=index)
         variables = self._variables()
-        by_type = {q.id: q.type for q in data.questions}
-        kinds = answers["question_id"].map(by_type)
-        single = answers[kinds.isin(["likert", "single_choice", "yes_no"])]
-        number = answers[kinds == "number"]
-        multiple = answers[kinds == "multiple_choice"]
-        text = answers[kinds.isin(["text", "textarea"])]
-        dates = answers[kinds == "date"]
-        parts = [
-            single.drop_duplicates(["response_id", "question_id"]).pivot(index="response_id", columns="question_id",
-                                                                         values="option_code"),
-            number.drop_duplicates(["response_id", "question_id"]).pivot(index="response_id", columns="question_id",
-                                                                         values="number"),
-            text.drop_duplicates(["response_id", "question_id"]).pivot(index="response_id", columns="question_id",
-                                                                       values="text"),
-            dates.drop_duplicates(["response_id", "question_id"]).pivot(index="response_id", columns="question_id",
-                                                                        values="date_value"),
-        ]
+        kinds = {q.id: q.kind for q in data.questions}
+        # One pivot per answers column for questions with one value per answer; one column per option otherwise.
+        parts = []
+        for column in ANSWER_COLUMNS:
+            ids = [qid for qid, kind in kinds.items() if kind.column == column and not kind.multiple]
+            rows = answers[answers["question_id"].isin(ids)]
+            parts.append(rows.drop_duplicates(["response_id", "question_id"])
+                         .pivot(index="response_id", columns="question_id", values=column))
+        multiple = answers[answers["question_id"].isin([qid for qid, kind in kinds.items() if kind.multiple])]
         answered: dict[str, pd.Index] = {}
         if len(multiple):
             chosen = multiple.assign(var=multiple["question_id"] + "_"
@@ -204,8 +197,7 @@ class SurveyExporter(Exporter):
         labels = [data.wave_label(int(w)) for w in responses["wave_id"]]
         places = _place_labels(data, responses)
         columns = [Column("Bølge", "text", 16), Column("Kommune", "text", 20), Column("Besvarelse", "int", 11)]
-        columns += [Column(name, "date" if q.type == "date" else "text" if q.type in ("text", "textarea") else "int")
-                    for name, q, _c in variables]
+        columns += [Column(name, q.kind.data_kind) for name, q, _c in variables]
         matrix = wide.astype(object).where(wide.notna(), None).to_numpy().tolist()
         rows = _DataRows(labels, places, matrix)
         notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket."]
@@ -239,14 +231,8 @@ class SurveyExporter(Exporter):
         for name, question, code in self._variables():
             waves = ", ".join(w.label for w in data.waves if question.id in w.fingerprints)
             base = [name, question.text.da, question.type]
-            if code is not None:
-                rows.append([*base, 1, f"valgt: {question.scale.label(code)}", "", waves])
-                rows.append([*base, 0, "ikke valgt", "", waves])
-            elif question.options:
-                for option in question.options:
-                    rows.append([*base, option.code, option.label.da, "ja" if option.missing else "", waves])
-            else:
-                rows.append([*base, None, "", "", waves])
+            rows += [[*base, value, meaning, missing, waves]
+                     for value, meaning, missing in question.kind.codebook(question, code)]
         columns = [Column("Variabel", "text", 18), Column("Spørgsmål", "text", 70), Column("Type", "text", 14),
                    Column("Kode", "int", 7), Column("Svarmulighed", "text", 34),
                    Column("Manglende værdi", "text", 10), Column("Bølger", "text", 30)]

@@ -9,6 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from exports.anonymity import OTHER_GROUP_LABEL, Suppression, suppress
+from exports.localtime import local_time
 from forms import Question
 
 # One row per answer value; a response without answers has one row with question_id missing.
@@ -110,6 +111,4 @@ class SurveyData:
 
     def local(self, moment: datetime) -> datetime:
         """A UTC moment as the naive local time a spreadsheet shows."""
-        from zoneinfo import ZoneInfo
-
-        return moment.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None)
+        return local_time(moment, self.timezone)

@@ -9,9 +9,9 @@ from exports.anonymity import Suppression, suppress
 from exports.survey_data import NETWORK, SurveyData
 from exports.tables import SUPPRESSED, ChartSpec, Column, Table, Typed
 from forms import Question
+from forms.types.base import Tabulation
 
 NOT_COMPARABLE = "ikke sammenlignelig"
-TABLE_TYPES = frozenset({"likert", "single_choice", "yes_no", "multiple_choice", "number"})
 
 
 @dataclass
@@ -60,7 +60,7 @@ def question_figures(data: SurveyData, question: Question, answers: pd.DataFrame
 
 def _figures(question: Question, rows: pd.DataFrame, hidden: bool) -> Figures:
     n = int(rows["response_id"].nunique())
-    if question.type == "number":
+    if question.kind.tabulation is Tabulation.NUMERIC:
         values = rows["number"].dropna().astype(float)
         return Figures(n, {}, float(values.mean()) if len(values) else None, len(values), 0, hidden)
     counts = {int(k): int(v) for k, v in rows.groupby("option_code")["response_id"].nunique().items()}
@@ -68,7 +68,7 @@ def _figures(question: Question, rows: pd.DataFrame, hidden: bool) -> Figures:
     valid_codes = set(scale.valid_codes) if scale else set()
     valid = sum(counts.get(c, 0) for c in valid_codes)
     mean = None
-    if scale is not None and scale.ordinal and question.type != "multiple_choice" and valid:
+    if question.kind.has_mean(question) and valid:
         mean = sum(c * counts.get(c, 0) for c in valid_codes) / valid
     top2 = sum(counts.get(c, 0) for c in (scale.top2 if scale else ()))
     return Figures(n, counts, mean, valid, top2, hidden)
@@ -81,6 +81,7 @@ def _share(part: int, whole: int) -> float | None:
 def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, sheet_name: str) -> Table:
     """The comparison table of one coded or number question: network total first, then each municipality."""
     figures = question_figures(data, question, answers)
+    kind = question.kind
     waves = data.waves
     nw = len(waves)
     pairs = list(zip(waves, waves[1:]))
@@ -125,7 +126,7 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
     chart_rows: list[int] = []
     for group in data.groups:
         label = data.group_label(group)
-        if question.type != "number":
+        if kind.tabulation is Tabulation.OPTIONS:
             for option in options:
                 if group is NETWORK:
                     chart_rows.append(len(rows))
@@ -135,13 +136,12 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
                              option.code, *counts, *shares, *changes(shares)])
         n_cells = wave_cells(group, lambda f: f.n)
         rows.append([label, "N (besvarelser)", None, *n_cells, *([None] * nw), *([None] * len(pairs))])
-        if question.type == "number" or (question.scale and question.scale.ordinal
-                                          and question.type != "multiple_choice"):
+        if kind.has_mean(question):
             means = wave_cells(group, lambda f: f.mean)
             rows.append([label, "Gennemsnit", None, *([None] * nw), *[Typed(m, "mean") if isinstance(m, float)
                                                                       else m for m in means],
                          *changes(plain(means), 1.0, "diff")])
-        if question.scale and question.scale.top2 and question.type != "multiple_choice":
+        if kind.has_top2(question):
             tops = wave_cells(group, lambda f: f.top2)
             top_shares = wave_cells(group, lambda f: _share(f.top2, f.valid))
             rows.append([label, "Top-2: " + " + ".join(question.scale.label(c) for c in question.scale.top2),
@@ -149,10 +149,11 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
     notes = [f"Spørgsmål ({question.id}): {question.text.da}"]
     notes += _method_notes(data, question, comparable)
     chart = None
-    if question.type != "number" and chart_rows:
-        first = 3 if question.type != "multiple_choice" else 3 + nw
+    if kind.tabulation is Tabulation.OPTIONS and chart_rows:
+        # several options per answer: the shares side by side; one option per answer: counts stacked to 100 %
+        first = 3 + nw if kind.multiple else 3
         chart = ChartSpec(f"{question.id}: {NETWORK_TITLE}", tuple(chart_rows), 1, first, first + nw - 1,
-                          "percent_stacked" if question.type != "multiple_choice" else "clustered")
+                          "clustered" if kind.multiple else "percent_stacked")
     return Table(sheet_name, question.text.da, columns, rows, notes, chart)
 
 
@@ -162,16 +163,17 @@ NETWORK_TITLE = "netværket i alt, fordeling pr. bølge"
 def _method_notes(data: SurveyData, question: Question, comparable: list[bool]) -> list[str]:
     notes = []
     scale = question.scale
-    if question.type == "multiple_choice":
+    kind = question.kind
+    if kind.multiple:
         notes.append("Flere svar mulige: andelen er andelen af respondenterne, der valgte muligheden; "
                      "summen kan overstige 100 %.")
     else:
         notes.append("Andel = antal / N (alle besvarelser af spørgsmålet, manglende værdier medregnet).")
-    if scale is not None and scale.ordinal and question.type != "multiple_choice":
+    if kind.tabulation is Tabulation.OPTIONS and kind.has_mean(question):
         used = ", ".join(f"{o.code} = {o.label.da}" for o in scale.options if not o.missing)
         left = ", ".join(f"{o.code} = {o.label.da}" for o in scale.options if o.missing)
         notes.append(f"Gennemsnit af koderne {used}" + (f"; udeladt: {left}." if left else "."))
-    if scale is not None and scale.top2 and question.type != "multiple_choice":
+    if kind.has_top2(question):
         notes.append("Top-2 = andel af de gyldige svar (uden manglende værdier) i "
                      + " eller ".join(scale.label(c) for c in scale.top2) + ".")
     if not all(comparable):

@@ -1,23 +1,18 @@
 """Flask-WTF form classes built from questionnaire definitions, and answers read back from them."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, Field, IntegerField, RadioField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import Field
 from wtforms.validators import StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from forms.definition import FREE_TEXT_TYPES, Question, Questionnaire, visible_questions
+from forms.definition import Question, Questionnaire, visible_questions
 from forms.messages import answer_message
-from forms.validators import MaxLength, NoCPR, WholeNumberRange
+from forms.types.base import Answer
+from forms.validators import NoCPR
 
-FieldFactory = Callable[[Question, str, dict[str, Any]], Field]
-FIELD_FACTORIES: dict[str, FieldFactory] = {}
 _FORM_CLASSES: dict[tuple[str, str, str], type[QuestionnaireForm]] = {}
-Answer = int | list[int] | str | date | None
 
 
 def field_name(question: Question) -> str:
@@ -72,7 +67,7 @@ class QuestionGate:
             raise StopValidation()
         if field.errors:
             field.errors[:] = []
-            raise StopValidation(_type_message(self.question, self.lang))
+            raise StopValidation(self.question.kind.invalid_message(self.question, self.lang))
 
 
 def _is_empty(field: Field) -> bool:
@@ -83,81 +78,13 @@ def _is_empty(field: Field) -> bool:
         (isinstance(field.data, str) and not field.data.strip())
 
 
-def _type_message(question: Question, lang: str) -> str:
-    if question.type == "number":
-        return _number_message(question, lang)
-    if question.type == "date":
-        return answer_message("invalid_date", lang)
-    return answer_message("invalid_choice", lang)
-
-
-def _number_message(question: Question, lang: str) -> str:
-    if question.min is not None and question.max is not None:
-        return answer_message("number_between", lang, min=question.min, max=question.max)
-    if question.min is not None:
-        return answer_message("number_min", lang, min=question.min)
-    if question.max is not None:
-        return answer_message("number_max", lang, max=question.max)
-    return answer_message("number", lang)
-
-
-def field_factory(*types: str) -> Callable[[FieldFactory], FieldFactory]:
-    """Register a factory building the field for questions of `types`."""
-    def register(factory: FieldFactory) -> FieldFactory:
-        for t in types:
-            FIELD_FACTORIES[t] = factory
-        return factory
-    return register
-
-
-@field_factory("likert", "single_choice", "yes_no")
-def _radio(q: Question, lang: str, kw: dict[str, Any]) -> Field:
-    return RadioField(choices=_choices(q, lang), coerce=int, **kw)
-
-
-@field_factory("multiple_choice")
-def _checkboxes(q: Question, lang: str, kw: dict[str, Any]) -> Field:
-    return SelectMultipleField(choices=_choices(q, lang), coerce=int,
-                               widget=ListWidget(prefix_label=False),
-                               option_widget=CheckboxInput(), **kw)
-
-
-# Whole-number answers are stored in a 32-bit integer column: a question without bounds still has these.
-STORABLE_MIN, STORABLE_MAX = -(2**31), 2**31 - 1
-
-
-@field_factory("number")
-def _number(q: Question, lang: str, kw: dict[str, Any]) -> Field:
-    minimum = STORABLE_MIN if q.min is None else q.min
-    maximum = STORABLE_MAX if q.max is None else q.max
-    kw["validators"].append(WholeNumberRange(minimum, maximum, _number_message(q, lang)))
-    return IntegerField(**kw)
-
-
-@field_factory("text", "textarea")
-def _free_text(q: Question, lang: str, kw: dict[str, Any]) -> Field:
-    if q.max_length is not None:
-        kw["validators"].append(MaxLength(q.max_length,
-                                          answer_message("too_long", lang, max=q.max_length)))
-    return (StringField if q.type == "text" else TextAreaField)(**kw)
-
-
-@field_factory("date")
-def _date(q: Question, lang: str, kw: dict[str, Any]) -> Field:
-    return DateField(format="%Y-%m-%d", **kw)
-
-
-def _choices(q: Question, lang: str) -> list[tuple[int, str]]:
-    return [(o.code, o.label.get(lang)) for o in q.options]
-
-
 def _field(q: Question, lang: str) -> Field:
     validators: list[Any] = [QuestionGate(q, lang)]
-    if q.type in FREE_TEXT_TYPES:
+    if q.kind.free_text:
         validators.append(NoCPR(answer_message("cpr", lang)))
     kw = {"label": q.text.get(lang), "description": q.help.get(lang) if q.help else "",
           "validators": validators}
-    return FIELD_FACTORIES[q.type](q, lang, kw)
+    return q.kind.field(q, lang, kw)
 
 
 def form_class_for(questionnaire: Questionnaire, lang: str = "da") -> type[QuestionnaireForm]:
@@ -186,16 +113,7 @@ def validate_form(form: QuestionnaireForm, questionnaire: Questionnaire, draft: 
 def answers_from_form(questionnaire: Questionnaire, form: QuestionnaireForm) -> dict[str, Answer]:
     """The answers of the visible questions (hidden ones are dropped); empty answers are None."""
     visible = visible_questions(questionnaire, form.coded_answers())
-    return {q.id: _clean(q, form[field_name(q)].data) for q in visible}
-
-
-def _clean(q: Question, value: Any) -> Answer:
-    if q.type == "multiple_choice":
-        chosen = set(value or ())
-        return [c for c in q.scale.codes if c in chosen] if chosen else None
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
+    return {q.id: q.kind.clean(q, form[field_name(q)].data) for q in visible}
 
 
 def form_data_from_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
@@ -203,11 +121,6 @@ def form_data_from_answers(questionnaire: Questionnaire, answers: dict[str, Any]
     data: dict[str, Any] = {}
     for q in questionnaire.questions:
         value = answers.get(q.id)
-        if value is None:
-            continue
-        if q.type == "date" and isinstance(value, str):
-            value = date.fromisoformat(value)
-        elif q.type == "multiple_choice":
-            value = list(value)
-        data[field_name(q)] = value
+        if value is not None:
+            data[field_name(q)] = q.kind.form_value(q, value)
     return data

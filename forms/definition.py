@@ -5,14 +5,14 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from forms.problems import Problem
+from forms.types import question_type
 
-QUESTION_TYPES = ("likert", "single_choice", "multiple_choice", "yes_no",
-                  "number", "text", "textarea", "date")
-CODED_TYPES = frozenset({"likert", "single_choice", "multiple_choice", "yes_no"})
-FREE_TEXT_TYPES = frozenset({"text", "textarea"})
+if TYPE_CHECKING:
+    from forms.types.base import QuestionType
+
 KINDS = ("survey", "supervision", "evaluation_scheme")
 AUDIENCES = ("adviser", "team_leader", "citizen", "municipality")
 
@@ -138,9 +138,14 @@ class Question:
         return self.scale.options if self.scale else ()
 
     @property
+    def kind(self) -> QuestionType:
+        """The question's type object (forms/types/): everything that differs by type is asked of it."""
+        return question_type(self.type)
+
+    @property
     def is_coded(self) -> bool:
         """True when answers are option codes (likert, choices, yes/no)."""
-        return self.type in CODED_TYPES
+        return self.kind.coded
 
     @cached_property
     def fingerprint(self) -> str:

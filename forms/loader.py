@@ -10,8 +10,8 @@ from forms.definition import Catalogue, Questionnaire
 from forms.problems import CatalogueError, Problem, Problems
 from forms.questions import Located
 from forms.reference import parse_experiments, parse_municipalities, parse_scales
-from forms.schema import Source
-from forms.validate import (BlockSource, Context, Expander, expand_block, parse_block,
+from forms.yaml_values import Source
+from forms.questionnaire_files import (BlockSource, Context, Expander, expand_block, parse_block,
                             parse_questionnaire)
 from forms.yaml_source import LineDict, read_yaml
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from forms.definition import Experiment, Municipality, Scale
-from forms.questions import parse_scale
-from forms.schema import Source
+from forms.scales import parse_scale
+from forms.yaml_values import Source
 
 
 def parse_scales(src: Source, doc: Any) -> dict[str, Scale]:

@@ -6,7 +6,7 @@ import secrets
 from flask import Response, current_app, request, session
 from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
-from app.answering.service import Respondent, anonymous_respondent, invited_respondent
+from app.answering.service import AnswerContext, anonymous_respondent, invited_respondent
 
 SESSION_KEY = "respondent"
 BROWSER_COOKIE = "boelge_browser"
@@ -30,11 +30,11 @@ def session_value() -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def respondent_from_session() -> Respondent | None:
+def respondent_from_session() -> AnswerContext | None:
     return resolve(session.get(SESSION_KEY))
 
 
-def resolve(value: object) -> Respondent | None:
+def resolve(value: object) -> AnswerContext | None:
     """The respondent a session value names (reads the database)."""
     if not isinstance(value, dict):
         return None
@@ -49,7 +49,7 @@ def _ref_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="respondent-ref")
 
 
-def respondent_ref(respondent: Respondent) -> str:
+def respondent_ref(respondent: AnswerContext) -> str:
     return _ref_serializer().dumps(respondent.session_value())
 
 

@@ -8,17 +8,15 @@ from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Invitation, QuestionnaireVersion, Response, Wave
-from app.questionnaires.service import definition_of
+from app.models import Invitation, Response, Wave
+from app.questionnaires.service import definition_by_id
 from app.responses import AnswerValue, replace_answers
 from app.security import hash_token
 from forms import Questionnaire
 
-_QUESTIONNAIRES: dict[tuple[str, int], Questionnaire] = {}
-
 
 @dataclass
-class Respondent:
+class AnswerContext:
     """The context of an answer: a wave plus an invitation (adviser) or a browser key (citizen).
 
     It holds plain values read once, so the answer is checked with no transaction open and stored
@@ -95,25 +93,22 @@ _ANSWERED = (update(_invitations)
              .values(answered_at=bindparam("now"), opened_at=func.coalesce(_invitations.c.opened_at, bindparam("now"))))
 
 
-def invited_respondent(invitation_id: int) -> Respondent | None:
+def invited_respondent(invitation_id: int) -> AnswerContext | None:
     """The respondent of an invitation with its wave's state and its response's status, in one query."""
     row = db.session.execute(_INVITED, {"invitation_id": invitation_id}).first()
     if row is None:
         return None
-    return Respondent(*row[:5], invitation_id=invitation_id, municipality_id=row[5], response_status=row[6])
+    return AnswerContext(*row[:5], invitation_id=invitation_id, municipality_id=row[5], response_status=row[6])
 
 
-def anonymous_respondent(wave_id: int, browser_key: str) -> Respondent | None:
+def anonymous_respondent(wave_id: int, browser_key: str) -> AnswerContext | None:
     row = db.session.execute(_ANONYMOUS, {"wave_id": wave_id, "browser_key": browser_key}).first()
-    return Respondent(*row[:5], browser_key=browser_key, response_status=row[5]) if row else None
+    return AnswerContext(*row[:5], browser_key=browser_key, response_status=row[5]) if row else None
 
 
 def questionnaire_of(version_id: int) -> Questionnaire:
-    """The definition of a stored version, kept per process and database (a stored version never changes)."""
-    key = (db.engine.url.render_as_string(hide_password=True), version_id)
-    if key not in _QUESTIONNAIRES:
-        _QUESTIONNAIRES[key] = definition_of(db.session.get(QuestionnaireVersion, version_id))
-    return _QUESTIONNAIRES[key]
+    """The definition of a stored version (parsed once per process and database)."""
+    return definition_by_id(version_id)
 
 
 def invitation_by_token(token: str) -> Invitation | None:
@@ -143,7 +138,7 @@ def _state(status: str, opens_at: datetime, closes_at: datetime, now: datetime) 
     return "open"
 
 
-def current_response(respondent: Respondent) -> Response | None:
+def current_response(respondent: AnswerContext) -> Response | None:
     return db.session.scalar(select(Response).where(respondent.response_filter()))
 
 
@@ -152,7 +147,7 @@ def mark_opened(invitation: Invitation, now: datetime) -> None:
         invitation.opened_at = now
 
 
-def save_answers(respondent: Respondent, questionnaire: Questionnaire, answers: dict[str, AnswerValue],
+def save_answers(respondent: AnswerContext, questionnaire: Questionnaire, answers: dict[str, AnswerValue],
                  submit: bool, now: datetime) -> int:
     """Store the answers of one respondent: one response per context however many requests race.
 
@@ -175,7 +170,7 @@ def save_answers(respondent: Respondent, questionnaire: Questionnaire, answers: 
     return response_id
 
 
-def _claim(respondent: Respondent, submit: bool, now: datetime):
+def _claim(respondent: AnswerContext, submit: bool, now: datetime):
     """(id, new status) of the respondent's response after recording this save, or None if it has none."""
     if respondent.invitation_id is not None:
         params = {"iid": respondent.invitation_id, "now": now}
@@ -184,7 +179,7 @@ def _claim(respondent: Respondent, submit: bool, now: datetime):
     return db.session.execute(_CLAIM[respondent.invitation_id is not None, submit], params).first()
 
 
-def _create(respondent: Respondent, submit: bool, now: datetime):
+def _create(respondent: AnswerContext, submit: bool, now: datetime):
     status = "submitted" if submit else "draft"
     row = {"questionnaire_version_id": respondent.version_id, "wave_id": respondent.wave_id,
            "municipality_id": respondent.municipality_id, "invitation_id": respondent.invitation_id,

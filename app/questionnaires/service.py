@@ -97,15 +97,31 @@ def latest_versions(kind: str | None = None) -> list[QuestionnaireVersion]:
     return list(db.session.scalars(query.order_by(QuestionnaireVersion.title)))
 
 
-# A stored version's fingerprint covers its whole definition, so it keys the parsed definition.
-_DEFINITIONS: dict[str, Questionnaire] = {}
+# The one cache of parsed definitions: a stored version never changes, so its definition is parsed once
+# per process and database (ids repeat across databases; the URL tells them apart).
+_DEFINITIONS: dict[tuple[str, int], Questionnaire] = {}
+
+
+def _cache_key(version_id: int) -> tuple[str, int]:
+    return db.engine.url.render_as_string(hide_password=True), version_id
 
 
 def definition_of(version: QuestionnaireVersion) -> Questionnaire:
-    """The typed definition of a stored version, parsed once per process (a stored version never changes)."""
-    questionnaire = _DEFINITIONS.get(version.fingerprint)
+    """The typed definition of a stored version, parsed once per process."""
+    if version.id is None:
+        return Questionnaire.from_dict(version.definition)
+    key = _cache_key(version.id)
+    questionnaire = _DEFINITIONS.get(key)
     if questionnaire is None:
-        questionnaire = _DEFINITIONS[version.fingerprint] = Questionnaire.from_dict(version.definition)
+        questionnaire = _DEFINITIONS[key] = Questionnaire.from_dict(version.definition)
+    return questionnaire
+
+
+def definition_by_id(version_id: int) -> Questionnaire:
+    """The definition of the stored version `version_id`; after the first call, without a query."""
+    questionnaire = _DEFINITIONS.get(_cache_key(version_id))
+    if questionnaire is None:
+        questionnaire = definition_of(db.session.get(QuestionnaireVersion, version_id))
     return questionnaire
 
 

@@ -1,27 +1,20 @@
-"""Command line: `flask export survey|supervision|schemes ... -o FILE.xlsx` with a progress bar."""
+"""Command line: `flask export <exporter> ... -o FILE.xlsx` with a progress bar, one command per exporter."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Municipality
 from app.results import service
-from exports.base import Exporter
-from exports.schemes import SchemesExporter
-from exports.supervision import SupervisionExporter
-from exports.survey import SurveyExporter
+from app.results.queries import ExportRequest, build_exporter
+from exports import EXPORTERS, Exporter
 
 export_cli = AppGroup("export", help="Write Excel workbooks of survey results, supervision and schemes.")
-_output = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-                       help="The .xlsx file to write.")
-_municipality = click.option("--municipality", "municipality_slug",
-                             help="Only this municipality's tables (and the network total), e.g. aalborg.")
 
 
 def _municipality_id(slug: str | None) -> int | None:
@@ -63,45 +56,36 @@ def _write(exporter: Exporter, output: Path) -> None:
         click.echo(f"Wrote {extra}.")
 
 
-@export_cli.command("survey")
-@click.option("--questionnaire", "slug", required=True, help="Questionnaire id, e.g. ledighedsydelse-raadgiver.")
-@click.option("--waves", multiple=True, help="Wave ids (repeat or comma-separate); default all waves.")
-@_municipality
-@_output
-def survey_command(slug: str, waves: tuple[str, ...], municipality_slug: str | None, output: Path) -> None:
-    """The survey workbook (and the answers in long form as CSV next to it)."""
-    try:
-        data = service.survey_data(slug, _ids(waves) or None, _municipality_id(municipality_slug))
-    except service.UnknownQuestionnaire:
-        raise click.ClickException(f"no waves of questionnaire {slug!r}") from None
-    _write(SurveyExporter(data), output)
+def _command(exporter: type[Exporter]) -> click.Command:
+    """The `flask export <identifier>` command, with the options the exporter's attributes call for."""
+
+    def run(output: Path, municipality_slug: str | None, slug: str | None = None,
+            selected: tuple[str, ...] = (), records: bool = False) -> None:
+        request = ExportRequest(slug, tuple(_ids(selected)), _municipality_id(municipality_slug), records)
+        try:
+            built = build_exporter(exporter.identifier, request)
+        except service.UnknownQuestionnaire:
+            raise click.ClickException(f"no {exporter.selects} of questionnaire {slug!r}") from None
+        _write(built, output)
+
+    params: list[click.Parameter] = []
+    if exporter.questionnaire_kind:
+        params.append(click.Option(["--questionnaire", "slug"], required=True,
+                                   help=f"Id of a {exporter.questionnaire_kind} questionnaire "
+                                        "(the id in its YAML file)."))
+    if exporter.selects:
+        params.append(click.Option([f"--{exporter.selects}", "selected"], multiple=True,
+                                   help=f"{exporter.selects.capitalize()[:-1]} ids (repeat or comma-separate); "
+                                        f"default all {exporter.selects}."))
+    if exporter.offers_records:
+        params.append(click.Option(["--records/--no-records"], default=True, show_default=True,
+                                   help="Include the reviewed cases with their answers."))
+    params.append(click.Option(["--municipality", "municipality_slug"],
+                               help="Only this municipality's tables (and the network total), e.g. aalborg."))
+    params.append(click.Option(["-o", "--output"], type=click.Path(dir_okay=False, path_type=Path),
+                               required=True, help="The .xlsx file to write."))
+    return click.Command(exporter.identifier, callback=with_appcontext(run), params=params, help=exporter.help)
 
 
-@export_cli.command("supervision")
-@click.option("--questionnaire", "slug", required=True, help="Supervision questionnaire id, e.g. revalidering-tilsyn.")
-@click.option("--rounds", multiple=True, help="Round ids (repeat or comma-separate); default all rounds.")
-@click.option("--records/--no-records", default=True, show_default=True,
-              help="Include the reviewed cases with their answers.")
-@_municipality
-@_output
-def supervision_command(slug: str, rounds: tuple[str, ...], records: bool, municipality_slug: str | None,
-                        output: Path) -> None:
-    """The supervision workbook: tallies per round and municipality, and the records."""
-    only = _municipality_id(municipality_slug)
-    try:
-        data = service.supervision_data(slug, _ids(rounds) or None, only, include_records=records)
-    except service.UnknownQuestionnaire:
-        raise click.ClickException(f"no rounds of questionnaire {slug!r}") from None
-    _write(SupervisionExporter(data), output)
-
-
-@export_cli.command("schemes")
-@_municipality
-@_output
-def schemes_command(municipality_slug: str | None, output: Path) -> None:
-    """The evaluation schemes compiled point by point, one sheet per experiment."""
-    _write(SchemesExporter(service.scheme_compilations(_municipality_id(municipality_slug))), output)
-
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(export_cli)
+for _exporter in EXPORTERS.values():
+    export_cli.add_command(_command(_exporter))

@@ -25,13 +25,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ExportJob, utcnow
-from app.results import service
+from app.results.queries import ExportRequest
+from app.results.queries import build_exporter as build_for_request
+from exports import EXPORTERS
 from exports.base import Exporter
-from exports.schemes import SchemesExporter
-from exports.supervision import SupervisionExporter
-from exports.survey import SurveyExporter
-
-KINDS = ("survey", "supervision", "schemes")
 EXPIRED = "expired"  # the message of a finished job whose files were deleted by `prune_exports`
 
 # The ids of the jobs a thread of this process is working on right now.
@@ -82,16 +79,10 @@ def state_of(job: ExportJob, now: datetime | None = None) -> JobState:
 
 def build_exporter(kind: str, params: dict) -> Exporter:
     """The exporter for a job's kind and parameters (queries run here, inside an app context)."""
-    only = params.get("municipality_id")
-    if kind == "survey":
-        return SurveyExporter(service.survey_data(params["slug"], params.get("waves") or None, only))
-    if kind == "supervision":
-        data = service.supervision_data(params["slug"], params.get("rounds") or None, only,
-                                        include_records=bool(params.get("records")) and only is None)
-        return SupervisionExporter(data)
-    if kind == "schemes":
-        return SchemesExporter(service.scheme_compilations(only))
-    raise ValueError(f"unknown export kind {kind!r}")
+    if kind not in EXPORTERS:
+        raise ValueError(f"unknown export kind {kind!r}")
+    params = {**params, "records": bool(params.get("records")) and params.get("municipality_id") is None}
+    return build_for_request(kind, ExportRequest.from_params(params))
 
 
 def file_name(kind: str, params: dict) -> str:
@@ -101,7 +92,7 @@ def file_name(kind: str, params: dict) -> str:
 
 def create_job(kind: str, params: dict, user) -> ExportJob:  # noqa: ANN001
     """Record a queued export job (flushes; the view commits and then launches it)."""
-    if kind not in KINDS:
+    if kind not in EXPORTERS:
         raise ValueError(kind)
     job = ExportJob(kind=kind, params=params, status="queued", progress=0, created_by_id=user.id,
                     municipality_id=params.get("municipality_id"))
@@ -120,9 +111,9 @@ def job_files(job: ExportJob) -> dict[str, Path]:
         return {}
     folder = job_folder(job)
     files = {"xlsx": folder / job.file_name}
-    csv = folder / (Path(job.file_name).stem + "-svar.csv")
-    if csv.exists():
-        files["csv"] = csv
+    exporter = EXPORTERS.get(job.kind)
+    for i, suffix in enumerate(exporter.csv_suffixes if exporter else ()):
+        files["csv" if i == 0 else f"csv-{suffix}"] = folder / f"{Path(job.file_name).stem}-{suffix}.csv"
     return {k: v for k, v in files.items() if v.exists()}
 
 

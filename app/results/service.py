@@ -1,6 +1,8 @@
 """Queries for results and exports: one query per questionnaire into a long DataFrame, then pure exporters."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 from flask import current_app
 from sqlalchemy import func, select
@@ -16,6 +18,7 @@ from app.models import (
     Wave,
 )
 from app.questionnaires.service import definition_of, latest_version
+from exports.localtime import local_time
 from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
 from forms import Question
 
@@ -158,15 +161,13 @@ def supervision_data(slug: str, round_ids: list[int] | None = None, only_municip
 
 def scheme_compilations(only_municipality: int | None = None):  # noqa: ANN201
     """Every experiment with evaluation schemes, as the workbook and the results page show them."""
-    from zoneinfo import ZoneInfo
-
     from app.supervision.schemes import compilation
     from exports.schemes import ExperimentSchemes, SchemeAnswer
 
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = current_app.config["TIMEZONE"]
 
-    def local(moment):  # noqa: ANN001, ANN202
-        return moment.astimezone(zone).replace(tzinfo=None) if moment else None
+    def local(moment: datetime | None) -> datetime | None:
+        return local_time(moment, zone)
 
     result = []
     for item in compilation(only_municipality=only_municipality):

@@ -11,6 +11,8 @@ from app.extensions import db
 from app.models import ExportJob, Municipality
 from app.results import jobs, service
 from app.results.presentation import format_cell, page_tables
+from app.results.queries import exportable
+from exports import EXPORTERS, exporters_for
 from exports.survey import SurveyExporter
 
 bp = Blueprint("results", __name__, url_prefix="/resultater")
@@ -25,8 +27,7 @@ def _own_municipality() -> int | None:
 @bp.route("/")
 @results_access
 def index():
-    return render_template("results/index.html", surveys=service.survey_questionnaires(),
-                           supervisions=service.supervision_questionnaires())
+    return render_template("results/index.html", surveys=exportable("survey"), supervisions=exportable("supervision"))
 
 
 @bp.route("/survey/<slug>")
@@ -59,18 +60,16 @@ def schemes():
 @bp.route("/eksport", methods=["POST"])
 @results_access
 def start_export():
-    kind = request.form.get("kind", "")
-    if kind not in jobs.KINDS:
+    exporter = EXPORTERS.get(request.form.get("kind", ""))
+    if exporter is None:
         abort(400)
-    slug = request.form.get("slug", "")
-    if kind == "survey" and not service.waves_of(slug):
-        abort(404)
-    if kind == "supervision" and slug not in {v.slug for v in service.supervision_questionnaires()}:
+    slug = request.form.get("slug", "") if exporter.questionnaire_kind else ""
+    if exporter.questionnaire_kind and slug not in {v.slug for v in exportable(exporter.questionnaire_kind)}:
         abort(404)
     # The municipality comes from the account, never from the form: a team leader gets their own only.
     params = {"slug": slug or None, "municipality_id": _own_municipality(),
-              "records": current_user.is_coordinator}
-    job = jobs.create_job(kind, params, current_user)
+              "records": exporter.offers_records and current_user.is_coordinator}
+    job = jobs.create_job(exporter.identifier, params, current_user)
     db.session.commit()
     jobs.launch(current_app._get_current_object(), job.id)
     return redirect(url_for("results.job", job_id=job.id), code=303)
@@ -115,3 +114,4 @@ def municipality_name(municipality_id: int | None) -> str:
     return db.session.scalar(select(Municipality.name).where(Municipality.id == municipality_id)) or ""
 
 bp.add_app_template_global(format_cell, "format_cell")
+bp.add_app_template_global(exporters_for, "exporters_for")

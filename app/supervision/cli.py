@@ -4,7 +4,6 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -61,7 +60,3 @@ def check_sample_command(round_id: int, slug: str) -> None:
         click.echo("The stored sample does NOT match a new draw from its seed.", err=True)
         sys.exit(1)
     click.echo(f"OK: the sample of {len(stored)} case(s) matches a new draw with seed {stored[0].sample_seed!r}.")
-
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(supervision_cli)

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from exports.localtime import local_time
+
 
 def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
@@ -23,11 +25,9 @@ def local_to_utc(naive: datetime) -> datetime:
 
 def utc_to_local(moment: datetime) -> datetime:
     """An aware datetime as a naive wall-clock time in the zone (for datetime-local inputs)."""
-    return moment.astimezone(zone()).replace(tzinfo=None)
+    return local_time(moment, current_app.config["TIMEZONE"])
 
 
 def days_after(moment: datetime, days: int) -> datetime:
     """`days` calendar days after `moment` at the same wall-clock time in the zone (DST-proof)."""
-    local = moment.astimezone(zone())
-    later = (local.replace(tzinfo=None) + timedelta(days=days))
-    return local_to_utc(later)
+    return local_to_utc(utc_to_local(moment) + timedelta(days=days))

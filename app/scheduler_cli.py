@@ -5,8 +5,10 @@ import logging
 from datetime import datetime, timezone
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
+
+from app.scheduler import run_forever, tick
 
 scheduler_cli = AppGroup("scheduler", help="Open and close waves, send invitations and reminders.")
 
@@ -14,8 +16,6 @@ scheduler_cli = AppGroup("scheduler", help="Open and close waves, send invitatio
 @scheduler_cli.command("run")
 def run_command() -> None:
     """Run the scheduler until stopped (a tick every SCHEDULER_INTERVAL_SECONDS)."""
-    from app.scheduler import run_forever
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     click.echo(f"Scheduler running every {current_app.config['SCHEDULER_INTERVAL_SECONDS']} s; Ctrl+C stops it.")
     run_forever(current_app._get_current_object())
@@ -25,8 +25,6 @@ def run_command() -> None:
 @click.option("--now", "now_text", help="Act as if it were this time (ISO 8601 with offset); for tests and catch-up.")
 def tick_command(now_text: str | None) -> None:
     """Run one scheduler tick and print what it did (for cron and tests)."""
-    from app.scheduler import tick
-
     now = None
     if now_text:
         now = datetime.fromisoformat(now_text)
@@ -38,7 +36,3 @@ def tick_command(now_text: str | None) -> None:
         click.echo("Another scheduler is running; nothing done.")
         return
     click.echo(f"Tick: {report.summary()}.")
-
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(scheduler_cli)

@@ -7,7 +7,7 @@ from typing import Any
 from forms.definition import KINDS, AUDIENCES, Block, Question, Questionnaire, Scale, Section, Text
 from forms.problems import Problems
 from forms.questions import Include, Located, parse_question
-from forms.schema import Source
+from forms.yaml_values import Source
 from forms.yaml_source import LineDict, LineList, empty_mapping
 
 TOP_KEYS = ("questionnaire", "sections", "questions")

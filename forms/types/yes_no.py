@@ -1,0 +1,13 @@
+"""`yes_no`: the `yes_no` scale unless the question names another one."""
+from __future__ import annotations
+
+from forms.types import register
+from forms.types.base import CodedType
+
+
+@register
+class YesNo(CodedType):
+    name = "yes_no"
+    position = 40
+    keys = ("scale",)
+    default_scale = "yes_no"
