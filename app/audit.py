@@ -18,7 +18,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def record(user, action: str, entity: str, entity_id: int | None, before: dict | None,  # noqa: ANN001
+def record(user, action: str, entity: str, entity_id: int | None, before: dict | None,
            after: dict | None, municipality_id: int | None) -> AuditEntry:
     """Add one audit entry; `user` may be None for changes made from the command line."""
     entry = AuditEntry(

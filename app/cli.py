@@ -95,5 +95,5 @@ def register_cli(app: Flask) -> None:
     from app.supervision.cli import supervision_cli
 
     for command in (backup_command, questionnaires_cli, users_cli, demo_command, scheduler_cli,
-                    supervision_cli, export_cli):
+                    supervision_cli, export_cli()):
         app.cli.add_command(command)

@@ -31,7 +31,7 @@ MUNICIPALITIES = ["Aalborg", "Brønderslev", "Frederikshavn", "Hjørring", "Jamm
 WEIGHTS = [30, 6, 10, 11, 6, 0.3, 7, 3, 5, 7, 6]
 
 
-def _codes(responses: int, questions: int, seed: int = 2019):  # noqa: ANN202
+def _codes(responses: int, questions: int, seed: int = 2019):
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -43,7 +43,7 @@ def _codes(responses: int, questions: int, seed: int = 2019):  # noqa: ANN202
     return codes, municipality, wave
 
 
-def survey_input(responses: int, questions: int):  # noqa: ANN201
+def survey_input(responses: int, questions: int):
     """The SurveyData of the benchmark: Likert questions on the 5-point extent scale."""
     import numpy as np
     import pandas as pd
@@ -51,7 +51,7 @@ def survey_input(responses: int, questions: int):  # noqa: ANN201
     from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
     from forms import Option, Question, Scale, Text
 
-    scale = Scale("extent5", Text("Grad"), tuple(Option(c, Text(l)) for c, l in [
+    scale = Scale("extent5", Text("Grad"), tuple(Option(c, Text(label)) for c, label in [
         (1, "Slet ikke"), (2, "I mindre grad"), (3, "Hverken eller"), (4, "I nogen grad"), (5, "I høj grad")])
         + (Option(9, Text("Ved ikke"), True),), True, (4, 5))
     qs = [Question(f"q{i + 1:02d}", "likert", Text(f"Spørgsmål {i + 1}: i hvor høj grad?"), scale=scale)

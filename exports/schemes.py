@@ -49,7 +49,7 @@ class SchemesExporter(Exporter):
     help = "The evaluation schemes compiled point by point, one sheet per experiment."
     subject = Text("evalueringsskemaer", "evaluation schemes")
 
-    def __init__(self, experiments: list[ExperimentSchemes], **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, experiments: list[ExperimentSchemes], **kwargs) -> None:
         super().__init__(**kwargs)
         self.experiments = experiments
 

@@ -48,7 +48,7 @@ class SupervisionExporter(Exporter):
     selects = "rounds"
     offers_records = True
 
-    def __init__(self, data: SupervisionData, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, data: SupervisionData, **kwargs) -> None:
         super().__init__(**kwargs)
         frame = data.answers
         if data.only_municipality is not None:

@@ -26,7 +26,7 @@ class SurveyExporter(Exporter):
     csv_suffixes = ("svar",)
     file_kinds = ("xlsx", "csv")
 
-    def __init__(self, data: SurveyData, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, data: SurveyData, **kwargs) -> None:
         super().__init__(**kwargs)
         self.data = data
         # Row positions per question, not copies: the answer frame is the largest thing in memory.
@@ -256,7 +256,7 @@ class _DataRows:
     def __init__(self, labels: list[str], places: list[str], matrix: list[list]) -> None:
         self.labels, self.places, self.matrix = labels, places, matrix
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         for i, values in enumerate(self.matrix):
             yield [self.labels[i], self.places[i], i + 1, *values]
 

@@ -93,7 +93,7 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
     rows: list[list] = []
     options = list(question.options)
 
-    def wave_cells(group, value_of, kind=None):  # noqa: ANN001, ANN202
+    def wave_cells(group, value_of, kind=None):
         cells = []
         for w in waves:
             f = figures[(group, w.id)]
@@ -106,7 +106,7 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
                 cells.append(Typed(v, kind) if kind and v is not None else v)
         return cells
 
-    def changes(values, scale_factor=100.0, kind="pp"):  # noqa: ANN001, ANN202
+    def changes(values, scale_factor=100.0, kind="pp"):
         cells = []
         for i, ok in enumerate(comparable):
             a, b = values[i], values[i + 1]
@@ -120,7 +120,7 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
                 cells.append(None)
         return cells
 
-    def plain(values):  # noqa: ANN001, ANN202
+    def plain(values):
         return [v.value if isinstance(v, Typed) else v for v in values]
 
     chart_rows: list[int] = []

@@ -103,7 +103,7 @@ class WorkbookWriter:
         return names
 
     def _start_sheet(self, table: Table, part: int, widths: list[float], names: list[str], first: int,
-                     capacity: int):  # noqa: ANN202
+                     capacity: int):
         if names:  # close the autofilter of the full sheet before moving on
             self.book.get_worksheet_by_name(names[-1]).autofilter(
                 _header_row(table), 0, _header_row(table) + capacity, len(table.columns) - 1)
@@ -126,7 +126,7 @@ class WorkbookWriter:
         default = column.kind
         formats = self.formats
 
-        def write(sheet, r: int, c: int, value: Any) -> None:  # noqa: ANN001
+        def write(sheet, r: int, c: int, value: Any) -> None:
             kind = default
             if type(value) is Typed:
                 value, kind = value.value, value.kind
@@ -155,7 +155,7 @@ class WorkbookWriter:
 
         return write
 
-    def _chart(self, sheet, name: str, table: Table, header: int) -> None:  # noqa: ANN001
+    def _chart(self, sheet, name: str, table: Table, header: int) -> None:
         spec = table.chart
         options = {"type": "bar"}
         if spec.kind == "percent_stacked":

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from forms.definition import Condition, Question, Scale, Text
 from forms.types import question_type, question_types, type_names
 from forms.types.base import QuestionType
-from forms.yaml_source import LineDict, LineList
+from forms.yaml_source import LineDict
 from forms.yaml_values import Source, describe, is_int
 
 COMMON_KEYS = ("id", "type", "text", "help", "required", "show_if")

@@ -12,6 +12,6 @@ from app.security import redact
 class RedactingGunicornLogger(Logger):
     """Every text atom of an access-log line (request line, path, query, referer) is redacted."""
 
-    def atoms(self, resp, req, environ, request_time):  # noqa: ANN001
+    def atoms(self, resp, req, environ, request_time):
         values = super().atoms(resp, req, environ, request_time)
         return {key: redact(value) if isinstance(value, str) else value for key, value in values.items()}

@@ -27,14 +27,14 @@ def role_required(*roles: str) -> Callable:
 coordinator_required = role_required("coordinator")
 
 
-def visible_municipality_ids(user) -> set[int] | None:  # noqa: ANN001
+def visible_municipality_ids(user) -> set[int] | None:
     """None means all municipalities (coordinator); otherwise the team leader's own."""
     if user.is_coordinator:
         return None
     return {user.municipality_id}
 
 
-def ensure_municipality(user, municipality_id: int | None) -> None:  # noqa: ANN001
+def ensure_municipality(user, municipality_id: int | None) -> None:
     """404, never 403, when a record of another municipality is asked for: its existence stays hidden."""
     allowed = visible_municipality_ids(user)
     if allowed is not None and municipality_id not in allowed:

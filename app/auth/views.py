@@ -107,7 +107,7 @@ def reset_password(token: str):
     return render_template("auth/reset.html", form=form)
 
 
-def init_login(app) -> None:  # noqa: ANN001
+def init_login(app) -> None:
     from app.extensions import login_manager
 
     login_manager.login_view = "auth.login"

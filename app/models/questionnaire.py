@@ -58,7 +58,7 @@ class QuestionFingerprint(db.Model):
 
 
 @event.listens_for(QuestionnaireVersion, "before_update")
-def _versions_are_immutable(_mapper, _connection, target: QuestionnaireVersion) -> None:  # noqa: ANN001
+def _versions_are_immutable(_mapper, _connection, target: QuestionnaireVersion) -> None:
     state = db.inspect(target)
     for attr in ("definition", "fingerprint", "slug", "version"):
         if state.attrs[attr].history.has_changes():

@@ -14,7 +14,6 @@ from app.results import service
 from app.results.queries import ExportRequest, build_exporter
 from exports import EXPORTERS, Exporter
 
-export_cli = AppGroup("export", help="Write Excel workbooks of survey results, supervision and schemes.")
 
 
 def _municipality_id(slug: str | None) -> int | None:
@@ -87,5 +86,9 @@ def _command(exporter: type[Exporter]) -> click.Command:
     return click.Command(exporter.identifier, callback=with_appcontext(run), params=params, help=exporter.help)
 
 
-for _exporter in EXPORTERS.values():
-    export_cli.add_command(_command(_exporter))
+def export_cli() -> AppGroup:
+    """The `flask export` group: one command per exporter registered when the app is made."""
+    group = AppGroup("export", help="Write Excel workbooks of survey results, supervision and schemes.")
+    for exporter in EXPORTERS.values():
+        group.add_command(_command(exporter))
+    return group

@@ -90,7 +90,7 @@ def file_name(kind: str, params: dict) -> str:
     return f"{kind}-{slug}-{utcnow():%Y%m%d-%H%M}.xlsx"
 
 
-def create_job(kind: str, params: dict, user) -> ExportJob:  # noqa: ANN001
+def create_job(kind: str, params: dict, user) -> ExportJob:
     """Record a queued export job (flushes; the view commits and then launches it)."""
     if kind not in EXPORTERS:
         raise ValueError(kind)

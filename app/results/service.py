@@ -126,7 +126,7 @@ def supervision_questionnaires() -> list[QuestionnaireVersion]:
 
 
 def supervision_data(slug: str, round_ids: list[int] | None = None, only_municipality: int | None = None,
-                     include_records: bool = False):  # noqa: ANN201
+                     include_records: bool = False):
     """The supervision export's input: rounds of any version of the questionnaire and one long query."""
     from app.models import SupervisionRecord, SupervisionRound
     from exports.supervision import SUPERVISION_COLUMNS, RoundInfo, SupervisionData
@@ -159,7 +159,7 @@ def supervision_data(slug: str, round_ids: list[int] | None = None, only_municip
         answers=frame, include_records=include_records, only_municipality=only_municipality)
 
 
-def scheme_compilations(only_municipality: int | None = None):  # noqa: ANN201
+def scheme_compilations(only_municipality: int | None = None):
     """Every experiment with evaluation schemes, as the workbook and the results page show them."""
     from app.supervision.schemes import compilation
     from exports.schemes import ExperimentSchemes, SchemeAnswer

@@ -12,7 +12,7 @@ from app.extensions import db
 supervision_cli = AppGroup("supervision", help="Supervision rounds: case samples.")
 
 
-def _load(round_id: int, slug: str):  # noqa: ANN202
+def _load(round_id: int, slug: str):
     from app.models import Municipality, SupervisionRound
 
     round_ = db.session.get(SupervisionRound, round_id)

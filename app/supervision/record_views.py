@@ -18,14 +18,14 @@ from forms import answers_from_form, form_data_from_answers, validate_form
 team_leader_required = role_required("team_leader")
 
 
-def _closed(round_) -> bool:  # noqa: ANN001
+def _closed(round_) -> bool:
     if round_.status == "open":
         return False
     flash(_("Runden er ikke åben, så der kan ikke registreres eller ændres sager."), "error")
     return True
 
 
-def _save(form, questionnaire, action) -> bool:  # noqa: ANN001
+def _save(form, questionnaire, action) -> bool:
     """Run `action(case_reference, comment, answers)`; a duplicate reference becomes a field error."""
     try:
         action(form.case_reference.data, (form.comment.data or "").strip() or None,
@@ -39,7 +39,7 @@ def _save(form, questionnaire, action) -> bool:  # noqa: ANN001
     return True
 
 
-def _refused(round_, form, record, questionnaire, status: int):  # noqa: ANN001
+def _refused(round_, form, record, questionnaire, status: int):
     """The form again with what was posted and why nothing was stored: a closed round or an expired page."""
     if status == 409:
         notice = (_("Sagen er ikke gemt"), _("Runden blev lukket, mens du udfyldte sagen, så den kan ikke gemmes. "
@@ -51,7 +51,7 @@ def _refused(round_, form, record, questionnaire, status: int):  # noqa: ANN001
                            questionnaire=questionnaire, delete_form=DeleteForm(), notice=notice), status
 
 
-def _post(round_, form, record, questionnaire, store, saved_message: str):  # noqa: ANN001
+def _post(round_, form, record, questionnaire, store, saved_message: str):
     """One posted record form: refused (closed round, expired page), stored and redirected, or None to
     show the form again with its errors. The checks run in this order for a new record and an edit alike."""
     if round_.status != "open":

@@ -10,7 +10,6 @@ from sqlalchemy import insert, select
 from app import audit
 from app.extensions import db
 from app.models import CaseListEntry, Municipality, SupervisionRound, utcnow
-from app.uploads import read_table
 from forms import contains_cpr
 
 REFERENCE_HEADERS = {"sagsnummer", "sagsreference", "sag", "reference", "case reference", "case_reference"}
@@ -96,7 +95,7 @@ def sample_drawn(round_: SupervisionRound, municipality_id: int) -> bool:
         CaseListEntry.sample_rank.is_not(None)).limit(1)) is not None
 
 
-def import_case_list(user, round_: SupervisionRound, result: ImportResult) -> int:  # noqa: ANN001
+def import_case_list(user, round_: SupervisionRound, result: ImportResult) -> int:
     """Store checked rows; references already listed are kept once. Returns the number of new entries."""
     added = 0
     for municipality_id, references in result.rows.items():
@@ -121,7 +120,7 @@ def draw(references: list[str], n: int, seed: str, round_id: int, municipality_c
     return rng.sample(ordered, min(n, len(ordered)))
 
 
-def draw_sample(user, round_: SupervisionRound, municipality: Municipality, n: int, seed: str) -> list[str]:  # noqa: ANN001
+def draw_sample(user, round_: SupervisionRound, municipality: Municipality, n: int, seed: str) -> list[str]:
     """Draw (or re-draw) the municipality's sample of size n from its case list; ranks are stored."""
     entries = list(db.session.scalars(select(CaseListEntry).where(
         CaseListEntry.round_id == round_.id, CaseListEntry.municipality_id == municipality.id)))

@@ -17,7 +17,7 @@ from app.uploads import read_table
 any_role = role_required("coordinator", "team_leader")
 
 
-def _sample_form(round_) -> SampleForm:  # noqa: ANN001
+def _sample_form(round_) -> SampleForm:
     form = SampleForm()
     own = visible_municipality_ids(current_user)
     form.municipality.choices = [(m.id, m.name) for m in round_.municipalities if own is None or m.id in own]
@@ -26,7 +26,7 @@ def _sample_form(round_) -> SampleForm:  # noqa: ANN001
     return form
 
 
-def _page(round_, import_form, sample_form, errors=(), status=200):  # noqa: ANN001, ANN202
+def _page(round_, import_form, sample_form, errors=(), status=200):
     own = visible_municipality_ids(current_user)
     samples = [(m, sampling.sample_of(round_, m.id)) for m in round_.municipalities if own is None or m.id in own]
     return render_template("supervision/sampling.html", round=round_, import_form=import_form,

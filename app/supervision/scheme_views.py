@@ -84,13 +84,13 @@ def _shown_phase() -> int | None:
     return int(value) if value in ("1", "2") else None
 
 
-def _page(experiment, municipality, questionnaire, form, scheme, notice=None, typed=None):  # noqa: ANN001
+def _page(experiment, municipality, questionnaire, form, scheme, notice=None, typed=None):
     return render_template("supervision/scheme_form.html", experiment=experiment, municipality=municipality,
                            questionnaire=questionnaire, form=form, stored=schemes.answers_for(scheme),
                            phase=schemes.editable_phase(scheme), scheme=scheme, notice=notice, typed=typed)
 
 
-def _conflict(experiment, municipality, questionnaire, form, shown: int | None):  # noqa: ANN001
+def _conflict(experiment, municipality, questionnaire, form, shown: int | None):
     """The scheme changed since the page was shown: store nothing, show the text typed, read-only."""
     texts = {}
     for question in schemes.phase_questions(questionnaire, shown) if shown else questionnaire.questions:
@@ -103,7 +103,7 @@ def _conflict(experiment, municipality, questionnaire, form, shown: int | None):
     return _page(experiment, municipality, questionnaire, form, scheme, notice=notice, typed=texts), 409
 
 
-def _complete(form, questionnaire, phase: int, submit: bool) -> bool:  # noqa: ANN001
+def _complete(form, questionnaire, phase: int, submit: bool) -> bool:
     """Submitting a phase needs every point of it filled in; a draft may be partial."""
     if not submit:
         return True

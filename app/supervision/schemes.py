@@ -24,7 +24,7 @@ def scheme_version():
     return latest_version(SCHEME_SLUG)
 
 
-def experiments_for(user) -> list[Experiment]:  # noqa: ANN001
+def experiments_for(user) -> list[Experiment]:
     """Experiments with participating municipalities; a team leader's only those of their municipality."""
     experiments = db.session.scalars(select(Experiment).order_by(Experiment.title_da))
     if user.is_coordinator:
@@ -78,7 +78,7 @@ def _new_scheme(experiment: Experiment, municipality: Municipality) -> Evaluatio
     return scheme
 
 
-def save(user, experiment: Experiment, municipality: Municipality, phase: int, answers: dict,  # noqa: ANN001
+def save(user, experiment: Experiment, municipality: Municipality, phase: int, answers: dict,
          submit: bool) -> EvaluationScheme:
     """Store the phase's answers as a draft, or submit the phase (then it is read-only)."""
     scheme = find_scheme(experiment, municipality) or _new_scheme(experiment, municipality)

@@ -21,7 +21,7 @@ class DuplicateCaseReference(ValueError):
     """The case reference is already logged in this round for this municipality."""
 
 
-def create_round(user, version: QuestionnaireVersion, label: str, period_start: date,  # noqa: ANN001
+def create_round(user, version: QuestionnaireVersion, label: str, period_start: date,
                  period_end: date, municipalities: list[Municipality],
                  repeats: SupervisionRound | None = None) -> SupervisionRound:
     """A new round (a draft until the coordinator opens it)."""
@@ -39,7 +39,7 @@ def default_municipalities(version: QuestionnaireVersion) -> list[Municipality]:
     return list(version.experiment.municipalities) if version.experiment else []
 
 
-def set_status(user, round_: SupervisionRound, status: str) -> None:  # noqa: ANN001
+def set_status(user, round_: SupervisionRound, status: str) -> None:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     before = round_snapshot(round_)
@@ -55,7 +55,7 @@ def round_snapshot(round_: SupervisionRound) -> dict:
             "municipalities": [m.slug for m in round_.municipalities]}
 
 
-def rounds_for(user) -> list[SupervisionRound]:  # noqa: ANN001
+def rounds_for(user) -> list[SupervisionRound]:
     """Coordinators see every round; team leaders the opened or closed rounds covering their municipality."""
     query = select(SupervisionRound).order_by(SupervisionRound.period_start.desc(), SupervisionRound.id.desc())
     if not user.is_coordinator:
@@ -66,7 +66,7 @@ def rounds_for(user) -> list[SupervisionRound]:  # noqa: ANN001
     return list(db.session.scalars(query))
 
 
-def round_visible_to(user, round_: SupervisionRound) -> bool:  # noqa: ANN001
+def round_visible_to(user, round_: SupervisionRound) -> bool:
     if user.is_coordinator:
         return True
     return round_.status != "draft" and any(m.id == user.municipality_id for m in round_.municipalities)
@@ -132,7 +132,7 @@ def _flush_unique() -> None:
         raise DuplicateCaseReference(str(exc.orig)) from exc
 
 
-def create_record(user, round_: SupervisionRound, case_reference: str, comment: str | None,  # noqa: ANN001
+def create_record(user, round_: SupervisionRound, case_reference: str, comment: str | None,
                   answers: dict) -> SupervisionRecord:
     """Log a reviewed case for the user's own municipality (never one taken from the request)."""
     case_reference = case_reference.strip()
@@ -155,7 +155,7 @@ def create_record(user, round_: SupervisionRound, case_reference: str, comment: 
     return record
 
 
-def update_record(user, record: SupervisionRecord, case_reference: str, comment: str | None,  # noqa: ANN001
+def update_record(user, record: SupervisionRecord, case_reference: str, comment: str | None,
                   answers: dict) -> None:
     case_reference = case_reference.strip()
     if reference_taken(record.round_id, record.municipality_id, case_reference, except_id=record.id):
@@ -178,7 +178,7 @@ def update_record(user, record: SupervisionRecord, case_reference: str, comment:
                  record.municipality_id)
 
 
-def delete_record(user, record: SupervisionRecord) -> None:  # noqa: ANN001
+def delete_record(user, record: SupervisionRecord) -> None:
     before = record_snapshot(record)
     record_id, municipality_id = record.id, record.municipality_id
     response = response_of(record)

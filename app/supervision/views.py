@@ -102,7 +102,7 @@ def repeat_round(round_id: int):
     return render_template("supervision/round_form.html", form=form, repeat_of=original)
 
 
-def _next_year(day):  # noqa: ANN001, ANN202
+def _next_year(day):
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February

@@ -36,16 +36,16 @@ class WaveForm(FlaskForm):
     reminder_days = StringField(_l("Påmindelser, dage efter åbning"),
                                 description=_l("Adskil med komma, f.eks. 7, 14. Tom: ingen påmindelser."))
 
-    def validate_reminder_days(self, field) -> None:  # noqa: ANN001
+    def validate_reminder_days(self, field) -> None:
         try:
             parse_reminder_days(field.data or "")
         except ValueError as exc:
             raise ValidationError(_l("Skriv hele dage mellem 1 og 365, adskilt med komma.")) from exc
 
-    def validate_opens_local(self, field) -> None:  # noqa: ANN001
+    def validate_opens_local(self, field) -> None:
         _within_supported_years(field)
 
-    def validate_closes_local(self, field) -> None:  # noqa: ANN001
+    def validate_closes_local(self, field) -> None:
         _within_supported_years(field)
         if self.opens_local.data and field.data and field.data <= self.opens_local.data:
             raise ValidationError(_l("Lukketidspunktet skal ligge efter åbningstidspunktet."))
@@ -54,7 +54,7 @@ class WaveForm(FlaskForm):
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def _within_supported_years(field) -> None:  # noqa: ANN001
+def _within_supported_years(field) -> None:
     """Time-zone arithmetic and reminder dates need years well inside the calendar's range."""
     if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
         raise ValidationError(_l("Vælg et år mellem 2000 og 2100."))

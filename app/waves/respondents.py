@@ -41,6 +41,11 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
+def _cell(row: list[str], columns: dict[str, int], key: str) -> str:
+    """The stripped value of column `key` in `row` ("" when the file has no such column or the row is short)."""
+    return row[columns[key]].strip() if key in columns and columns[key] < len(row) else ""
+
+
 def check_rows(table: list[list[str]]) -> ImportResult:
     """Validate every row; rows are numbered as in a spreadsheet (the header is row 1)."""
     result = ImportResult()
@@ -60,8 +65,7 @@ def check_rows(table: list[list[str]]) -> ImportResult:
     for number, row in enumerate(table[1:], start=2):
         if not any(cell for cell in row):
             continue
-        cell = lambda key: row[columns[key]].strip() if key in columns and columns[key] < len(row) else ""  # noqa: E731
-        name, raw_email, place = cell("name"), cell("email"), cell("municipality")
+        name, raw_email, place = (_cell(row, columns, key) for key in ("name", "email", "municipality"))
         problems = []
         if not name:
             problems.append(_("navn mangler"))
@@ -80,7 +84,8 @@ def check_rows(table: list[list[str]]) -> ImportResult:
             result.errors.append((number, "; ".join(problems)))
             continue
         result.rows.append({"name": name[:200], "email": email, "municipality_id": municipality.id,
-                            "role": cell("role")[:120] or None, "team": cell("team")[:120] or None})
+                            "role": _cell(row, columns, "role")[:120] or None,
+                            "team": _cell(row, columns, "team")[:120] or None})
     if not result.rows and not result.errors:
         result.errors.append((2, _("Filen har ingen respondenter.")))
     return result

@@ -9,7 +9,7 @@ from wtforms import DateField, Field
 from forms.definition import Question
 from forms.messages import answer_message
 from forms.types import register
-from forms.types.base import Answer, QuestionType
+from forms.types.base import QuestionType
 
 
 @register

@@ -151,6 +151,8 @@ def test_gunicorn_access_log_atoms_are_redacted():
     req = SimpleNamespace(method="GET", uri=f"/s/{token}", path=f"/s/{token}", query="", version=(1, 1),
                           headers=[], peer_addr=("127.0.0.1", 1))
     resp = SimpleNamespace(status="302 FOUND", response_length=0, sent=0, headers=[])
-    atoms = logger.atoms(resp, req, {"REMOTE_ADDR": "127.0.0.1", "RAW_URI": f"/s/{token}", "REQUEST_METHOD": "GET", "SERVER_PROTOCOL": "HTTP/1.1", "PATH_INFO": f"/s/{token}", "QUERY_STRING": ""}, __import__("datetime").timedelta(0))
+    environ = {"REMOTE_ADDR": "127.0.0.1", "RAW_URI": f"/s/{token}", "REQUEST_METHOD": "GET",
+               "SERVER_PROTOCOL": "HTTP/1.1", "PATH_INFO": f"/s/{token}", "QUERY_STRING": ""}
+    atoms = logger.atoms(resp, req, environ, __import__("datetime").timedelta(0))
     assert token not in " ".join(str(v) for v in atoms.values())
     assert "/s/Abcdef" in atoms["r"]

@@ -121,7 +121,7 @@ def test_a_type_goes_from_yaml_to_the_workbook(app, catalogue, question_id):
         _assert_tabulated(exporter, question, shown_as, shown)
 
 
-def _assert_shown_in_field(html: str, question, stored) -> None:  # noqa: ANN001
+def _assert_shown_in_field(html: str, question, stored) -> None:
     if question.is_coded:
         codes = stored if isinstance(stored, list) else [stored]
         assert checked(html, f"q_{question.id}") == [str(c) for c in codes]
@@ -133,7 +133,7 @@ def _assert_shown_in_field(html: str, question, stored) -> None:  # noqa: ANN001
         assert f'value="{stored}"' in html
 
 
-def _assert_tabulated(exporter: SurveyExporter, question, shown_as: str, shown) -> None:  # noqa: ANN001
+def _assert_tabulated(exporter: SurveyExporter, question, shown_as: str, shown) -> None:
     tables = {t.name: t for t in exporter.question_tables()}
     free_text = exporter.free_text_table()
     if shown_as == "listed":

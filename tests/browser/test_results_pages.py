@@ -9,7 +9,7 @@ from tests.support.browser import assert_accessible, chromium, live_server
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
-def _log_in(page, base: str, email: str, password: str) -> None:  # noqa: ANN001
+def _log_in(page, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", password)

@@ -8,7 +8,7 @@ import pandas as pd
 from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
 from forms import Option, Question, Scale, Text
 
-EXTENT = Scale("extent5", Text("Grad"), tuple(Option(c, Text(l)) for c, l in
+EXTENT = Scale("extent5", Text("Grad"), tuple(Option(c, Text(label)) for c, label in
                [(1, "Slet ikke"), (2, "I mindre grad"), (3, "Hverken eller"), (4, "I nogen grad"),
                 (5, "I høj grad")]) + (Option(9, Text("Ved ikke"), True),), True, (4, 5))
 CHOICES = Scale("kanaler", Text("Kanaler"), (Option(1, Text("Telefon")), Option(2, Text("Mail")),
@@ -22,13 +22,13 @@ QUESTIONS = [
 MUNICIPALITIES = {1: "Aalborg", 2: "Læsø", 3: "Thisted", 4: "Hjørring"}
 
 
-def wave(wave_id: int, label: str, questions=QUESTIONS) -> WaveInfo:  # noqa: ANN001
+def wave(wave_id: int, label: str, questions=QUESTIONS) -> WaveInfo:
     return WaveInfo(wave_id, label, datetime(2018 + wave_id, 1, 7, 7, tzinfo=timezone.utc),
                     datetime(2018 + wave_id, 2, 1, 7, tzinfo=timezone.utc), 1,
                     {q.id: q.fingerprint for q in questions}, {q.id: q.text.da for q in questions})
 
 
-def survey(rows: list[tuple], waves: list[WaveInfo] | None = None, **kwargs) -> SurveyData:  # noqa: ANN003
+def survey(rows: list[tuple], waves: list[WaveInfo] | None = None, **kwargs) -> SurveyData:
     """rows: (response_id, wave_id, municipality_id, question_id, option_code, number, text)."""
     frame = pd.DataFrame([(*r, None) for r in rows], columns=LONG_COLUMNS)
     for column in ("option_code", "number"):

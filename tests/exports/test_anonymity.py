@@ -7,7 +7,7 @@ import random
 from exports.anonymity import suppress
 
 
-def _derivable(sizes: dict, result) -> bool:  # noqa: ANN001
+def _derivable(sizes: dict, result) -> bool:
     """True when a reader could work out a hidden group's size, or a group below the threshold."""
     hidden = [g for g in sizes if g in result.hidden and sizes[g] > 0]
     if result.total_hidden:

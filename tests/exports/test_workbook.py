@@ -17,7 +17,7 @@ from tests.exports.builders import respondents, survey
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "\t=1", "{=1+1}"]
 
 
-def _find(sheet, first: str) -> int:  # noqa: ANN001
+def _find(sheet, first: str) -> int:
     return next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == first)
 
 
@@ -163,10 +163,10 @@ def test_a_failing_export_leaves_no_file_behind(tmp_path, monkeypatch):
     from exports.base import Exporter
 
     class Simple(Exporter):
-        def tables(self):  # noqa: ANN202
+        def tables(self):
             yield Table("Ok", "Ok", [Column("A")], [["a"]])
 
-    def broken_close(self) -> None:  # noqa: ANN001
+    def broken_close(self) -> None:
         Path(self.book.filename).write_bytes(b"PK\x03\x04 half a zip")  # as a full disk would leave it
         raise OSError("No space left on device")
 

@@ -17,7 +17,7 @@ def municipality_ids() -> dict[str, int]:
     return dict(db.session.execute(select(Municipality.slug, Municipality.id)).all())
 
 
-def make_wave(slug: str, label: str, opens: datetime, municipalities: list[int], version=None) -> int:  # noqa: ANN001
+def make_wave(slug: str, label: str, opens: datetime, municipalities: list[int], version=None) -> int:
     """A closed wave of the questionnaire's latest (or given) version; returns its id."""
     version = version or latest_version(slug)
     wave_id = db.session.execute(insert(Wave).values(
@@ -29,7 +29,7 @@ def make_wave(slug: str, label: str, opens: datetime, municipalities: list[int],
 
 
 def add_responses(wave_id: int, municipality_id: int, answers: list[dict], not_answered: int = 0,
-                  version=None, slug: str = "ledighedsydelse-raadgiver") -> list[int]:  # noqa: ANN001
+                  version=None, slug: str = "ledighedsydelse-raadgiver") -> list[int]:
     """Invite len(answers) + not_answered advisers; the first len(answers) submit these answers."""
     version = version or latest_version(slug)
     questionnaire = definition_of(version)
@@ -55,7 +55,7 @@ def add_responses(wave_id: int, municipality_id: int, answers: list[dict], not_a
     return ids
 
 
-def make_round(slug: str, label: str, start, end, municipalities: list[int]) -> int:  # noqa: ANN001
+def make_round(slug: str, label: str, start, end, municipalities: list[int]) -> int:
     """A supervision round of the questionnaire's latest version; returns its id."""
     from app.models import SupervisionRound
     from app.models.supervision import round_municipalities

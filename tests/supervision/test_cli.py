@@ -45,8 +45,17 @@ def test_check_sample_detects_a_changed_sample(app, runner, make_round):
 
 def test_sample_refuses_a_municipality_outside_the_round(app, runner, make_round):
     round_id = make_round(municipalities=("aalborg",))
+    with app.app_context():
+        thisted = db.session.scalar(select(Municipality).where(Municipality.slug == "thisted"))
+        db.session.add_all(CaseListEntry(round_id=round_id, municipality_id=thisted.id, case_reference=f"T-{i}")
+                           for i in range(5))
+        db.session.commit()
     result = runner.invoke(args=["supervision", "sample", str(round_id), "--municipality", "thisted", "--size", "1",
                                  "--seed", "x"])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert f"'thisted' is not a municipality of round {round_id}" in result.output
     with app.app_context():
         assert db.session.get(SupervisionRound, round_id) is not None
+        drawn = db.session.scalars(select(CaseListEntry).where(CaseListEntry.round_id == round_id,
+                                                               CaseListEntry.sample_rank.is_not(None))).all()
+        assert drawn == []

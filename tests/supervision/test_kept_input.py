@@ -88,7 +88,7 @@ def test_an_expired_token_keeps_an_edited_record(app, leader, make_round):
     assert _references(app) == ["AAL-1-RETTET"]
 
 
-def test_an_expired_token_keeps_the_scheme_and_the_next_press_stores_it(app, aalborg_leader, ids):  # noqa: F811
+def test_an_expired_token_keeps_the_scheme_and_the_next_press_stores_it(app, aalborg_leader, ids):
     url = _url(ids)
     app.config["WTF_CSRF_TIME_LIMIT"] = 1
     page = aalborg_leader.get(url).get_data(as_text=True)
@@ -102,7 +102,7 @@ def test_an_expired_token_keeps_the_scheme_and_the_next_press_stores_it(app, aal
     assert _scheme_answers(app)["p01"] == "Et langt svar på punkt 1"
 
 
-def test_a_stale_phase_one_page_never_touches_the_phase_two_draft(app, aalborg_leader, ids):  # noqa: F811
+def test_a_stale_phase_one_page_never_touches_the_phase_two_draft(app, aalborg_leader, ids):
     url = _url(ids)
     stale = aalborg_leader.get(url).get_data(as_text=True)  # a second tab, still showing phase 1
     assert post_form(aalborg_leader, url, {**PHASE1, "action": "submit"}).status_code == 302
@@ -118,7 +118,7 @@ def test_a_stale_phase_one_page_never_touches_the_phase_two_draft(app, aalborg_l
     assert "Kladde til 6" in aalborg_leader.get(url).get_data(as_text=True)
 
 
-def test_a_post_without_the_phase_stores_nothing(app, aalborg_leader, ids):  # noqa: F811
+def test_a_post_without_the_phase_stores_nothing(app, aalborg_leader, ids):
     url = _url(ids)
     token = extract_csrf(aalborg_leader.get(url).get_data(as_text=True))
     refused = aalborg_leader.post(url, data={"csrf_token": token, "q_p01": "Uden fase", "action": "save"})
@@ -126,7 +126,7 @@ def test_a_post_without_the_phase_stores_nothing(app, aalborg_leader, ids):  # n
     assert _scheme_answers(app) == {}
 
 
-def test_a_fully_submitted_scheme_shows_the_late_text_instead_of_dropping_it(app, aalborg_leader, ids):  # noqa: F811
+def test_a_fully_submitted_scheme_shows_the_late_text_instead_of_dropping_it(app, aalborg_leader, ids):
     url = _url(ids)
     page = aalborg_leader.get(url).get_data(as_text=True)
     post_form(aalborg_leader, url, {**PHASE1, "action": "submit"})
@@ -140,7 +140,7 @@ def test_a_fully_submitted_scheme_shows_the_late_text_instead_of_dropping_it(app
     assert _scheme_answers(app)["p10"] == "e"
 
 
-def test_a_phase_submitted_during_the_request_is_a_409_not_a_500(app, aalborg_leader, ids, monkeypatch):  # noqa: F811
+def test_a_phase_submitted_during_the_request_is_a_409_not_a_500(app, aalborg_leader, ids, monkeypatch):
     from app.models import utcnow
     from app.supervision import schemes
 
@@ -148,7 +148,7 @@ def test_a_phase_submitted_during_the_request_is_a_409_not_a_500(app, aalborg_le
     post_form(aalborg_leader, url, {"q_p01": "Gemt kladde", "action": "save"})
     original = schemes.save
 
-    def submitted_meanwhile(user, experiment, municipality, *args):  # noqa: ANN001, ANN202
+    def submitted_meanwhile(user, experiment, municipality, *args):
         schemes.find_scheme(experiment, municipality).phase1_submitted_at = utcnow()  # the other tab's submit
         db.session.flush()
         return original(user, experiment, municipality, *args)
@@ -162,7 +162,7 @@ def test_a_phase_submitted_during_the_request_is_a_409_not_a_500(app, aalborg_le
 
 
 @pytest.mark.parametrize("target", ["new", "edit", "scheme"])
-def test_without_a_token_nothing_is_stored(app, leader, make_round, ids, target):  # noqa: F811
+def test_without_a_token_nothing_is_stored(app, leader, make_round, ids, target):
     round_id = make_round()
     log_case(leader, round_id, "AAL-1")
     with app.app_context():

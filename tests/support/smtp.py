@@ -19,7 +19,7 @@ class _Handler:
     def __init__(self, server: "RecordingSMTPServer") -> None:
         self.server = server
 
-    async def handle_DATA(self, _server, session, envelope):  # noqa: ANN001
+    async def handle_DATA(self, _server, session, envelope):
         message = email.message_from_bytes(envelope.content)
         with self.server.lock:
             self.server.messages.append(message)

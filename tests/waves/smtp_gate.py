@@ -15,7 +15,7 @@ class _GateHandler:
     def __init__(self, server: "GatedSMTPServer") -> None:
         self.server = server
 
-    async def handle_RCPT(self, _server, _session, envelope, address, _options):  # noqa: ANN001
+    async def handle_RCPT(self, _server, _session, envelope, address, _options):
         with self.server.lock:
             number = self.server.started = self.server.started + 1
         if self.server.hold_from is not None and number >= self.server.hold_from:
@@ -27,7 +27,7 @@ class _GateHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, _server, _session, envelope):  # noqa: ANN001
+    async def handle_DATA(self, _server, _session, envelope):
         with self.server.lock:
             self.server.messages.append(email.message_from_bytes(envelope.content))
             self.server.recipients_seen.extend(envelope.rcpt_tos)

@@ -1,0 +1,106 @@
+"""A workbook is one exporter plus its query: the command line, jobs and results page all offer it from EXPORTERS."""
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Municipality, Response
+from app.results import jobs
+from app.results.queries import QUERIES, ExportRequest, query_for
+from exports import EXPORTERS
+from exports.base import Exporter, register
+from exports.tables import Column, Table
+from forms import Text
+from tests.conftest import extract_csrf, make_app
+
+
+class ResponseCounts(Exporter):
+    """A toy workbook: the number of stored responses per municipality."""
+
+    identifier = "optaelling"
+    name = "Optælling"
+    label = Text("optælling", "count")
+    subject = Text("besvarelser pr. kommune", "responses per municipality")
+    help = "Responses per municipality."
+
+    def __init__(self, counts: dict[str, int], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.counts = counts
+
+    def tables(self) -> Iterator[Table]:
+        yield Table("Optælling", "Besvarelser pr. kommune", [Column("Kommune", "text", 20), Column("Antal", "int")],
+                    [[name, n] for name, n in sorted(self.counts.items())], [])
+
+
+def _counts(request: ExportRequest) -> dict[str, int]:
+    rows = db.session.execute(select(Municipality.name, func.count(Response.id))
+                              .join(Response, Response.municipality_id == Municipality.id)
+                              .group_by(Municipality.name)).all()
+    return dict(rows)
+
+
+@pytest.fixture
+def toy_exporter():
+    register(ResponseCounts)
+    query_for(ResponseCounts.identifier)(_counts)
+    yield ResponseCounts
+    EXPORTERS.pop(ResponseCounts.identifier)
+    QUERIES.pop(ResponseCounts.identifier)
+
+
+@pytest.fixture
+def app(toy_exporter, database_url, tmp_path, catalogue):
+    """The app, made after the toy exporter was registered (commands are built when the app is made)."""
+    from app.questionnaires.service import store_catalogue
+
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        db.create_all()
+        store_catalogue(catalogue)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_every_exporter_has_its_query():
+    assert set(EXPORTERS) == set(QUERIES)
+
+
+def test_flask_export_has_a_command_per_exporter(runner, tmp_path):
+    listing = runner.invoke(args=["export", "--help"]).output
+    for identifier in EXPORTERS:
+        assert identifier in listing
+    output = tmp_path / "optaelling.xlsx"
+    result = runner.invoke(args=["export", "optaelling", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(output).sheetnames == ["Optælling"]
+
+
+def test_the_results_page_offers_and_runs_a_registered_exporter(app, client, known_survey, make_user, login):
+    _uid, email, password = make_user("coordinator")
+    login(client, email, password)
+    page = client.get("/resultater/").get_data(as_text=True)
+    assert 'value="optaelling"' in page and "Hent optælling: besvarelser pr. kommune" in page
+    response = client.post("/resultater/eksport", data={"csrf_token": extract_csrf(page), "kind": "optaelling"})
+    assert response.status_code == 303
+    status_url = response.headers["Location"].rstrip("/") + "/status"
+    for _ in range(200):
+        state = client.get(status_url).get_json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done", state
+    book = openpyxl.load_workbook(io.BytesIO(client.get(state["files"]["xlsx"]).data))
+    counted = {row[0]: row[1] for row in book["Optælling"].iter_rows(min_row=4, values_only=True) if row[0]}
+    with app.app_context():
+        assert sum(counted.values()) == db.session.scalar(select(func.count(Response.id)))
+        assert counted
+        assert jobs.build_exporter("optaelling", {}).counts == counted
