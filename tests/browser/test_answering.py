@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import utcnow
@@ -56,11 +57,11 @@ def test_conditional_questions_follow_the_answers_in_the_browser(app, chromium_p
     _wave, [(_id, token), *_] = open_wave(app, slug="revalidering-raadgiver")
     with live_server(app) as base, chromium(chromium_path) as page:
         page.goto(f"{base}/s/{token}")
-        assert page.is_hidden("#question-rv_smidig")  # shown only after "Ja" to the screening question
+        expect(page.locator("#question-rv_smidig")).to_be_hidden()  # shown only after "Ja" to the screening question
         page.check("#q_rv_foer_opstart-1")  # "Nej"
-        assert page.is_hidden("#question-rv_smidig")
+        expect(page.locator("#question-rv_smidig")).to_be_hidden()
         page.check("#q_rv_foer_opstart-0")  # "Ja"
-        assert page.is_visible("#question-rv_smidig")
+        expect(page.locator("#question-rv_smidig")).to_be_visible()
         assert_accessible(page)
 
 

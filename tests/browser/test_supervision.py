@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -68,13 +69,13 @@ def test_team_leader_logs_three_cases_and_edits_one(app, make_user, make_round, 
 
         # Conditions work in the browser too: "Nej" to the first question hides the own-doctor question.
         page.click("text=Registrér en sag")
-        assert page.is_hidden("#q_lae265_egen_laege-0")
+        expect(page.locator("#q_lae265_egen_laege-0")).to_be_hidden()
         page.focus("#q_lae265_uden-0")
         page.keyboard.press("Space")
-        assert page.is_visible("#q_lae265_egen_laege-0")
+        expect(page.locator("#q_lae265_egen_laege-0")).to_be_visible()
         page.focus("#q_lae265_uden-1")
         page.keyboard.press("Space")
-        assert page.is_hidden("#q_lae265_egen_laege-0")
+        expect(page.locator("#q_lae265_egen_laege-0")).to_be_hidden()
         page.goto(f"{base}/tilsyn/runder/{round_id}")
 
         page.click("text=AAL-REV-2019-002")
