@@ -107,3 +107,22 @@ def test_a_team_leader_cannot_read_the_log(app, client, make_user, login):
     login(client, email, password)
     assert client.get("/log/").status_code == 403
     assert client.get("/log/log.csv").status_code == 403
+
+
+def test_wave_changes_are_logged_and_filtered_by_wave(app, client, coordinator):
+    from datetime import timedelta
+
+    from app.models import utcnow
+    from tests.waves.factories import add_wave
+
+    with app.app_context():
+        first = add_wave(status="draft", opens=utcnow() + timedelta(days=3), label="Januar 2027")
+        other = add_wave(status="draft", opens=utcnow() + timedelta(days=3), label="Juni 2027")
+        db.session.commit()
+        first_id, other_id = first.id, other.id
+    token = extract_csrf(client.get("/konto").get_data(as_text=True))
+    for wave_id in (first_id, other_id):
+        assert client.post(f"/runder/{wave_id}/planlaeg", data={"csrf_token": token}).status_code == 302
+    html = client.get(f"/log/?runde={first_id}").get_data(as_text=True).split('<ol class="audit-log">')[1]
+    assert "satte runden Januar 2027 i gang" in html and "Juni 2027" not in html
+    assert "Juni 2027" in client.get("/log/?type=waves").get_data(as_text=True).split('<ol class="audit-log">')[1]
