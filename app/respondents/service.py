@@ -143,6 +143,11 @@ def exclude(actor, respondent: Respondent, reason: str) -> None:  # noqa: ANN001
     before = snapshot(respondent)
     respondent.excluded_at, respondent.excluded_reason = utcnow(), reason[:1000]
     respondent.active = False
+    # Mails already queued for the person (a reminder due now) are not sent either.
+    db.session.execute(
+        update(Message).where(Message.status == "pending", Message.invitation_id.in_(
+            select(Invitation.id).where(Invitation.respondent_id == respondent.id)))
+        .values(status="failed", last_error="udelukket").execution_options(synchronize_session=False))
     db.session.flush()
     audit.record(actor, "exclude", "respondent", respondent.id, before, snapshot(respondent),
                  respondent.municipality_id)

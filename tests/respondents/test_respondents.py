@@ -88,6 +88,7 @@ def test_an_excluded_person_keeps_past_answers_and_misses_the_next_wave(app, cli
     with app.app_context():
         wave, pairs = open_wave_with_invitations({"aalborg": 2}, municipalities=("aalborg",))
         submit_response(pairs[0][0], T0 + timedelta(hours=1))
+        queue_messages(wave, "reminder-1", T0, only_unanswered=False)
         db.session.commit()
         rid = pairs[0][0].respondent_id
     refused = _post(client, f"/respondenter/{rid}/udeluk", {"reason": "  "})
@@ -95,6 +96,8 @@ def test_an_excluded_person_keeps_past_answers_and_misses_the_next_wave(app, cli
     assert _post(client, f"/respondenter/{rid}/udeluk", {"reason": "Fratrådt 1. marts"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Response.id).where(Response.invitation_id == pairs[0][0].id)) is not None
+        pending = set(db.session.scalars(select(Message.recipient).where(Message.status == "pending")))
+        assert pending == {"r2.aalborg@example.dk"}
         # A new import of the same list does not bring the person back.
         csv = "navn,e-mail,kommune\nRådgiver 1 Aalborg,r1.aalborg@example.dk,Aalborg\n".encode()
         assert not import_respondents("liste.csv", csv).errors
