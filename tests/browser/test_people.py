@@ -190,3 +190,39 @@ def test_every_new_page_passes_axe(app, make_user, chromium_path, width):
         _password_step(page, base, email, password)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert_accessible(page)
+
+
+def test_a_coordinator_finds_a_respondent_excludes_them_and_reads_it_in_the_log(app, make_user, chromium_path):
+    _cid, email, password = make_user("coordinator")
+    with app.app_context():
+        _wave, pairs = open_wave_with_invitations({"aalborg": 3, "rebild": 2})
+        submit_response(pairs[0][0], T0 + timedelta(hours=1))
+        db.session.commit()
+    with live_server(app) as base, chromium(chromium_path, accept_downloads=True) as page:
+        page.goto(f"{base}/login")
+        _type_into(page, "#email", email)
+        _type_into(page, "#password", password)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/")
+        page.click("nav >> text=Respondenter")
+        page.select_option("#kommune", label="Aalborg")
+        _type_into(page, "#q", "r1.")
+        page.click("form.filters button[type=submit]")
+        page.wait_for_selector("text=1 respondent fundet")
+        assert_accessible(page)
+        page.click("table a:has-text('Rådgiver 1 Aalborg')")
+        assert page.locator("td", has_text="Besvaret").count() == 1
+        _type_into(page, "#reason", "Fratrådt 1. marts")
+        page.click("button:has-text('Udeluk')")
+        page.wait_for_selector("text=er udelukket fra kommende runder")
+        assert_accessible(page)
+
+        page.click("nav >> text=Ændringslog")
+        page.select_option("#type", "respondents")
+        page.click("form.filters button[type=submit]")
+        page.wait_for_selector("text=udelukkede Rådgiver 1 Aalborg fra kommende runder: Fratrådt 1. marts")
+        assert_accessible(page)
+        with page.expect_download() as download:
+            page.click("text=Hent som CSV")
+        text = open(download.value.path(), encoding="utf-8-sig").read()
+        assert "Fratrådt 1. marts" in text and text.count("\n") == 2
