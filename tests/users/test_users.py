@@ -192,3 +192,32 @@ def test_every_post_without_a_csrf_token_is_refused(app, client, coordinator, ma
     with app.app_context():
         assert db.session.get(User, uid).active
         assert db.session.scalar(select(User.id).where(User.email == "x@example.dk")) is None
+
+
+def test_a_coordinator_resets_a_lost_second_factor(app, client, coordinator, make_user, login):
+    from tests.account.helpers import enrol, use_clock
+
+    clock = use_clock(app)
+    uid, email, password = make_user("team_leader", "aalborg")
+    other = app.test_client()
+    login(other, email, password)
+    enrol(other, clock)
+    _post(client, f"/brugere/{uid}/nulstil-totrin")
+    assert other.get("/konto").status_code == 302  # signed out
+    with app.app_context():
+        assert not db.session.get(User, uid).has_second_factor
+    assert login(app.test_client(), email, password).headers["Location"].endswith("/")  # a password again
+
+
+def test_the_invitation_page_refuses_a_post_without_csrf_and_logs_no_token(app, client, coordinator, smtp_server):
+    from app.security import redact
+
+    app.config.update(smtp_server.config())
+    _invite(app, client)
+    link = _link_in(smtp_server.messages[0].get_payload(decode=True).decode())
+    response = app.test_client().post(link, data={"password": "en-god-adgangskode", "confirm": "en-god-adgangskode"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "ny.leder@example.dk")).invitation_pending
+    token = link.rsplit("/", 1)[1]
+    assert token not in redact(f"GET {link} HTTP/1.1") and token[:6] in redact(link)
