@@ -12,6 +12,8 @@ from app.models.reference import Municipality
 from app.models.types import UTCDateTime, utcnow
 
 ROLES = ("coordinator", "team_leader")
+# The stored hash of an invited account that has not chosen a password: argon2 never matches it.
+NO_PASSWORD_YET = "!invited"
 
 
 class User(UserMixin, db.Model):
@@ -65,7 +67,8 @@ class User(UserMixin, db.Model):
 
     @property
     def invitation_pending(self) -> bool:
-        return self.invite_nonce is not None
+        # A password chosen another way (a reset link) ends the invitation too.
+        return self.invite_nonce is not None and self.password_hash == NO_PASSWORD_YET
 
 
 class AuditEntry(db.Model):

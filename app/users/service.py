@@ -14,12 +14,10 @@ from app.auth import totp
 from app.auth.service import AccountError, end_all_sessions, normalise_email, set_password
 from app.extensions import db
 from app.models import Message, Municipality, User, utcnow
-from app.models.user import ROLES
+from app.models.user import NO_PASSWORD_YET, ROLES
 
 INVITATION_SALT = "user-invitation"
 INVITATION_KIND = "user-invitation"
-# The stored hash of an invited account that has not set a password: argon2 can never match it.
-NO_PASSWORD = "!invited"
 
 
 class Refused(AccountError):
@@ -55,7 +53,7 @@ def invite(actor: User, name: str, email: str, role: str, municipality: Municipa
     _check_role(role, municipality)
     if _email_taken(email):
         raise Refused(_("Adressen %(email)s bruges allerede af en konto.", email=email))
-    user = User(email=email, name=name.strip(), password_hash=NO_PASSWORD, role=role,
+    user = User(email=email, name=name.strip(), password_hash=NO_PASSWORD_YET, role=role,
                 municipality=municipality if role == "team_leader" else None, active=True)
     db.session.add(user)
     db.session.flush()
@@ -105,7 +103,7 @@ def user_for_invitation(token: str) -> User | None:
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("n"), str):
         return None
     user = db.session.get(User, data["u"])
-    if user is None or not user.active or user.invite_nonce is None:
+    if user is None or not user.active or not user.invitation_pending:
         return None
     return user if secrets.compare_digest(user.invite_nonce, data["n"]) else None
 

@@ -221,3 +221,17 @@ def test_the_invitation_page_refuses_a_post_without_csrf_and_logs_no_token(app, 
         assert db.session.scalar(select(User).where(User.email == "ny.leder@example.dk")).invitation_pending
     token = link.rsplit("/", 1)[1]
     assert token not in redact(f"GET {link} HTTP/1.1") and token[:6] in redact(link)
+
+
+def test_a_password_chosen_through_a_reset_link_ends_the_invitation(app, client, coordinator, smtp_server):
+    from app.auth.service import set_password
+
+    app.config.update(smtp_server.config())
+    _invite(app, client)
+    link = _link_in(smtp_server.messages[0].get_payload(decode=True).decode())
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "ny.leder@example.dk"))
+        set_password(user, "valgt-via-nulstilling")
+        db.session.commit()
+    assert app.test_client().get(link).status_code == 404
+    assert "Inviteret" not in client.get("/brugere/").get_data(as_text=True)
