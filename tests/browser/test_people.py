@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
