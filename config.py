@@ -77,6 +77,12 @@ class Config:
     TOKEN_MAX_FAILURES = _env_int("TOKEN_MAX_FAILURES", 20)
     TOKEN_WINDOW_SECONDS = _env_int("TOKEN_WINDOW_SECONDS", 15 * 60)
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    # An invitation to a new account works once, within this many seconds (default three days).
+    USER_INVITATION_MAX_AGE = _env_int("USER_INVITATION_MAX_AGE", 3 * 24 * 3600)
+    # Who must sign in with a second factor (TOTP): "none", "coordinator" or "all".
+    REQUIRE_2FA = _env("REQUIRE_2FA", "none")
+    # A password that was right but a second step not finished within this time starts over.
+    SECOND_FACTOR_WINDOW_SECONDS = _env_int("SECOND_FACTOR_WINDOW_SECONDS", 5 * 60)
 
 
 class DevelopmentConfig(Config):
@@ -99,6 +105,7 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = True
+    REQUIRE_2FA = _env("REQUIRE_2FA", "coordinator")
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "https")
     HSTS = True
 

@@ -57,7 +57,7 @@ def add_security_headers(app: Flask, response: Response) -> Response:
     return response
 
 
-_TOKEN_IN_PATH = re.compile(r"(/(?:s|p|reset)/)([A-Za-z0-9_\-]{6})[A-Za-z0-9_.\-]+")
+_TOKEN_IN_PATH = re.compile(r"(/(?:s|p|reset|invitation)/)([A-Za-z0-9_\-]{6})[A-Za-z0-9_.\-]+")
 
 
 def redact(text: str) -> str:

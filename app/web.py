@@ -13,16 +13,21 @@ from exports.localtime import local_time
 
 
 def register_web(app: Flask) -> None:
+    from app.account.views import bp as account_bp
     from app.answering.views import bp as answering_bp
+    from app.auditlog.views import bp as auditlog_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import init_login
     from app.main.views import bp as main_bp
+    from app.respondents.views import bp as respondents_bp
     from app.results.views import bp as results_bp
     from app.supervision.views import bp as supervision_bp
+    from app.users.views import bp as users_bp
     from app.waves.views import bp as waves_bp
 
     init_login(app)
-    for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp):
+    for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp, users_bp,
+                      account_bp, respondents_bp, auditlog_bp):
         app.register_blueprint(blueprint)
 
     app.after_request(lambda response: add_security_headers(app, response))
@@ -71,6 +76,10 @@ NAV = (
     ("supervision.index", _l("Ledelsestilsyn"), ("coordinator", "team_leader")),
     ("supervision.schemes", _l("Evalueringsskemaer"), ("coordinator", "team_leader")),
     ("results.index", _l("Resultater"), ("coordinator", "team_leader")),
+    ("respondents.index", _l("Respondenter"), ("coordinator",)),
+    ("users.index", _l("Brugere"), ("coordinator",)),
+    ("auditlog.index", _l("Ændringslog"), ("coordinator",)),
+    ("account.own_page", _l("Min konto"), ("coordinator", "team_leader")),
 )
 
 

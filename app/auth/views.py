@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from app import audit, mail
+from app.account.views import after_password
 from app.auth import reset, service
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.extensions import db
@@ -57,8 +58,7 @@ def login():
             flash(_("Forkert e-mail eller adgangskode."), "error")
             return render_template("auth/login.html", form=form, next=next_url), 200
         db.session.commit()
-        login_user(user)
-        return redirect(next_url if is_safe_next(next_url) else url_for("main.home"))
+        return after_password(user, next_url)  # asks for the second factor, where there is one
     return render_template("auth/login.html", form=form, next=next_url)
 
 

@@ -1,4 +1,5 @@
 """The data model, one module per aggregate; importing this package registers every table."""
+from app.models.account import LoginEvent, RecoveryCode
 from app.models.export import ExportJob
 from app.models.questionnaire import QuestionFingerprint, QuestionnaireVersion
 from app.models.reference import Experiment, Municipality
@@ -16,10 +17,12 @@ __all__ = [
     "Experiment",
     "ExportJob",
     "Invitation",
+    "LoginEvent",
     "Message",
     "Municipality",
     "QuestionFingerprint",
     "QuestionnaireVersion",
+    "RecoveryCode",
     "Respondent",
     "Response",
     "SupervisionRecord",

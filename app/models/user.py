@@ -12,6 +12,8 @@ from app.models.reference import Municipality
 from app.models.types import UTCDateTime, utcnow
 
 ROLES = ("coordinator", "team_leader")
+# The stored hash of an invited account that has not chosen a password: argon2 never matches it.
+NO_PASSWORD_YET = "!invited"
 
 
 class User(UserMixin, db.Model):
@@ -36,6 +38,15 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An invited account has no usable password until the invitation link is used; the link names
+    # this nonce, so a new invitation or a used one makes every earlier link worthless.
+    invite_nonce: Mapped[str | None] = mapped_column(String(64))
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # TOTP second factor (RFC 6238): the shared secret once confirmed, and the last time step used,
+    # so a code is accepted only once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     municipality: Mapped[Municipality | None] = relationship()
 
@@ -49,6 +60,15 @@ class User(UserMixin, db.Model):
     @property
     def is_coordinator(self) -> bool:
         return self.role == "coordinator"
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None and self.totp_secret is not None
+
+    @property
+    def invitation_pending(self) -> bool:
+        # A password chosen another way (a reset link) ends the invitation too.
+        return self.invite_nonce is not None and self.password_hash == NO_PASSWORD_YET
 
 
 class AuditEntry(db.Model):

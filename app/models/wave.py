@@ -78,6 +78,9 @@ class Respondent(db.Model):
     team: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Excluded from future waves by a coordinator (past answers stay); a new import does not undo it.
+    excluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    excluded_reason: Mapped[str | None] = mapped_column(Text)
 
     municipality: Mapped[Municipality] = relationship()
 

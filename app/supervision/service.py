@@ -189,20 +189,6 @@ def delete_record(user, record: SupervisionRecord) -> None:
     audit.record(user, "delete", "supervision_record", record_id, before, None, municipality_id)
 
 
-def audit_lines(data: dict | None) -> list[tuple[str, str]]:
-    """An audit snapshot as readable (field, value) lines; answers as "question = value" pairs."""
-    if not data:
-        return []
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, dict):
-            value = "; ".join(f"{k} = {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        lines.append((key, "" if value is None else str(value)))
-    return lines
-
-
 def audit_log(round_: SupervisionRound) -> list[AuditEntry]:
     """Every audited change in a round: the round itself, its records, case lists and samples."""
     in_round = or_(AuditEntry.after["round_id"].as_integer() == round_.id,

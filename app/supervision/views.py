@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.auditlog.describe import Lookups, describe
 from app.auth.access import coordinator_required, role_required, visible_municipality_ids
 from app.extensions import db
 from app.models import Municipality, QuestionnaireVersion
@@ -122,6 +123,8 @@ def _next_label(label: str) -> str:
 @coordinator_required
 def round_audit(round_id: int):
     round_ = load_round(round_id)
-    municipalities = {m.id: m.name for m in db.session.scalars(select(Municipality))}
-    return render_template("supervision/audit.html", round=round_, entries=service.audit_log(round_),
-                           municipalities=municipalities, lines=service.audit_lines)
+    entries = service.audit_log(round_)
+    lookups = Lookups.load(entries)
+    return render_template("supervision/audit.html", round=round_,
+                           rows=[(entry, describe(entry, lookups)) for entry in entries],
+                           municipalities=lookups.municipalities)

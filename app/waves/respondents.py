@@ -118,7 +118,7 @@ def import_respondents(filename: str, content: bytes) -> ImportResult:
         else:
             for key, value in row.items():
                 setattr(respondent, key, value)
-            respondent.active = True
+            respondent.active = respondent.excluded_at is None  # an exclusion outlives a new import
             result.updated += 1
     db.session.flush()
     return result

@@ -6,8 +6,10 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import func, select
 
+from app import audit
 from app.auth.access import coordinator_required
 from app.extensions import db
 from app.i18n import current_lang
@@ -77,6 +79,7 @@ def new():
         except service.WaveError as exc:
             flash(str(exc), "error")
         else:
+            _audit("create", wave)
             db.session.commit()
             flash(_("Runden er oprettet som kladde."), "success")
             return redirect(url_for("waves.detail", wave_id=wave.id))
@@ -101,6 +104,7 @@ def edit(wave_id: int):
         except service.WaveError as exc:
             flash(str(exc), "error")
         else:
+            _audit("update", wave)
             db.session.commit()
             flash(_("Runden er gemt."), "success")
             return redirect(url_for("waves.detail", wave_id=wave.id))
@@ -121,13 +125,21 @@ def detail(wave_id: int):
                            anonymous=service.anonymous_counts(wave) if wave.anonymous else None)
 
 
-def _act(wave_id: int, action, success: str):
+def _audit(action: str, wave: Wave, count: int | None = None) -> None:
+    data = {"wave_id": wave.id, "label": wave.label, "status": wave.status}
+    if count is not None:
+        data["count"] = count
+    audit.record(current_user, action, "wave", wave.id, None, data, None)
+
+
+def _act(wave_id: int, action, success: str, audit_action: str):
     wave = _wave_or_404(wave_id)
     try:
         result = action(wave)
     except service.WaveError as exc:
         flash(str(exc), "error")
     else:
+        _audit(audit_action, wave, result if isinstance(result, int) else None)
         db.session.commit()
         flash(success % {"count": result if isinstance(result, int) else 0}, "success")
     return redirect(url_for("waves.detail", wave_id=wave.id))
@@ -137,13 +149,13 @@ def _act(wave_id: int, action, success: str):
 @coordinator_required
 def schedule(wave_id: int):
     return _act(wave_id, lambda w: service.schedule_wave(w, utcnow()),
-                _l("Runden er planlagt og åbner automatisk på åbningstidspunktet."))
+                _l("Runden er planlagt og åbner automatisk på åbningstidspunktet."), "schedule")
 
 
 @bp.post("/<int:wave_id>/kladde")
 @coordinator_required
 def unschedule(wave_id: int):
-    return _act(wave_id, service.unschedule_wave, _l("Runden er sat tilbage til kladde."))
+    return _act(wave_id, service.unschedule_wave, _l("Runden er sat tilbage til kladde."), "unschedule")
 
 
 @bp.post("/<int:wave_id>/inviter")
@@ -154,14 +166,15 @@ def invite_new(wave_id: int):
             raise service.WaveError(_l("Nye respondenter kan kun inviteres i en åben runde."))
         return service.invite_audience(wave, utcnow())
 
-    return _act(wave_id, invite, _l("%(count)s nye respondenter er inviteret; invitationerne sendes af planlæggeren."))
+    return _act(wave_id, invite, _l("%(count)s nye respondenter er inviteret; invitationerne sendes af planlæggeren."),
+                "invite_new")
 
 
 @bp.post("/<int:wave_id>/paamindelse")
 @coordinator_required
 def remind(wave_id: int):
     return _act(wave_id, lambda w: service.queue_manual_reminder(w, utcnow()),
-                _l("Påmindelse til %(count)s, der ikke har svaret; den sendes af planlæggeren."))
+                _l("Påmindelse til %(count)s, der ikke har svaret; den sendes af planlæggeren."), "remind")
 
 
 @bp.get("/<int:wave_id>/forhaandsvisning")

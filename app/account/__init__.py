@@ -1,0 +1,1 @@
+"""A signed-in user's own account: password, sessions, recent logins, and the second factor."""

@@ -1,0 +1,1 @@
+"""The audit log as sentences a coordinator reads: who did what to which thing, filtered and downloadable."""

@@ -1,0 +1,255 @@
+"""Audit entries as sentences in the reader's language, e.g. "Karen Koordinator ændrede sag ABC-123
+(Aalborg, Juli 2019): 'Er sagen afgjort uden indhentelse af LÆ265?' Ja → Nej".
+
+Each (entity, action) has one small describer; the snapshots stored by the domain services are
+read as they are, and what a describer cannot find (a deleted round, an unknown question) is shown
+with what the entry itself holds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.i18n import current_lang
+from app.models import AuditEntry, Experiment, Municipality, SupervisionRound, User, Wave
+from app.questionnaires.service import definition_of
+from app.users.labels import role_label
+from forms import Question
+
+ARROW = "→"
+
+
+@dataclass
+class Lookups:
+    """Names of what entries point at, loaded once per page of entries."""
+
+    municipalities: dict[int, str]
+    rounds: dict[int, SupervisionRound]
+    waves: dict[int, Wave]
+    experiments: dict[str, Experiment]
+    users: dict[int, User] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, entries: list[AuditEntry]) -> Lookups:
+        round_ids = {i for e in entries if (i := _round_id(e)) is not None}
+        wave_ids = {i for e in entries if (i := _int(_value(e, "wave_id"))) is not None}
+        user_ids = {e.entity_id for e in entries if e.entity == "user" and e.entity_id}
+        return cls(
+            municipalities={m.id: m.name for m in db.session.scalars(select(Municipality))},
+            rounds={r.id: r for r in db.session.scalars(select(SupervisionRound).where(SupervisionRound.id.in_(round_ids)))}
+            if round_ids else {},
+            waves={w.id: w for w in db.session.scalars(select(Wave).where(Wave.id.in_(wave_ids)))} if wave_ids else {},
+            experiments={x.slug: x for x in db.session.scalars(select(Experiment))},
+            users={u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {},
+        )
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _value(entry: AuditEntry, key: str) -> Any:
+    for data in (entry.after, entry.before):
+        if isinstance(data, dict) and key in data:
+            return data[key]
+    return None
+
+
+def _round_id(entry: AuditEntry) -> int | None:
+    if entry.entity in ("supervision_round", "case_list", "case_sample"):
+        return _int(_value(entry, "round_id")) or entry.entity_id
+    return _int(_value(entry, "round_id"))
+
+
+def who(entry: AuditEntry) -> str:
+    return entry.user.name if entry.user else _("Systemet")
+
+
+def _place(entry: AuditEntry, lookups: Lookups) -> str:
+    mid = entry.municipality_id or _int(_value(entry, "municipality_id"))
+    return lookups.municipalities.get(mid, "") if mid else ""
+
+
+def _round_label(entry: AuditEntry, lookups: Lookups) -> str:
+    rid = _round_id(entry)
+    round_ = lookups.rounds.get(rid) if rid else None
+    return round_.label if round_ else (str(_value(entry, "label") or "") or (f"#{rid}" if rid else ""))
+
+
+def _show(value: Any, question: Question | None = None, lang: str = "da") -> str:
+    """An answer as the log shows it: the question's type reads it (option labels, number, text)."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if question is not None:
+        return str(question.kind.readable(question, value, lang))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def answer_changes(entry: AuditEntry, lookups: Lookups) -> list[str]:
+    """"'Question text' old → new" for every answer that differs between before and after."""
+    before = (entry.before or {}).get("answers") or {}
+    after = (entry.after or {}).get("answers") or {}
+    rid = _round_id(entry)
+    round_ = lookups.rounds.get(rid) if rid else None
+    questionnaire = definition_of(round_.questionnaire_version) if round_ else None
+    lang = current_lang()
+    known = {q.id: q for q in questionnaire.questions} if questionnaire else {}
+    changes = []
+    order = list(known) + [k for k in list(before) + list(after) if k not in known]
+    for qid in dict.fromkeys(order):
+        old, new = before.get(qid), after.get(qid)
+        if old == new or (qid not in before and qid not in after):
+            continue
+        question = known.get(qid)
+        text = question.text.get(lang) if question else qid
+        changes.append(f"'{text}' {_show(old, question, lang)} {ARROW} {_show(new, question, lang)}")
+    return changes
+
+
+def _field_changes(entry: AuditEntry, fields: dict[str, str]) -> list[str]:
+    before, after = entry.before or {}, entry.after or {}
+    return [f"{label}: {_show(before.get(key))} {ARROW} {_show(after.get(key))}"
+            for key, label in fields.items() if key in before and key in after and before[key] != after[key]]
+
+
+def _case(entry: AuditEntry, lookups: Lookups, verb: str) -> str:
+    context = ", ".join(part for part in (_place(entry, lookups), _round_label(entry, lookups)) if part)
+    text = verb % {"who": who(entry), "case": _value(entry, "case_reference") or "", "context": context}
+    details = _field_changes(entry, {"case_reference": _("Sagsnummer"), "comment": _("Kommentar")})
+    if entry.action == "update":
+        details += answer_changes(entry, lookups)
+    return text + (": " + "; ".join(details) if details else "")
+
+
+def _record(entry: AuditEntry, lookups: Lookups) -> str:
+    verbs = {"create": _("%(who)s registrerede sag %(case)s (%(context)s)"),
+             "update": _("%(who)s ændrede sag %(case)s (%(context)s)"),
+             "delete": _("%(who)s slettede sag %(case)s (%(context)s)")}
+    return _case(entry, lookups, verbs.get(entry.action, verbs["update"]))
+
+
+def _status_word(status: Any) -> str:
+    words = {"draft": _("kladde"), "open": _("åben"), "closed": _("lukket"), "scheduled": _("planlagt")}
+    return words.get(status, str(status or "–"))
+
+
+def _round(entry: AuditEntry, lookups: Lookups) -> str:
+    label = _round_label(entry, lookups)
+    if entry.action == "create":
+        return _("%(who)s oprettede tilsynsrunden %(round)s", who=who(entry), round=label)
+    return _("%(who)s ændrede status for tilsynsrunden %(round)s: %(old)s %(arrow)s %(new)s", who=who(entry),
+             round=label, old=_status_word((entry.before or {}).get("status")), arrow=ARROW,
+             new=_status_word((entry.after or {}).get("status")))
+
+
+def _case_list(entry: AuditEntry, lookups: Lookups) -> str:
+    return _("%(who)s importerede %(n)s nye sager til sagslisten for %(place)s i %(round)s", who=who(entry),
+             n=_value(entry, "added") or 0, place=_place(entry, lookups), round=_round_label(entry, lookups))
+
+
+def _sample(entry: AuditEntry, lookups: Lookups) -> str:
+    return _("%(who)s trak en stikprøve på %(n)s sager for %(place)s i %(round)s (frø %(seed)s)", who=who(entry),
+             n=_value(entry, "n") or 0, place=_place(entry, lookups), round=_round_label(entry, lookups),
+             seed=_value(entry, "seed") or "")
+
+
+def _scheme(entry: AuditEntry, lookups: Lookups) -> str:
+    slug = _value(entry, "experiment")
+    experiment = lookups.experiments.get(slug)
+    title = experiment.title_da if experiment else str(slug or "")
+    if experiment and current_lang() == "en" and experiment.title_en:
+        title = experiment.title_en
+    verbs = {"submit_phase1": _("%(who)s indsendte punkt 1-5 af evalueringsskemaet for %(experiment)s (%(place)s)"),
+             "submit_phase2": _("%(who)s indsendte punkt 6-10 af evalueringsskemaet for %(experiment)s (%(place)s)")}
+    verb = verbs.get(entry.action, _("%(who)s gemte evalueringsskemaet for %(experiment)s (%(place)s)"))
+    return verb % {"who": who(entry), "experiment": title, "place": _place(entry, lookups)}
+
+
+def _person_name(entry: AuditEntry, lookups: Lookups) -> str:
+    user = lookups.users.get(entry.entity_id) if entry.entity_id else None
+    return str(_value(entry, "name") or (user.name if user else f"#{entry.entity_id}"))
+
+
+def _user(entry: AuditEntry, lookups: Lookups) -> str:
+    name = _person_name(entry, lookups)
+    after = entry.after or {}
+    own = {
+        "password_reset": _("%(who)s nulstillede sin adgangskode med et link"),
+        "password_change": _("%(who)s skiftede sin adgangskode"),
+        "sessions_ended": _("%(who)s loggede ud alle andre steder"),
+        "totp_enabled": _("%(who)s slog totrinsgodkendelse til"),
+        "totp_disabled": _("%(who)s slog totrinsgodkendelse fra"),
+        "recovery_codes_renewed": _("%(who)s lavede nye gendannelseskoder"),
+        "recovery_code_used": _("%(who)s loggede ind med en gendannelseskode"),
+        "invitation_accepted": _("%(who)s valgte sin adgangskode fra invitationen"),
+    }
+    if entry.action in own:
+        return own[entry.action] % {"who": who(entry) if entry.user else name}
+    about = {
+        "invite": _("%(who)s inviterede %(name)s (%(role)s%(place)s)"),
+        "invite_again": _("%(who)s sendte invitationen til %(name)s igen"),
+        "deactivate": _("%(who)s deaktiverede %(name)s"),
+        "reactivate": _("%(who)s aktiverede %(name)s igen"),
+        "totp_reset": _("%(who)s nulstillede totrinsgodkendelse for %(name)s"),
+        "change": _("%(who)s ændrede %(name)s"),
+    }
+    text = about.get(entry.action, _("%(who)s ændrede %(name)s")) % {
+        "who": who(entry), "name": name, "role": role_label(after.get("role")),
+        "place": f", {after['municipality']}" if after.get("municipality") else ""}
+    if entry.action == "change":
+        before = entry.before or {}
+        details = []
+        if before.get("role") != after.get("role"):
+            details.append(f"{_('rolle')}: {role_label(before.get('role'))} {ARROW} {role_label(after.get('role'))}")
+        if before.get("municipality") != after.get("municipality"):
+            details.append(f"{_('kommune')}: {_show(before.get('municipality'))} {ARROW} {_show(after.get('municipality'))}")
+        text += (": " + "; ".join(details)) if details else ""
+    return text
+
+
+def _respondent(entry: AuditEntry, lookups: Lookups) -> str:
+    name = str(_value(entry, "name") or f"#{entry.entity_id}")
+    before, after = entry.before or {}, entry.after or {}
+    if entry.action == "email_corrected":
+        return _("%(who)s rettede e-mailadressen for %(name)s: %(old)s %(arrow)s %(new)s", who=who(entry), name=name,
+                 old=before.get("email", ""), arrow=ARROW, new=after.get("email", ""))
+    if entry.action == "exclude":
+        return _("%(who)s udelukkede %(name)s fra kommende runder: %(reason)s", who=who(entry), name=name,
+                 reason=after.get("reason") or "")
+    return _("%(who)s medtog %(name)s i kommende runder igen", who=who(entry), name=name)
+
+
+def _wave(entry: AuditEntry, lookups: Lookups) -> str:
+    wave = lookups.waves.get(_int(_value(entry, "wave_id")))
+    label = wave.label if wave else str(_value(entry, "label") or "")
+    verbs = {"create": _("%(who)s planlagde runden %(wave)s"), "update": _("%(who)s ændrede runden %(wave)s"),
+             "schedule": _("%(who)s satte runden %(wave)s i gang"),
+             "unschedule": _("%(who)s satte runden %(wave)s tilbage til kladde"),
+             "remind": _("%(who)s sendte en ekstra påmindelse i runden %(wave)s"),
+             "invite_new": _("%(who)s inviterede nye respondenter til runden %(wave)s")}
+    return verbs.get(entry.action, verbs["update"]) % {"who": who(entry), "wave": label}
+
+
+DESCRIBERS: dict[str, Callable[[AuditEntry, Lookups], str]] = {
+    "supervision_record": _record,
+    "supervision_round": _round,
+    "case_list": _case_list,
+    "case_sample": _sample,
+    "evaluation_scheme": _scheme,
+    "user": _user,
+    "respondent": _respondent,
+    "wave": _wave,
+}
+
+
+def describe(entry: AuditEntry, lookups: Lookups) -> str:
+    describer = DESCRIBERS.get(entry.entity)
+    if describer is None:
+        return f"{who(entry)}: {entry.entity} {entry.action}"
+    return describer(entry, lookups)

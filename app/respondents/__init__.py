@@ -1,0 +1,1 @@
+"""Coordinators look at respondents one by one: search, invitations across waves, corrections, exclusion."""

@@ -1,0 +1,1 @@
+"""Coordinators manage accounts in the browser: invite, change, deactivate and reactivate."""
