@@ -55,6 +55,8 @@ class Config:
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
     SERVER_BASE_URL = _env("SERVER_BASE_URL", "http://127.0.0.1:5000")
     HSTS = False
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none, trust no header).
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     # Mail: "smtp" sends through SMTP_HOST; "folder" writes .eml files to MAIL_FOLDER; "console" prints.
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
