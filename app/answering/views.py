@@ -29,18 +29,20 @@ bp = Blueprint("answering", __name__)
 THROTTLE_SCOPE = "link"
 
 
-def _throttled() -> bool:
-    cfg = current_app.config
-    return throttle.too_many(THROTTLE_SCOPE, request.remote_addr or "-", cfg["TOKEN_MAX_FAILURES"],
-                             cfg["TOKEN_WINDOW_SECONDS"])
-
-
 def _invalid_link():
     """One answer for wrong, expired and closed links, so a guess learns nothing.
 
     It redirects, so not even a wrong token stays in the address bar or in the page's own links.
+    Only wrong links are limited, per client address (behind PROXY_COUNT trusted proxies, the
+    forwarded one): a valid link is looked up first and always works, so one client's guesses never
+    lock out the people who share its address. Failures beyond the limit are not stored.
     """
-    throttle.record_failure(THROTTLE_SCOPE, request.remote_addr or "-")
+    cfg = current_app.config
+    client = request.remote_addr or "-"
+    if throttle.too_many(THROTTLE_SCOPE, client, cfg["TOKEN_MAX_FAILURES"], cfg["TOKEN_WINDOW_SECONDS"]):
+        db.session.rollback()
+        return render_template("answering/invalid.html"), 429
+    throttle.record_failure(THROTTLE_SCOPE, client)
     db.session.commit()
     return redirect(url_for("answering.invalid"))
 
@@ -52,8 +54,6 @@ def invalid():
 
 @bp.get("/s/<token>")
 def personal_link(token: str):
-    if _throttled():
-        return render_template("answering/invalid.html"), 429
     invitation = invitation_by_token(token)
     if invitation is None or wave_state(invitation.wave, utcnow()) == "closed":
         return _invalid_link()
@@ -66,8 +66,6 @@ def personal_link(token: str):
 
 @bp.get("/p/<token>")
 def public_link(token: str):
-    if _throttled():
-        return render_template("answering/invalid.html"), 429
     wave = anonymous_wave_by_token(token)
     if wave is None or wave_state(wave, utcnow()) == "closed":
         return _invalid_link()
