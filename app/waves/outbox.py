@@ -1,12 +1,15 @@
 """The outbox: sending queued invitation and reminder mails exactly once, safe to kill at any moment.
 
-Each message is sent outside any database transaction and marked sent in its own transaction right
-after the SMTP server accepted it, so a crash can at worst repeat the one message whose acceptance
-was not yet recorded (the gap between SMTP's "250 OK" and the commit). A failed hand-over leaves the
+Each message is claimed ("sending", committed) before it is sent, so two senders never both send it;
+it is sent outside any database transaction and marked sent in its own transaction right after the
+SMTP server accepted it, so a crash can at worst repeat the one message whose acceptance was not yet
+recorded (the gap between SMTP's "250 OK" and the commit). That repeat carries the same Message-ID. A failed hand-over leaves the
 message pending with a later `next_attempt_at`; nothing is ever lost.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
-from app.mail import MailError, build_message, send
+from app.mail import MailError, build_message, mail_domain, send
 from app.models import Invitation, Message, Response, Wave
 from app.questionnaires.service import definition_of
 from app.waves.tokens import invitation_token
@@ -98,16 +101,51 @@ def send_one(message_id: int, now: datetime) -> str:
             db.session.commit()
             return "skipped"
         subject, body = render_mail(message, invitation, invitation.wave)
-    email = build_message(message.recipient, subject, body)
-    db.session.commit()  # no transaction is held open while talking to the SMTP server
+    email = build_message(message.recipient, subject, body, message_id=message_id_header(message))
+    if not _claim(message_id):
+        return "skipped"  # another sender has it
     try:
-        send(email)
+        send(email)  # no transaction is held open while talking to the SMTP server
     except MailError as exc:
         return _defer(message_id, now, str(exc))
-    db.session.execute(update(Message).where(Message.id == message_id, Message.status == "pending")
-                       .values(status="sent", sent_at=now, attempts=Message.attempts + 1, last_error=None))
+    db.session.execute(update(Message).where(Message.id == message_id, Message.status == "sending")
+                       .values(status="sent", sent_at=now, last_error=None))
     db.session.commit()
     return "sent"
+
+
+def _claim(message_id: int) -> bool:
+    """Mark a pending message "sending" and commit: of two senders, only the one whose update counted sends."""
+    claimed = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.status == "pending")
+        .values(status="sending", attempts=Message.attempts + 1)).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def release_abandoned_claims() -> int:
+    """Return messages left "sending" by a sender that died to "pending"; call only holding the scheduler lock.
+
+    Only the lock holder sends, so a claim it finds at the start of its tick belongs to a process that
+    was killed between claiming and recording the result: the same one-message window as a crash
+    between the SMTP server's "250 OK" and the commit.
+    """
+    released = db.session.execute(update(Message).where(Message.status == "sending")
+                                  .values(status="pending")).rowcount
+    db.session.commit()
+    return released or 0
+
+
+def message_id_header(message: Message) -> str:
+    """A Message-ID stable per invitation and kind (or per stored message), so a mail sent twice after a
+    crash carries the same id and mail systems that drop duplicates by Message-ID drop it."""
+    if message.invitation_id is not None:
+        subject = f"invitation:{message.invitation_id}:{message.kind}"
+    else:
+        subject = f"message:{message.id}"
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode("utf-8"), subject.encode("utf-8"),
+                      hashlib.sha256).hexdigest()[:32]
+    return f"<{digest}@{mail_domain()}>"
 
 
 def _reason_not_to_send(message: Message, invitation: Invitation, wave: Wave, now: datetime) -> str | None:
@@ -123,7 +161,7 @@ def _reason_not_to_send(message: Message, invitation: Invitation, wave: Wave, no
 
 def _defer(message_id: int, now: datetime, error: str) -> str:
     message = db.session.get(Message, message_id)
-    message.attempts += 1
+    message.status = "pending"  # the claim's attempt counted; it is tried again later
     message.last_error = error[:1000]
     delay = min(60 * 2 ** (message.attempts - 1), MAX_BACKOFF_SECONDS)
     message.next_attempt_at = now + timedelta(seconds=delay)
