@@ -13,7 +13,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from app import throttle
 from app.answering.identity import (ForeignReference, browser_key_from_cookie, forget_respondent,
-                                    posted_respondent, remember_respondent, resolve, respondent_from_session,
+                                    is_forgotten, posted_respondent, remember_respondent, resolve, respondent_from_session,
                                     respondent_ref, session_value, set_browser_cookie)
 from app.answering.rendering import typed_answers
 from app.answering.service import (anonymous_wave_by_token, current_response, invitation_by_token,
@@ -104,7 +104,7 @@ def save():
         value = posted_respondent(request.form.get("respondent_ref", ""))
     except ForeignReference:
         return _invalid_link()
-    if value is None or not isinstance(value.get("v"), int):
+    if value is None or not isinstance(value.get("v"), int) or is_forgotten(value):
         return render_template("answering/no_session.html"), 403
     if session_value() is None:
         remember_respondent(value)  # a lost session is restored from the form
