@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import after_this_request, current_app
 from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.mail import MailError, build_message, mail_domain, send
-from app.models import Invitation, Message, Response, Wave
+from app.models import Invitation, Message, Response, Wave, utcnow
 from app.questionnaires.service import definition_of
 from app.waves.tokens import invitation_token
 
@@ -50,6 +51,38 @@ def render_mail(message: Message, invitation: Invitation, wave: Wave) -> tuple[s
             name=invitation.respondent.name, title=title, wave=wave, link=personal_link(invitation))
     prefix = "Spørgeskema" if message.kind == "invitation" else "Påmindelse"
     return f"{prefix}: {title}", body
+
+
+_RENDERERS: dict[str, Callable[[Message], tuple[str, str] | None]] = {}
+
+
+def register_renderer(kind: str, render: Callable[[Message], tuple[str, str] | None]) -> None:
+    """Messages of `kind` (or "kind:<anything>") get their (subject, body) from `render` when sent."""
+    _RENDERERS[kind] = render
+
+
+def send_after_response(message_id: int) -> None:
+    """Send one queued message once the current response has gone to the client.
+
+    The request answers before any SMTP traffic, so its timing says nothing about the mail; the claim
+    keeps this and the scheduler from both sending it, and a failure leaves it to the scheduler.
+    """
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _later(response):  # noqa: ANN001, ANN202
+        def send_now() -> None:
+            with app.app_context():
+                try:
+                    send_one(message_id, utcnow())
+                except Exception:  # noqa: BLE001 - the message stays pending or sending; the scheduler retries
+                    db.session.rollback()
+                    app.logger.exception("queued mail %s not sent after the response", message_id)
+                finally:
+                    db.session.remove()
+
+        response.call_on_close(send_now)
+        return response
 
 
 def due_messages(now: datetime, after_id: int, limit: int) -> list[int]:
@@ -87,7 +120,16 @@ def send_one(message_id: int, now: datetime) -> str:
         db.session.commit()
         return "skipped"
     invitation = message.invitation
-    if invitation is None:
+    renderer = _RENDERERS.get(message.kind.partition(":")[0])
+    if invitation is None and renderer is not None:
+        # A mail whose text (and link) is made when it is sent, such as a password reset.
+        rendered = renderer(message)
+        if rendered is None:
+            message.status, message.last_error = "failed", "modtageren findes ikke længere"
+            db.session.commit()
+            return "skipped"
+        subject, body = rendered
+    elif invitation is None:
         # A mail queued with its text (not a wave's): sent as stored.
         if not (message.subject and message.body):
             message.status, message.last_error = "failed", "ingen tekst"
