@@ -21,6 +21,7 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from app.extensions import db
+from app.housekeeping import housekeeping
 from app.models import Wave, utcnow
 from app.results.jobs import prune_exports
 from app.waves.outbox import DrainReport, drain, release_abandoned_claims
@@ -111,6 +112,7 @@ def run_tick(now: datetime) -> TickReport:
         if wave.closes_at <= now:
             _close(wave, now, report)
     prune_exports(now)  # housekeeping: delete export files past their retention
+    housekeeping(now)  # throttle counters, personal data past retention
     db.session.commit()
     return report
 

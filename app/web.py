@@ -33,7 +33,7 @@ def _domain_blueprints() -> list:
     import importlib
 
     blueprints = []
-    for name in ("waves", "answering", "supervision", "results"):
+    for name in ("waves", "answering", "supervision", "results", "privacy"):
         try:
             module = importlib.import_module(f"app.{name}.views")
         except ModuleNotFoundError as exc:
@@ -86,6 +86,7 @@ NAV = (
     ("supervision.index", _l("Ledelsestilsyn"), ("coordinator", "team_leader")),
     ("supervision.schemes", _l("Evalueringsskemaer"), ("coordinator", "team_leader")),
     ("results.index", _l("Resultater"), ("coordinator", "team_leader")),
+    ("privacy.index", _l("Personoplysninger"), ("coordinator",)),
 )
 
 
