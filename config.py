@@ -74,6 +74,8 @@ class Config:
     ANONYMITY_THRESHOLD = _env_int("ANONYMITY_THRESHOLD", 5)
     EXPORT_STALE_SECONDS = _env_int("EXPORT_STALE_SECONDS", 15 * 60)
     EXPORT_RETENTION_DAYS = _env_int("EXPORT_RETENTION_DAYS", 7)
+    # Where the accessibility statement sends feedback and requests for inaccessible content.
+    ACCESSIBILITY_CONTACT_EMAIL = _env("ACCESSIBILITY_CONTACT_EMAIL", "")
     # Personal data of a wave or supervision round is erased this many days after it closes.
     RETENTION_DAYS = _env_int("RETENTION_DAYS", 365)
     LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
