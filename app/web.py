@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, url_for
+from flask import Flask, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -95,8 +95,13 @@ def _nav_items(app: Flask) -> list[dict]:
 
     if not current_user.is_authenticated:
         return []
-    return [
+    items = [
         {"url": url_for(endpoint), "label": label}
         for endpoint, label, roles in NAV
         if endpoint in app.view_functions and current_user.role in roles
     ]
+    # The item whose address is the longest start of this page's is the current one (aria-current).
+    inside = [item for item in items if request.path.startswith(item["url"])]
+    if inside:
+        max(inside, key=lambda item: len(item["url"]))["current"] = True
+    return items

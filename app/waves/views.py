@@ -5,6 +5,7 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -121,7 +122,7 @@ def detail(wave_id: int):
                            anonymous=service.anonymous_counts(wave) if wave.anonymous else None)
 
 
-def _act(wave_id: int, action, success: str):
+def _act(wave_id: int, action, success):
     wave = _wave_or_404(wave_id)
     try:
         result = action(wave)
@@ -129,7 +130,8 @@ def _act(wave_id: int, action, success: str):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(success % {"count": result if isinstance(result, int) else 0}, "success")
+        count = result if isinstance(result, int) else 0
+        flash(success(count) if callable(success) else success % {"count": count}, "success")
     return redirect(url_for("waves.detail", wave_id=wave.id))
 
 
@@ -154,7 +156,9 @@ def invite_new(wave_id: int):
             raise service.WaveError(_l("Nye respondenter kan kun inviteres i en åben runde."))
         return service.invite_audience(wave, utcnow())
 
-    return _act(wave_id, invite, _l("%(count)s nye respondenter er inviteret; invitationerne sendes af planlæggeren."))
+    return _act(wave_id, invite, lambda n: ngettext(
+        "%(num)s ny respondent er inviteret; invitationen sendes af planlæggeren.",
+        "%(num)s nye respondenter er inviteret; invitationerne sendes af planlæggeren.", n))
 
 
 @bp.post("/<int:wave_id>/paamindelse")
@@ -197,8 +201,9 @@ def respondents():
             db.session.rollback()
         else:
             db.session.commit()
-            flash(_("%(created)s respondenter oprettet og %(updated)s opdateret.", created=result.created,
-                    updated=result.updated), "success")
+            flash(ngettext("%(num)s respondent oprettet og %(updated)s opdateret.",
+                           "%(num)s respondenter oprettet og %(updated)s opdateret.", result.created,
+                           updated=result.updated), "success")
             return redirect(url_for("waves.respondents"))
     counts = db.session.execute(
         select(Municipality.name, func.count(Respondent.id)).join(Respondent)
