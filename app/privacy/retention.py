@@ -19,6 +19,7 @@ from app import audit
 from app.extensions import db
 from app.models import (AuditEntry, CaseListEntry, Invitation, Message, Respondent, Response, SupervisionRecord,
                         SupervisionRound, Wave)
+from app.models.wave import wave_municipalities
 
 log = logging.getLogger("boelge.retention")
 ERASED_NAME = "(slettet)"
@@ -147,7 +148,8 @@ def erase_wave(wave: Wave, now: datetime) -> dict[str, int]:
 
     Each invitation is moved to a placeholder respondent of its own (no name, no address) and loses its
     token, so the answers can no longer be traced to a person; its messages (addresses, texts) go. A
-    respondent left with no invitation at all is pseudonymised in place. An anonymous wave loses its
+    respondent left with no invitation at all is pseudonymised in place, unless they are active and a
+    wave still to come covers their municipality. An anonymous wave loses its
     public link and the browser keys of its responses.
     """
     invitations = list(db.session.scalars(select(Invitation).where(Invitation.wave_id == wave.id)))
@@ -164,8 +166,15 @@ def erase_wave(wave: Wave, now: datetime) -> dict[str, int]:
     db.session.flush()
     still_invited = set(db.session.scalars(select(Invitation.respondent_id).where(
         Invitation.respondent_id.in_(people)))) if people else set()
+    # A wave still to come (not closed) reaches the active advisers of its municipalities when it opens:
+    # they stay in the register for it.
+    upcoming = set(db.session.scalars(
+        select(wave_municipalities.c.municipality_id).join(Wave, Wave.id == wave_municipalities.c.wave_id)
+        .where(Wave.status != "closed", Wave.anonymous.is_(False))))
     erased_people = 0
     for respondent in db.session.scalars(select(Respondent).where(Respondent.id.in_(people - still_invited))):
+        if respondent.active and respondent.municipality_id in upcoming:
+            continue
         _pseudonymise(respondent)
         erased_people += 1
     browsers = db.session.execute(

@@ -121,7 +121,7 @@ def send_one(message_id: int, now: datetime) -> str:
         return "skipped"
     invitation = message.invitation
     renderer = _RENDERERS.get(message.kind.partition(":")[0])
-    if invitation is None and renderer is not None:
+    if invitation is None and renderer is not None and not (message.subject and message.body):
         # A mail whose text (and link) is made when it is sent, such as a password reset.
         rendered = renderer(message)
         if rendered is None:
@@ -156,11 +156,20 @@ def send_one(message_id: int, now: datetime) -> str:
     return "sent"
 
 
+def _claim_lease() -> timedelta:
+    """How long a claim is honoured for a sender that may still be alive: longer than one SMTP hand-over."""
+    return timedelta(seconds=3 * int(current_app.config["SMTP_TIMEOUT"]) + 30)
+
+
 def _claim(message_id: int) -> bool:
-    """Mark a pending message "sending" and commit: of two senders, only the one whose update counted sends."""
+    """Mark a pending message "sending" and commit: of two senders, only the one whose update counted sends.
+
+    The claim's lease (wall-clock time, in `next_attempt_at`) tells a later tick whether a claim made
+    outside the scheduler, by a web worker sending a mail after its response, may still be in flight.
+    """
     claimed = db.session.execute(
         update(Message).where(Message.id == message_id, Message.status == "pending")
-        .values(status="sending", attempts=Message.attempts + 1)).rowcount
+        .values(status="sending", attempts=Message.attempts + 1, next_attempt_at=utcnow() + _claim_lease())).rowcount
     db.session.commit()
     return claimed == 1
 
@@ -168,12 +177,15 @@ def _claim(message_id: int) -> bool:
 def release_abandoned_claims() -> int:
     """Return messages left "sending" by a sender that died to "pending"; call only holding the scheduler lock.
 
-    Only the lock holder sends, so a claim it finds at the start of its tick belongs to a process that
-    was killed between claiming and recording the result: the same one-message window as a crash
-    between the SMTP server's "250 OK" and the commit.
+    Only the lock holder sends wave mail, so a wave mail's claim found at the start of a tick belongs
+    to a process killed between claiming and recording the result: the same one-message window as a
+    crash between the SMTP server's "250 OK" and the commit. Other mails (sent by web workers after
+    their response) are released only once their claim's lease has passed.
     """
-    released = db.session.execute(update(Message).where(Message.status == "sending")
-                                  .values(status="pending")).rowcount
+    released = db.session.execute(
+        update(Message).where(Message.status == "sending",
+                              or_(Message.invitation_id.is_not(None), Message.next_attempt_at <= utcnow()))
+        .values(status="pending", next_attempt_at=None)).rowcount
     db.session.commit()
     return released or 0
 

@@ -207,3 +207,17 @@ def test_the_personal_data_pages_are_for_coordinators_only(app, make_user, login
     assert leader.get("/personoplysninger/").status_code == 403
     assert leader.get(f"/personoplysninger/runde/{wave_id}/udskyd").status_code == 403
     assert app.test_client().get("/personoplysninger/").status_code == 302  # to the login page
+
+
+def test_an_active_adviser_stays_registered_for_a_wave_still_to_come_in_their_municipality(app):
+    _closed_wave_with_answers(app, counts={"aalborg": 1, "rebild": 1})
+    with app.app_context():
+        add_wave(status="scheduled", opens=T0 + timedelta(days=500), label="Sommer 2027", municipalities=("aalborg",))
+        db.session.commit()
+    _tick(app, CLOSED + timedelta(days=app.config["RETENTION_DAYS"] + 1))
+    with app.app_context():
+        by_place = {r.municipality.slug: r for r in db.session.scalars(select(Respondent).where(
+            Respondent.email.not_like("%@slettet.invalid")))}
+        assert list(by_place) == ["aalborg"] and by_place["aalborg"].active  # Rebild's has no wave to come
+        assert db.session.scalar(select(func.count()).select_from(Invitation).join(Respondent).where(
+            Respondent.email.not_like("%@slettet.invalid"))) == 0  # the old answers are no longer theirs

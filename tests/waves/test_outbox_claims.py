@@ -120,3 +120,21 @@ def test_message_ids_differ_per_invitation_and_kind_and_reveal_no_ids(app, smtp_
     ids = [m["Message-ID"] for m in smtp_server.messages]
     assert len(ids) == 4 and len(set(ids)) == 4
     assert all(i.startswith("<") and i.endswith("@boelge.local>") and len(i) > 40 for i in ids)
+
+
+def test_a_tick_leaves_a_web_workers_recent_claim_alone_and_releases_an_old_one(app, smtp_server):
+    from app.models import utcnow
+    from app.scheduler import tick
+
+    app.config.update(smtp_server.config())
+    with app.app_context():
+        recent = Message(kind="stored", recipient="nu@example.dk", subject="S", body="B", due_at=T0,
+                         status="sending", next_attempt_at=utcnow() + timedelta(minutes=1))
+        old = Message(kind="stored", recipient="foer@example.dk", subject="S", body="B", due_at=T0,
+                      status="sending", next_attempt_at=utcnow() - timedelta(minutes=1))
+        db.session.add_all([recent, old])
+        db.session.commit()
+        tick(T0 + timedelta(minutes=1))
+        assert smtp_server.recipients() == ["foer@example.dk"]
+        statuses = {m.recipient: m.status for m in db.session.scalars(select(Message))}
+    assert statuses == {"nu@example.dk": "sending", "foer@example.dk": "sent"}
