@@ -55,6 +55,8 @@ class Config:
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
     SERVER_BASE_URL = _env("SERVER_BASE_URL", "http://127.0.0.1:5000")
     HSTS = False
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none, trust no header).
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     # Mail: "smtp" sends through SMTP_HOST; "folder" writes .eml files to MAIL_FOLDER; "console" prints.
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
@@ -72,6 +74,10 @@ class Config:
     ANONYMITY_THRESHOLD = _env_int("ANONYMITY_THRESHOLD", 5)
     EXPORT_STALE_SECONDS = _env_int("EXPORT_STALE_SECONDS", 15 * 60)
     EXPORT_RETENTION_DAYS = _env_int("EXPORT_RETENTION_DAYS", 7)
+    # Where the accessibility statement sends feedback and requests for inaccessible content.
+    ACCESSIBILITY_CONTACT_EMAIL = _env("ACCESSIBILITY_CONTACT_EMAIL", "")
+    # Personal data of a wave or supervision round is erased this many days after it closes.
+    RETENTION_DAYS = _env_int("RETENTION_DAYS", 365)
     LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
     LOGIN_WINDOW_SECONDS = _env_int("LOGIN_WINDOW_SECONDS", 15 * 60)
     TOKEN_MAX_FAILURES = _env_int("TOKEN_MAX_FAILURES", 20)

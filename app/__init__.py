@@ -17,6 +17,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if overrides:
         app.config.update(overrides)
     _refuse_insecure_production(app)
+    _trust_proxies(app)
     _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from app.extensions import babel, csrf, db, login_manager, migrate
@@ -47,9 +48,27 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     return app
 
 
+MIN_SECRET_KEY_BYTES = 32
+
+
 def _refuse_insecure_production(app: Flask) -> None:
-    if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
-        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    if app.config.get("ENV_NAME") != "production":
+        return
+    key = app.config["SECRET_KEY"]
+    how = ('make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"')
+    if key in (None, "", DEFAULT_SECRET_KEY):
+        raise RuntimeError(f"SECRET_KEY must be set to a long random value in production; {how}")
+    if len(key.encode("utf-8") if isinstance(key, str) else key) < MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production; {how}")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address, scheme and host from their headers."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _ensure_sqlite_folder(url: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import smtplib
 import sys
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app
@@ -14,13 +14,20 @@ class MailError(RuntimeError):
     """The message could not be handed over; it stays pending and is tried again later."""
 
 
-def build_message(recipient: str, subject: str, body: str, html: str | None = None) -> EmailMessage:
+def mail_domain() -> str:
+    """The domain of MAIL_FROM's address, for Message-IDs."""
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return address.rpartition("@")[2] or "boelge.local"
+
+
+def build_message(recipient: str, subject: str, body: str, html: str | None = None,
+                  message_id: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = recipient
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain="boelge.local")
+    message["Message-ID"] = message_id or make_msgid(domain=mail_domain())
     message.set_content(body)
     if html:
         message.add_alternative(html, subtype="html")

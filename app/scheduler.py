@@ -21,9 +21,10 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from app.extensions import db
+from app.housekeeping import housekeeping
 from app.models import Wave, utcnow
 from app.results.jobs import prune_exports
-from app.waves.outbox import DrainReport, drain
+from app.waves.outbox import DrainReport, drain, release_abandoned_claims
 from app.waves.service import invite_audience, queue_due_reminders
 
 log = logging.getLogger("boelge.scheduler")
@@ -71,7 +72,9 @@ def scheduler_lock() -> Iterator[bool]:
             if acquired:
                 _memory_lock.release()
         return
-    with open(Path(database).with_name(Path(database).name + ".scheduler-lock"), "a+") as handle:
+    # The resolved path: a symlink, "..", or a relative path to the same file means the same lock.
+    resolved = Path(database).resolve()
+    with open(resolved.with_name(resolved.name + ".scheduler-lock"), "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -102,12 +105,14 @@ def run_tick(now: datetime) -> TickReport:
         wave = db.session.get(Wave, wave_id)
         report.reminders += queue_due_reminders(wave, now)
         db.session.commit()
+    release_abandoned_claims()  # under the lock: any claim left was a killed sender's
     report.mail = drain(now)
     for wave_id in _wave_ids("open"):
         wave = db.session.get(Wave, wave_id)
         if wave.closes_at <= now:
             _close(wave, now, report)
     prune_exports(now)  # housekeeping: delete export files past their retention
+    housekeeping(now)  # throttle counters, personal data past retention
     db.session.commit()
     return report
 

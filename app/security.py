@@ -9,7 +9,7 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 TOKEN_BYTES = 24  # 192 bits of randomness per link
 
@@ -47,6 +47,10 @@ CSP = (
 
 
 def add_security_headers(app: Flask, response: Response) -> Response:
+    # Nothing but static files is kept by the browser: an answer form or a coordinator's page left in
+    # the cache of a shared device could be shown or posted again by the next person.
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")

@@ -1,8 +1,9 @@
 """Counting failures per key in a time window, stored in the database so all workers share it."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
@@ -28,8 +29,15 @@ def clear(scope: str, key: str) -> None:
     db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.scope == scope, ThrottleEvent.key == key))
 
 
-def prune(older_than_seconds: int) -> int:
+def prune(older_than_seconds: int, now: datetime | None = None) -> int:
     """Delete events older than the given age; returns how many went."""
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    cutoff = (now or utcnow()) - timedelta(seconds=older_than_seconds)
     result = db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < cutoff))
     return result.rowcount or 0
+
+
+def prune_expired(now: datetime | None = None) -> int:
+    """Delete events no window counts any more (older than the longest configured window)."""
+    cfg = current_app.config
+    longest = max(cfg["LOGIN_WINDOW_SECONDS"], cfg["TOKEN_WINDOW_SECONDS"])
+    return prune(longest, now)

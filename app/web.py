@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, render_template, url_for
+from flask import Flask, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -19,6 +19,7 @@ def register_web(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.auth.views import init_login
     from app.main.views import bp as main_bp
+    from app.privacy.views import bp as privacy_bp
     from app.respondents.views import bp as respondents_bp
     from app.results.views import bp as results_bp
     from app.supervision.views import bp as supervision_bp
@@ -27,7 +28,7 @@ def register_web(app: Flask) -> None:
 
     init_login(app)
     for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp, users_bp,
-                      account_bp, respondents_bp, auditlog_bp):
+                      account_bp, respondents_bp, auditlog_bp, privacy_bp):
         app.register_blueprint(blueprint)
 
     app.after_request(lambda response: add_security_headers(app, response))
@@ -79,6 +80,7 @@ NAV = (
     ("respondents.index", _l("Respondenter"), ("coordinator",)),
     ("users.index", _l("Brugere"), ("coordinator",)),
     ("auditlog.index", _l("Ændringslog"), ("coordinator",)),
+    ("privacy.index", _l("Personoplysninger"), ("coordinator",)),
     ("account.own_page", _l("Min konto"), ("coordinator", "team_leader")),
 )
 
@@ -88,8 +90,13 @@ def _nav_items(app: Flask) -> list[dict]:
 
     if not current_user.is_authenticated:
         return []
-    return [
+    items = [
         {"url": url_for(endpoint), "label": label}
         for endpoint, label, roles in NAV
         if endpoint in app.view_functions and current_user.role in roles
     ]
+    # The item whose address is the longest start of this page's is the current one (aria-current).
+    inside = [item for item in items if request.path.startswith(item["url"])]
+    if inside:
+        max(inside, key=lambda item: len(item["url"]))["current"] = True
+    return items

@@ -3,15 +3,43 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date
 
-# Six digits, an optional dash or space, four digits; not part of a longer run of digits
-# (also not one joined by a separator, as in "2019-1234-5678" style case numbers).
+# Searched in normalised text (see `normalise`): six digits, optionally split into day, month and
+# year by one space or dot, then an optional dash, slash, dot or space, then four digits; not part of
+# a longer run of digits (also not one joined by a separator, as in "2019-1234-5678" case numbers).
 _CANDIDATE = re.compile(
-    r"(?<![0-9])(?<![0-9][-./])"
-    r"([0-9]{2})([0-9]{2})([0-9]{2})[- \u00a0]?([0-9])[0-9]{3}"
+    r"(?<![0-9])(?<![0-9][-./ ])"
+    r"([0-9]{2})([ .]?)([0-9]{2})\2([0-9]{2})[-/. ]?([0-9])[0-9]{3}"
     r"(?![0-9])(?![-./][0-9])"
 )
+
+
+def normalise(text: str) -> str:
+    """`text` with every decimal digit as ASCII, every dash as "-" and every space as " ".
+
+    One character in, one character out, so a match's position is the same in the original text:
+    full-width and other scripts' digits, en and em dashes, non-breaking hyphens, minus signs and
+    no-break spaces are what word processors and phones put into a typed number.
+    """
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+        elif (digit := unicodedata.decimal(ch, None)) is not None:
+            out.append(str(digit))
+        elif unicodedata.category(ch) == "Pd" or ch in "\u2212\ufe63\uff0d":
+            out.append("-")
+        elif ch.isspace():
+            out.append(" ")
+        elif ch in "\uff0f\u2215\u2044":
+            out.append("/")
+        elif ch in "\uff0e":
+            out.append(".")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def century(yy: int, seventh_digit: int) -> int:
@@ -25,7 +53,7 @@ def century(yy: int, seventh_digit: int) -> int:
 
 def birth_date(cpr: str) -> date | None:
     """The birth date a CPR number encodes, or None when it encodes no real date."""
-    digits = re.sub(r"[^0-9]", "", cpr)
+    digits = re.sub(r"[^0-9]", "", normalise(cpr))
     if len(digits) != 10:
         return None
     dd, mm, yy, seventh = int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
@@ -51,8 +79,8 @@ def find_cpr(text: str) -> list[str]:
     """
     if not text:
         return []
-    return [m.group(0) for m in _CANDIDATE.finditer(text)
-            if _is_day_of_year(int(m.group(1)), int(m.group(2)), int(m.group(3)))]
+    return [text[m.start():m.end()] for m in _CANDIDATE.finditer(normalise(text))
+            if _is_day_of_year(int(m.group(1)), int(m.group(3)), int(m.group(4)))]
 
 
 def contains_cpr(text: str) -> bool:

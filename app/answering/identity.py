@@ -16,13 +16,40 @@ BROWSER_COOKIE_MAX_AGE = 400 * 24 * 3600
 REF_MAX_AGE = 7 * 24 * 3600
 
 
+# Respondents this browser answered for, and those it was told to forget ("Afslut"): a form left
+# in the history or cache names its respondent with a signed reference valid for days, so after
+# "Afslut" that reference must not bring the session back.
+SEEN_KEY, FORGOTTEN_KEY = "respondents_seen", "respondents_forgotten"
+MAX_REMEMBERED = 20
+
+
 def remember_respondent(value: dict) -> None:
+    """Make `value` this browser's respondent; a respondent forgotten here is remembered again only
+    through its link (the answer POST refuses forgotten ones before it gets here)."""
     if session.get(SESSION_KEY) != value:
         session[SESSION_KEY] = value
+    seen = session.get(SEEN_KEY) or []
+    if value not in seen:
+        session[SEEN_KEY] = (seen + [value])[-MAX_REMEMBERED:]
+    forgotten = session.get(FORGOTTEN_KEY) or []
+    if value in forgotten:
+        session[FORGOTTEN_KEY] = [v for v in forgotten if v != value]
 
 
 def forget_respondent() -> None:
-    session.pop(SESSION_KEY, None)
+    """Forget every respondent this browser answered for, and the CSRF secret their forms were signed with."""
+    current = session.pop(SESSION_KEY, None)
+    seen = session.pop(SEEN_KEY, None) or []
+    forgotten = [v for v in (session.get(FORGOTTEN_KEY) or []) + seen + ([current] if current else [])
+                 if isinstance(v, dict)]
+    unique = [v for i, v in enumerate(forgotten) if v not in forgotten[:i]]
+    session[FORGOTTEN_KEY] = unique[-MAX_REMEMBERED:]
+    session.pop("csrf_token", None)
+
+
+def is_forgotten(value: dict) -> bool:
+    """True when this browser was told to forget the respondent `value` names."""
+    return value in (session.get(FORGOTTEN_KEY) or [])
 
 
 def session_value() -> dict | None:

@@ -13,7 +13,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from app import throttle
 from app.answering.identity import (ForeignReference, browser_key_from_cookie, forget_respondent,
-                                    posted_respondent, remember_respondent, resolve, respondent_from_session,
+                                    is_forgotten, posted_respondent, remember_respondent, resolve, respondent_from_session,
                                     respondent_ref, session_value, set_browser_cookie)
 from app.answering.rendering import typed_answers
 from app.answering.service import (anonymous_wave_by_token, current_response, invitation_by_token,
@@ -29,18 +29,20 @@ bp = Blueprint("answering", __name__)
 THROTTLE_SCOPE = "link"
 
 
-def _throttled() -> bool:
-    cfg = current_app.config
-    return throttle.too_many(THROTTLE_SCOPE, request.remote_addr or "-", cfg["TOKEN_MAX_FAILURES"],
-                             cfg["TOKEN_WINDOW_SECONDS"])
-
-
 def _invalid_link():
     """One answer for wrong, expired and closed links, so a guess learns nothing.
 
     It redirects, so not even a wrong token stays in the address bar or in the page's own links.
+    Only wrong links are limited, per client address (behind PROXY_COUNT trusted proxies, the
+    forwarded one): a valid link is looked up first and always works, so one client's guesses never
+    lock out the people who share its address. Failures beyond the limit are not stored.
     """
-    throttle.record_failure(THROTTLE_SCOPE, request.remote_addr or "-")
+    cfg = current_app.config
+    client = request.remote_addr or "-"
+    if throttle.too_many(THROTTLE_SCOPE, client, cfg["TOKEN_MAX_FAILURES"], cfg["TOKEN_WINDOW_SECONDS"]):
+        db.session.rollback()
+        return render_template("answering/invalid.html"), 429
+    throttle.record_failure(THROTTLE_SCOPE, client)
     db.session.commit()
     return redirect(url_for("answering.invalid"))
 
@@ -52,8 +54,6 @@ def invalid():
 
 @bp.get("/s/<token>")
 def personal_link(token: str):
-    if _throttled():
-        return render_template("answering/invalid.html"), 429
     invitation = invitation_by_token(token)
     if invitation is None or wave_state(invitation.wave, utcnow()) == "closed":
         return _invalid_link()
@@ -66,8 +66,6 @@ def personal_link(token: str):
 
 @bp.get("/p/<token>")
 def public_link(token: str):
-    if _throttled():
-        return render_template("answering/invalid.html"), 429
     wave = anonymous_wave_by_token(token)
     if wave is None or wave_state(wave, utcnow()) == "closed":
         return _invalid_link()
@@ -106,7 +104,7 @@ def save():
         value = posted_respondent(request.form.get("respondent_ref", ""))
     except ForeignReference:
         return _invalid_link()
-    if value is None or not isinstance(value.get("v"), int):
+    if value is None or not isinstance(value.get("v"), int) or is_forgotten(value):
         return render_template("answering/no_session.html"), 403
     if session_value() is None:
         remember_respondent(value)  # a lost session is restored from the form

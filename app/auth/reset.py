@@ -4,13 +4,14 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from app import mail, throttle
+from app import throttle
 from app.extensions import db
-from app.models import User
+from app.models import Message, User
 
 SALT = "password-reset"
 
@@ -53,10 +54,13 @@ def request_blocked(email: str, remote_addr: str | None) -> bool:
                for key in keys)
 
 
-def send_reset_link(email: str, remote_addr: str | None) -> None:
-    """Mail a reset link when the address belongs to an active user; the caller says the same either way.
+KIND = "password-reset"
 
-    Raises mail.MailError when the message could not be handed over.
+
+def queue_reset_link(email: str, remote_addr: str | None, lang: str) -> int | None:
+    """Queue a reset mail in the outbox when the address belongs to an active user; the caller says the
+    same either way. Returns the message's id, or None. Nothing is sent inside the request, so a known
+    address answers as fast as an unknown one, and the stored row holds no link (it is made at sending).
     """
     email = email.strip().lower()
     throttle.record_failure("reset", f"email:{email}")
@@ -64,13 +68,27 @@ def send_reset_link(email: str, remote_addr: str | None) -> None:
         throttle.record_failure("reset", f"ip:{remote_addr}")
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.active:
-        return
-    link = current_app.config["SERVER_BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=make_token(user))
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    body = _(
-        "Hej %(name)s\n\nDu (eller en anden) har bedt om at nulstille din adgangskode til Bølge.\n"
-        "Brug linket herunder inden for %(minutes)s minutter. Det virker kun én gang.\n\n%(link)s\n\n"
-        "Har du ikke bedt om det, kan du se bort fra denne e-mail.",
-        name=user.name, minutes=minutes, link=link,
-    )
-    mail.send(mail.build_message(user.email, _("Nulstil din adgangskode til Bølge"), body))
+        return None
+    message = Message(kind=f"{KIND}:{lang}", recipient=user.email)
+    db.session.add(message)
+    db.session.flush()
+    return message.id
+
+
+def render_reset_mail(message: Message) -> tuple[str, str] | None:
+    """(subject, body) of a queued reset mail, with a link made now; None when the account is gone."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == message.recipient.lower()))
+    if user is None or not user.active:
+        return None
+    lang = message.kind.partition(":")[2] or "da"
+    base = current_app.config["SERVER_BASE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base), force_locale(lang):
+        link = base + url_for("auth.reset_password", token=make_token(user))
+        minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+        body = _(
+            "Hej %(name)s\n\nDu (eller en anden) har bedt om at nulstille din adgangskode til Bølge.\n"
+            "Brug linket herunder inden for %(minutes)s minutter. Det virker kun én gang.\n\n%(link)s\n\n"
+            "Har du ikke bedt om det, kan du se bort fra denne e-mail.",
+            name=user.name, minutes=minutes, link=link,
+        )
+        return _("Nulstil din adgangskode til Bølge"), body

@@ -1,7 +1,7 @@
 """Log in and log out."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
@@ -9,11 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from app import audit, mail
+from app import audit
 from app.account.views import after_password
 from app.auth import reset, service
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.extensions import db
+from app.i18n import current_lang
+from app.waves.outbox import register_renderer, send_after_response
 from app.security import is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -79,11 +81,10 @@ def forgot_password():
         if reset.request_blocked(form.email.data, request.remote_addr):
             flash(_("For mange forsøg. Vent et kvarter, og prøv igen."), "error")
             return render_template("auth/forgot.html", form=form), 429
-        try:
-            reset.send_reset_link(form.email.data, request.remote_addr)
-        except mail.MailError as exc:
-            current_app.logger.warning("password reset mail not sent: %s", exc)
+        message_id = reset.queue_reset_link(form.email.data, request.remote_addr, current_lang())
         db.session.commit()
+        if message_id is not None:
+            send_after_response(message_id)  # the scheduler sends it if this does not
         # The same answer whether or not the address has an account.
         flash(_("Hvis adressen har en konto, har vi sendt et link til at nulstille adgangskoden."), "info")
         return redirect(url_for("auth.login"))
@@ -109,6 +110,8 @@ def reset_password(token: str):
 
 def init_login(app) -> None:
     from app.extensions import login_manager
+
+    register_renderer(reset.KIND, reset.render_reset_mail)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

@@ -1,4 +1,4 @@
-"""The front page (by role) and switching language."""
+"""The front page (by role), switching language and the accessibility statement."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -28,3 +28,9 @@ def set_language():
 @bp.get("/healthz")
 def health():
     return {"status": "ok"}
+
+
+@bp.get("/tilgaengelighed")
+def accessibility_statement():
+    """The accessibility statement the Danish web accessibility act asks of public-sector sites."""
+    return render_template("main/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT_EMAIL"])

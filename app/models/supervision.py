@@ -45,6 +45,11 @@ class SupervisionRound(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     repeats_id: Mapped[int | None] = mapped_column(ForeignKey("supervision_rounds.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last time it was closed
+    # Retention (app/privacy): case references and comments go RETENTION_DAYS after closing.
+    retention_postponed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retention_postpone_reason: Mapped[str | None] = mapped_column(String(500))
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     questionnaire_version = relationship("QuestionnaireVersion")
     municipalities: Mapped[list[Municipality]] = relationship(

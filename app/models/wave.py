@@ -53,6 +53,10 @@ class Wave(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the scheduler opened it
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Retention (app/privacy): personal data goes RETENTION_DAYS after closing, unless postponed.
+    retention_postponed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retention_postpone_reason: Mapped[str | None] = mapped_column(String(500))
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     questionnaire_version = relationship("QuestionnaireVersion")
     municipalities: Mapped[list[Municipality]] = relationship(

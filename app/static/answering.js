@@ -1,3 +1,11 @@
+// After a failed submit the page opens on its error summary: focus moves there, so a screen reader
+// reads it first and the keyboard starts from it.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();
+
 // Shows and hides conditional questions as answers change. Without JavaScript every question is
 // shown and the server ignores answers to questions whose condition does not hold.
 (function () {

@@ -43,6 +43,10 @@ def set_status(user, round_: SupervisionRound, status: str) -> None:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     before = round_snapshot(round_)
+    if status == "closed" and round_.status != "closed":
+        round_.closed_at = utcnow()
+    elif status != "closed":
+        round_.closed_at = None
     round_.status = status
     db.session.flush()
     audit.record(user, "status", "supervision_round", round_.id, before, round_snapshot(round_), None)

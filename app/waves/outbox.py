@@ -1,22 +1,26 @@
 """The outbox: sending queued invitation and reminder mails exactly once, safe to kill at any moment.
 
-Each message is sent outside any database transaction and marked sent in its own transaction right
-after the SMTP server accepted it, so a crash can at worst repeat the one message whose acceptance
-was not yet recorded (the gap between SMTP's "250 OK" and the commit). A failed hand-over leaves the
+Each message is claimed ("sending", committed) before it is sent, so two senders never both send it;
+it is sent outside any database transaction and marked sent in its own transaction right after the
+SMTP server accepted it, so a crash can at worst repeat the one message whose acceptance was not yet
+recorded (the gap between SMTP's "250 OK" and the commit). That repeat carries the same Message-ID. A failed hand-over leaves the
 message pending with a later `next_attempt_at`; nothing is ever lost.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import after_this_request, current_app
 from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
-from app.mail import MailError, build_message, send
-from app.models import Invitation, Message, Response, Wave
+from app.mail import MailError, build_message, mail_domain, send
+from app.models import Invitation, Message, Response, Wave, utcnow
 from app.questionnaires.service import definition_of
 from app.waves.tokens import invitation_token
 
@@ -47,6 +51,38 @@ def render_mail(message: Message, invitation: Invitation, wave: Wave) -> tuple[s
             name=invitation.respondent.name, title=title, wave=wave, link=personal_link(invitation))
     prefix = "Spørgeskema" if message.kind == "invitation" else "Påmindelse"
     return f"{prefix}: {title}", body
+
+
+_RENDERERS: dict[str, Callable[[Message], tuple[str, str] | None]] = {}
+
+
+def register_renderer(kind: str, render: Callable[[Message], tuple[str, str] | None]) -> None:
+    """Messages of `kind` (or "kind:<anything>") get their (subject, body) from `render` when sent."""
+    _RENDERERS[kind] = render
+
+
+def send_after_response(message_id: int) -> None:
+    """Send one queued message once the current response has gone to the client.
+
+    The request answers before any SMTP traffic, so its timing says nothing about the mail; the claim
+    keeps this and the scheduler from both sending it, and a failure leaves it to the scheduler.
+    """
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _later(response):  # noqa: ANN001, ANN202
+        def send_now() -> None:
+            with app.app_context():
+                try:
+                    send_one(message_id, utcnow())
+                except Exception:  # noqa: BLE001 - the message stays pending or sending; the scheduler retries
+                    db.session.rollback()
+                    app.logger.exception("queued mail %s not sent after the response", message_id)
+                finally:
+                    db.session.remove()
+
+        response.call_on_close(send_now)
+        return response
 
 
 def due_messages(now: datetime, after_id: int, limit: int) -> list[int]:
@@ -84,7 +120,16 @@ def send_one(message_id: int, now: datetime) -> str:
         db.session.commit()
         return "skipped"
     invitation = message.invitation
-    if invitation is None:
+    renderer = _RENDERERS.get(message.kind.partition(":")[0])
+    if invitation is None and renderer is not None and not (message.subject and message.body):
+        # A mail whose text (and link) is made when it is sent, such as a password reset.
+        rendered = renderer(message)
+        if rendered is None:
+            message.status, message.last_error = "failed", "modtageren findes ikke længere"
+            db.session.commit()
+            return "skipped"
+        subject, body = rendered
+    elif invitation is None:
         # A mail queued with its text (not a wave's): sent as stored.
         if not (message.subject and message.body):
             message.status, message.last_error = "failed", "ingen tekst"
@@ -98,16 +143,63 @@ def send_one(message_id: int, now: datetime) -> str:
             db.session.commit()
             return "skipped"
         subject, body = render_mail(message, invitation, invitation.wave)
-    email = build_message(message.recipient, subject, body)
-    db.session.commit()  # no transaction is held open while talking to the SMTP server
+    email = build_message(message.recipient, subject, body, message_id=message_id_header(message))
+    if not _claim(message_id):
+        return "skipped"  # another sender has it
     try:
-        send(email)
+        send(email)  # no transaction is held open while talking to the SMTP server
     except MailError as exc:
         return _defer(message_id, now, str(exc))
-    db.session.execute(update(Message).where(Message.id == message_id, Message.status == "pending")
-                       .values(status="sent", sent_at=now, attempts=Message.attempts + 1, last_error=None))
+    db.session.execute(update(Message).where(Message.id == message_id, Message.status == "sending")
+                       .values(status="sent", sent_at=now, last_error=None))
     db.session.commit()
     return "sent"
+
+
+def _claim_lease() -> timedelta:
+    """How long a claim is honoured for a sender that may still be alive: longer than one SMTP hand-over."""
+    return timedelta(seconds=3 * int(current_app.config["SMTP_TIMEOUT"]) + 30)
+
+
+def _claim(message_id: int) -> bool:
+    """Mark a pending message "sending" and commit: of two senders, only the one whose update counted sends.
+
+    The claim's lease (wall-clock time, in `next_attempt_at`) tells a later tick whether a claim made
+    outside the scheduler, by a web worker sending a mail after its response, may still be in flight.
+    """
+    claimed = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.status == "pending")
+        .values(status="sending", attempts=Message.attempts + 1, next_attempt_at=utcnow() + _claim_lease())).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def release_abandoned_claims() -> int:
+    """Return messages left "sending" by a sender that died to "pending"; call only holding the scheduler lock.
+
+    Only the lock holder sends wave mail, so a wave mail's claim found at the start of a tick belongs
+    to a process killed between claiming and recording the result: the same one-message window as a
+    crash between the SMTP server's "250 OK" and the commit. Other mails (sent by web workers after
+    their response) are released only once their claim's lease has passed.
+    """
+    released = db.session.execute(
+        update(Message).where(Message.status == "sending",
+                              or_(Message.invitation_id.is_not(None), Message.next_attempt_at <= utcnow()))
+        .values(status="pending", next_attempt_at=None)).rowcount
+    db.session.commit()
+    return released or 0
+
+
+def message_id_header(message: Message) -> str:
+    """A Message-ID stable per invitation and kind (or per stored message), so a mail sent twice after a
+    crash carries the same id and mail systems that drop duplicates by Message-ID drop it."""
+    if message.invitation_id is not None:
+        subject = f"invitation:{message.invitation_id}:{message.kind}"
+    else:
+        subject = f"message:{message.id}"
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode("utf-8"), subject.encode("utf-8"),
+                      hashlib.sha256).hexdigest()[:32]
+    return f"<{digest}@{mail_domain()}>"
 
 
 def _reason_not_to_send(message: Message, invitation: Invitation, wave: Wave, now: datetime) -> str | None:
@@ -123,7 +215,7 @@ def _reason_not_to_send(message: Message, invitation: Invitation, wave: Wave, no
 
 def _defer(message_id: int, now: datetime, error: str) -> str:
     message = db.session.get(Message, message_id)
-    message.attempts += 1
+    message.status = "pending"  # the claim's attempt counted; it is tried again later
     message.last_error = error[:1000]
     delay = min(60 * 2 ** (message.attempts - 1), MAX_BACKOFF_SECONDS)
     message.next_attempt_at = now + timedelta(seconds=delay)

@@ -5,6 +5,7 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -132,7 +133,7 @@ def _audit(action: str, wave: Wave, count: int | None = None) -> None:
     audit.record(current_user, action, "wave", wave.id, None, data, None)
 
 
-def _act(wave_id: int, action, success: str, audit_action: str):
+def _act(wave_id: int, action, success, audit_action: str):
     wave = _wave_or_404(wave_id)
     try:
         result = action(wave)
@@ -141,7 +142,8 @@ def _act(wave_id: int, action, success: str, audit_action: str):
     else:
         _audit(audit_action, wave, result if isinstance(result, int) else None)
         db.session.commit()
-        flash(success % {"count": result if isinstance(result, int) else 0}, "success")
+        count = result if isinstance(result, int) else 0
+        flash(success(count) if callable(success) else success % {"count": count}, "success")
     return redirect(url_for("waves.detail", wave_id=wave.id))
 
 
@@ -166,7 +168,9 @@ def invite_new(wave_id: int):
             raise service.WaveError(_l("Nye respondenter kan kun inviteres i en åben runde."))
         return service.invite_audience(wave, utcnow())
 
-    return _act(wave_id, invite, _l("%(count)s nye respondenter er inviteret; invitationerne sendes af planlæggeren."),
+    return _act(wave_id, invite, lambda n: ngettext(
+        "%(num)s ny respondent er inviteret; invitationen sendes af planlæggeren.",
+        "%(num)s nye respondenter er inviteret; invitationerne sendes af planlæggeren.", n),
                 "invite_new")
 
 
@@ -210,8 +214,9 @@ def respondents():
             db.session.rollback()
         else:
             db.session.commit()
-            flash(_("%(created)s respondenter oprettet og %(updated)s opdateret.", created=result.created,
-                    updated=result.updated), "success")
+            flash(ngettext("%(num)s respondent oprettet og %(updated)s opdateret.",
+                           "%(num)s respondenter oprettet og %(updated)s opdateret.", result.created,
+                           updated=result.updated), "success")
             return redirect(url_for("waves.respondents"))
     counts = db.session.execute(
         select(Municipality.name, func.count(Respondent.id)).join(Respondent)

@@ -116,4 +116,8 @@ def test_a_cpr_number_in_free_text_is_refused(app):
     response = post_answers(browser, {"q_bt_forloeb": "4", "q_bt_indsatsplan": "3",
                                       "q_bt_kommentar": "Mit cpr er 010190-1234"})
     assert response.status_code == 422 and "010190-1234" in response.get_data(as_text=True)
+    for typed in ("010190\u20131234", "\uff10\uff11\uff10\uff11\uff19\uff10 1234", "01 01 90 1234"):
+        refused = post_answers(browser, {"q_bt_forloeb": "4", "q_bt_indsatsplan": "3",
+                                         "q_bt_kommentar": f"Mit cpr er {typed}"})
+        assert refused.status_code == 422, typed
     assert responses(app) == []

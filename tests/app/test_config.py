@@ -35,3 +35,15 @@ def test_database_url_comes_from_the_environment(monkeypatch):
     finally:
         monkeypatch.delenv("DATABASE_URL")
         importlib.reload(config)
+
+
+@pytest.mark.parametrize("key", ["x", "kort-hemmelighed", "a" * 31, "æøå" * 5])
+def test_production_refuses_a_secret_key_under_32_bytes_and_says_how_to_make_one(key: str):
+    with pytest.raises(RuntimeError) as raised:
+        create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": key})
+    assert "32 bytes" in str(raised.value)
+    assert "secrets.token_urlsafe" in str(raised.value)
+
+
+def test_production_accepts_a_secret_key_of_32_bytes():
+    create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k" * 32})

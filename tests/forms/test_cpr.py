@@ -40,3 +40,26 @@ def test_non_cpr_numbers_are_not_flagged(text: str):
 ])
 def test_birth_century_follows_the_seventh_digit(cpr: str, year: int):
     assert birth_date(cpr).year == year
+
+
+@pytest.mark.parametrize("text", [
+    "010203\u20131234",          # en dash, as word processors insert it
+    "010203\u20141234",          # em dash
+    "010203\u20111234",          # non-breaking hyphen
+    "010203\u22121234",          # minus sign
+    "\uff10\uff11\uff10\uff12\uff10\uff13-\uff11\uff12\uff13\uff14",  # full-width digits
+    "010203/1234", "010203.1234", "01 02 03 1234", "01.02.03-1234", "01\u00a002\u00a003\u00a01234",
+    "010203\u202f1234",          # narrow no-break space
+    "\u0660\u0661\u0660\u0662\u0660\u0663\u0661\u0662\u0663\u0664",  # Arabic-Indic digits
+])
+def test_cpr_numbers_with_other_separators_and_digits_are_found(text: str):
+    assert find_cpr(text) == [text]
+
+
+def test_found_number_is_returned_as_written_inside_longer_text():
+    assert find_cpr("Borger 010110\u20134002 ringede") == ["010110\u20134002"]
+
+
+@pytest.mark.parametrize("text", ["12 34 56 78", "01.02.2003 kl. 12", "010203//1234", "01  02 03 1234"])
+def test_separated_non_cpr_numbers_are_not_flagged(text: str):
+    assert find_cpr(text) == []

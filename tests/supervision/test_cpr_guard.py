@@ -16,6 +16,11 @@ TRUE_POSITIVES = [
     "sag 311299 4321",  # with a space
     "290200-4010",      # 29 February in a leap year
     "150820-4001",      # a post-2007 number that fails modulus 11 is still refused
+    "010203\u20131234",  # an en dash, as a word processor puts it
+    "010203\u20111234",  # a non-breaking hyphen
+    "\uff10\uff11\uff10\uff12\uff10\uff13-\uff11\uff12\uff13\uff14",  # full-width digits
+    "010203/1234",
+    "01 02 03 1234",
 ]
 FALSE_POSITIVES = [
     "98 12 34 56",       # a phone number

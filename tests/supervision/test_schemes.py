@@ -140,3 +140,10 @@ def test_a_parallel_first_save_keeps_one_scheme(app, aalborg_leader, ids, monkey
         assert len(list(db.session.scalars(select(Response)))) == 1
     monkeypatch.undo()
     assert "Anden" in aalborg_leader.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["010203\u20131234", "01 02 03 1234", "010203/1234"])
+def test_cpr_typed_with_other_separators_in_a_point_is_refused(app, aalborg_leader, ids, typed):
+    refused = post_form(aalborg_leader, _url(ids), {**PHASE1, "q_p03": f"Borger {typed} deltog", "action": "save"})
+    assert refused.status_code == 400 and "CPR" in refused.get_data(as_text=True)
+    assert _scheme(app) is None

@@ -1,6 +1,6 @@
 """Accounts: invitations, TOTP, recovery codes, login history; respondent exclusion
 
-Revision ID: 0002_issue10_people
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-02 13:49:29.656368
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_issue10_people'
+revision = '0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None

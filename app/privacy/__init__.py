@@ -1,0 +1,1 @@
+"""Personal data: retention and erasure, access requests."""

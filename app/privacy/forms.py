@@ -1,0 +1,20 @@
+"""Forms of the personal-data pages: postponing an erasure, asking for a respondent's data."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
+
+
+class PostponeForm(FlaskForm):
+    until = DateField(_l("Slet tidligst den"), validators=[DataRequired(_l("Angiv en dato."))])
+    reason = TextAreaField(_l("Begrundelse"), description=_l("Skriv hvorfor oplysningerne skal gemmes længere."),
+                           validators=[DataRequired(_l("Skriv en begrundelse.")), Length(max=500)])
+
+
+class AccessRequestForm(FlaskForm):
+    email = EmailField(_l("Respondentens e-mailadresse"),
+                       validators=[DataRequired(_l("Skriv en e-mailadresse.")),
+                                   Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Skriv en gyldig e-mailadresse.")),
+                                   Length(max=254)])
