@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 from app.models.export import ExportJob
+from app.models.heartbeat import Heartbeat
 from app.models.questionnaire import QuestionFingerprint, QuestionnaireVersion
 from app.models.reference import Experiment, Municipality
 from app.models.response import Answer, Response
@@ -15,6 +16,7 @@ __all__ = [
     "EvaluationScheme",
     "Experiment",
     "ExportJob",
+    "Heartbeat",
     "Invitation",
     "Message",
     "Municipality",
