@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select, text
 
+from app import heartbeat
 from app.extensions import db
 from app.models import Wave, utcnow
 from app.results.jobs import prune_exports
@@ -85,6 +86,7 @@ def scheduler_lock() -> Iterator[bool]:
 
 def tick(now: datetime | None = None) -> TickReport | None:
     """One scheduler run; None when another scheduler is acting. `now` is injectable for tests."""
+    heartbeat.record()  # real time, even with an injected `now`; even a tick that finds the lock held shows a scheduler is alive
     with scheduler_lock() as acquired:
         if not acquired:
             log.info("another scheduler holds the lock; nothing done")

@@ -25,6 +25,9 @@ def register_web(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp):
         app.register_blueprint(blueprint)
 
+    from app.heartbeat import init_app as init_heartbeat
+
+    init_heartbeat(app)
     app.after_request(lambda response: add_security_headers(app, response))
     _register_errors(app)
     _register_template_helpers(app)
