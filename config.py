@@ -70,7 +70,11 @@ class Config:
 
     SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)
     ANONYMITY_THRESHOLD = _env_int("ANONYMITY_THRESHOLD", 5)
-    EXPORT_STALE_SECONDS = _env_int("EXPORT_STALE_SECONDS", 15 * 60)
+    # A running export job's worker stamps it every EXPORT_HEARTBEAT_SECONDS; a job unstamped for
+    # EXPORT_STALE_SECONDS is taken up by another worker (once). Idle workers poll the queue.
+    EXPORT_HEARTBEAT_SECONDS = _env_int("EXPORT_HEARTBEAT_SECONDS", 15)
+    EXPORT_STALE_SECONDS = _env_int("EXPORT_STALE_SECONDS", 120)
+    EXPORT_POLL_SECONDS = _env_int("EXPORT_POLL_SECONDS", 2)
     EXPORT_RETENTION_DAYS = _env_int("EXPORT_RETENTION_DAYS", 7)
     LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
     LOGIN_WINDOW_SECONDS = _env_int("LOGIN_WINDOW_SECONDS", 15 * 60)

@@ -93,7 +93,8 @@ def register_cli(app: Flask) -> None:
     from app.results.cli import export_cli
     from app.scheduler_cli import scheduler_cli
     from app.supervision.cli import supervision_cli
+    from app.worker import worker_command
 
     for command in (backup_command, questionnaires_cli, users_cli, demo_command, scheduler_cli,
-                    supervision_cli, export_cli()):
+                    supervision_cli, export_cli(), worker_command):
         app.cli.add_command(command)

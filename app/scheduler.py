@@ -142,8 +142,9 @@ def _close(wave: Wave, now: datetime, report: TickReport) -> None:
     report.closed.append(wave.label)
 
 
-def run_forever(app: Flask) -> None:
-    """Run a tick every SCHEDULER_INTERVAL_SECONDS with APScheduler until interrupted."""
+def run_forever(app: Flask, exports: bool = True) -> None:
+    """Run a tick every SCHEDULER_INTERVAL_SECONDS with APScheduler until interrupted; with `exports`,
+    an export worker runs beside it in a thread of this process (app/worker.py)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     def job() -> None:
@@ -159,7 +160,14 @@ def run_forever(app: Flask) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(job, "interval", id=JOB_ID, seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
                       next_run_time=utcnow(), max_instances=1, coalesce=True, replace_existing=True)
+    stop_worker = threading.Event()
+    if exports:
+        from app.worker import start_thread
+
+        start_thread(app, stop_worker)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
+    finally:
+        stop_worker.set()
