@@ -53,7 +53,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_SECONDS", 12 * 3600)
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
-    SERVER_BASE_URL = _env("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    # Where links in mails and workbooks point; unset, the host and port actually served (app/base_url.py).
+    SERVER_BASE_URL = _env("SERVER_BASE_URL")
+    SERVED_BASE_URL = _env("BOELGE_SERVED_URL")  # set by `flask serve` for the scheduler it starts
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (ProxyFix); 0 = none.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
     HSTS = False
 
     # Mail: "smtp" sends through SMTP_HOST; "folder" writes .eml files to MAIL_FOLDER; "console" prints.

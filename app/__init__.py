@@ -17,6 +17,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if overrides:
         app.config.update(overrides)
     _refuse_insecure_production(app)
+    _trust_proxies(app)
     _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from app.extensions import babel, csrf, db, login_manager, migrate
@@ -48,8 +49,21 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 
 
 def _refuse_insecure_production(app: Flask) -> None:
-    if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
+    if app.config.get("ENV_NAME") != "production":
+        return
+    if app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
         raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    if not app.config.get("SERVER_BASE_URL"):
+        raise RuntimeError("SERVER_BASE_URL must be set in production, e.g. https://boelge.example.dk")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address, scheme and host from X-Forwarded-*."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _ensure_sqlite_folder(url: str) -> None:

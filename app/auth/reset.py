@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app import mail, throttle
+from app.base_url import base_url
 from app.extensions import db
 from app.models import User
 
@@ -65,7 +66,7 @@ def send_reset_link(email: str, remote_addr: str | None) -> None:
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.active:
         return
-    link = current_app.config["SERVER_BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=make_token(user))
+    link = base_url() + url_for("auth.reset_password", token=make_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     body = _(
         "Hej %(name)s\n\nDu (eller en anden) har bedt om at nulstille din adgangskode til Bølge.\n"

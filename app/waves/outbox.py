@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
+from app.base_url import base_url
 from app.extensions import db
 from app.mail import MailError, build_message, send
 from app.models import Invitation, Message, Response, Wave
@@ -34,8 +35,7 @@ class DrainReport:
 
 def personal_link(invitation: Invitation) -> str:
     """The invitation's personal link, rebuilt from its nonce (the link itself is never stored)."""
-    base = current_app.config["SERVER_BASE_URL"].rstrip("/")
-    return f"{base}/s/{invitation_token(invitation.token_nonce)}"
+    return f"{base_url()}/s/{invitation_token(invitation.token_nonce)}"
 
 
 def render_mail(message: Message, invitation: Invitation, wave: Wave) -> tuple[str, str]:
