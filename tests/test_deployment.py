@@ -25,8 +25,6 @@ from app.models import ThrottleEvent
 from tests.conftest import skip_or_fail
 from tests.support.smtp import free_port
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "boelge.example.dk"
 CLIENT = "127.0.0.3"  # the test's "browser" connects from this loopback address; nginx runs on 127.0.0.1
@@ -84,6 +82,7 @@ def _wait_for(url: str) -> None:
     raise AssertionError(f"{url} does not answer")
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_nginx_as_documented_gives_the_app_the_client_address_and_https(app, make_user, tmp_path):
     nginx = shutil.which("nginx") or (os.path.exists("/usr/sbin/nginx") and "/usr/sbin/nginx")
     if not nginx:
@@ -138,3 +137,26 @@ def test_nginx_as_documented_gives_the_app_the_client_address_and_https(app, mak
         web.terminate()
         proxy.wait(10)
         web.wait(10)
+
+
+def test_the_systemd_units_are_valid_and_run_the_tested_commands(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if not analyze:
+        pytest.skip("systemd-analyze is not installed (package systemd)")
+    units = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
+    assert [u.name for u in units] == ["boelge-scheduler.service", "boelge-web.service", "boelge-worker@.service"]
+    commands = {}
+    for unit in units:
+        text = unit.read_text()
+        commands[unit.name] = re.search(r"^ExecStart=/opt/boelge/\.venv/bin/(.+)$", text, re.M).group(1)
+        # The paths of this checkout, so systemd can check the executables exist.
+        text = (text.replace("/opt/boelge/.venv", str(Path(sys.executable).parent.parent))
+                .replace("/etc/boelge/boelge.env", str(ROOT / "deploy" / "boelge.env.example"))
+                .replace("User=boelge", "User=root").replace("Group=boelge", "Group=root"))
+        (tmp_path / unit.name.replace("@.", "@1.")).write_text(text)
+    result = subprocess.run([analyze, "verify", *sorted(str(p) for p in tmp_path.glob("*.service"))],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert commands["boelge-scheduler.service"] == "flask scheduler run"
+    assert commands["boelge-worker@.service"] == "flask worker"
+    assert commands["boelge-web.service"].startswith("gunicorn ") and '"app:create_app()"' in commands["boelge-web.service"]
