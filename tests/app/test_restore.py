@@ -60,7 +60,8 @@ def test_a_pg_dump_backup_restores_into_a_fresh_database_with_every_row(app, run
     connection = ["-h", server.host or "127.0.0.1", "-p", str(server.port or 5432), "-U", server.username or "postgres"]
     subprocess.run(["createdb", *connection, name], check=True)
     try:
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *connection, "-d", name, str(backup)],
+        subprocess.run(["pg_restore", "--no-owner", f"--role={server.username or 'postgres'}", "--exit-on-error",
+                        *connection, "-d", name, str(backup)],
                        check=True, capture_output=True)
         schema = make_url(database_url).query["options"].split("search_path=", 1)[1]
         restored = create_engine(server.set(database=name), connect_args={"options": f"-csearch_path={schema}"})
