@@ -87,6 +87,8 @@ def test_nginx_as_documented_gives_the_app_the_client_address_and_https(app, mak
     nginx = shutil.which("nginx") or (os.path.exists("/usr/sbin/nginx") and "/usr/sbin/nginx")
     if not nginx:
         skip_or_fail("nginx is not installed (apt-get install nginx-light)")
+    if not shutil.which("openssl"):
+        skip_or_fail("openssl is not installed (it makes the test certificate)")
     urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     _uid, email, _password = make_user("coordinator")
     folder = tmp_path / "nginx"

@@ -12,6 +12,7 @@ import io
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from app.extensions import db
 from app.models import Answer, ExportJob, Invitation, Message, Municipality, Respondent, Response, Wave, utcnow
+from tests.conftest import skip_or_fail
 from tests.support.smtp import free_port
 from tests.waves.smtp_gate import GatedSMTPServer
 
@@ -135,6 +137,8 @@ def _log_in(base: str, email: str, password: str) -> requests.Session:
 
 
 def test_the_production_topology_survives_killed_schedulers(app, database_url, make_user, tmp_path):
+    if not shutil.which("ss"):
+        skip_or_fail("ss is not installed (iproute2): it finds the scheduler that is sending")
     wave_id = _survey(app)
     _uid, email, password = make_user("coordinator")
     port = free_port()

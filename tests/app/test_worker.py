@@ -162,6 +162,7 @@ def test_the_web_request_only_queues_and_a_worker_thread_runs_the_job(app, clien
     token = extract_csrf(client.get("/resultater/").get_data(as_text=True))
     location = client.post("/resultater/eksport", data={"csrf_token": token, "kind": "schemes"}).headers["Location"]
     assert client.get(location + "/status").get_json()["status"] == "queued"
+    assert "Eksporten venter på at blive startet." in client.get(location).get_data(as_text=True)
     assert not [t for t in threading.enumerate() if t.name.startswith("export")]
     stop = threading.Event()
     thread = worker.start_thread(app, stop)
