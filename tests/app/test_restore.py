@@ -5,7 +5,6 @@ import secrets
 import shutil
 import sqlite3
 import subprocess
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
