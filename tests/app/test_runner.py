@@ -37,6 +37,18 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _child_pids(runner: subprocess.Popen) -> dict[str, int]:
+    """The pids `flask serve` prints ("web: process N", "scheduler: process N"), skipping other output."""
+    pids: dict[str, int] = {}
+    while len(pids) < 2:
+        line = runner.stdout.readline()
+        assert line, "flask serve ended before naming its processes"
+        found = re.match(r"(web|scheduler): process (\d+)$", line.strip())
+        if found:
+            pids[found.group(1)] = int(found.group(2))
+    return pids
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -58,7 +70,7 @@ def test_serve_runs_web_and_scheduler_mails_link_to_the_served_port_and_ctrl_c_s
     runner = subprocess.Popen([sys.executable, "-m", "flask", "serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        pids = [int(runner.stdout.readline().split()[-1]) for _ in range(2)]  # "web: process N", "scheduler: ..."
+        pids = list(_child_pids(runner).values())
         base = f"http://127.0.0.1:{port}"
         _wait(lambda: _answers(f"{base}/healthz"), what="the web app")
         _wait(lambda: len(smtp_server.messages) == 5, what="five invitations")
@@ -87,8 +99,8 @@ def test_when_one_part_dies_serve_stops_the_other_and_fails(app):
                DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=app.config["SECRET_KEY"])
     runner = subprocess.Popen([sys.executable, "-m", "flask", "serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    web_pid = int(runner.stdout.readline().split()[-1])
-    scheduler_pid = int(runner.stdout.readline().split()[-1])
+    pids = _child_pids(runner)
+    web_pid, scheduler_pid = pids["web"], pids["scheduler"]
     _wait(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), what="the web app")
     os.kill(scheduler_pid, signal.SIGKILL)
     output = runner.communicate(timeout=60)[0]
