@@ -1,4 +1,4 @@
-# Two commands: `make run` serves the demo on SQLite; `make test` runs the whole suite.
+# Two commands: `make run` serves the demo on SQLite with its scheduler; `make test` runs the whole suite.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -26,8 +26,8 @@ translations: $(STAMP) $(MO)
 run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask questionnaires load
-	$(BIN)/flask demo --if-empty
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	BOELGE_SERVED_URL=http://$(HOST):$(PORT) $(BIN)/flask demo --if-empty
+	$(BIN)/flask serve --host $(HOST) --port $(PORT)
 
 scheduler: translations
 	$(BIN)/flask scheduler run

@@ -53,7 +53,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_SECONDS", 12 * 3600)
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
-    SERVER_BASE_URL = _env("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    # Where links in mails and workbooks point; unset, the host and port actually served (app/base_url.py).
+    SERVER_BASE_URL = _env("SERVER_BASE_URL")
+    SERVED_BASE_URL = _env("BOELGE_SERVED_URL")  # set by `flask serve` for the scheduler it starts
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (ProxyFix); 0 = none.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
     HSTS = False
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none, trust no header).
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
@@ -72,7 +76,11 @@ class Config:
 
     SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)
     ANONYMITY_THRESHOLD = _env_int("ANONYMITY_THRESHOLD", 5)
-    EXPORT_STALE_SECONDS = _env_int("EXPORT_STALE_SECONDS", 15 * 60)
+    # A running export job's worker stamps it every EXPORT_HEARTBEAT_SECONDS; a job unstamped for
+    # EXPORT_STALE_SECONDS is taken up by another worker (once). Idle workers poll the queue.
+    EXPORT_HEARTBEAT_SECONDS = _env_int("EXPORT_HEARTBEAT_SECONDS", 15)
+    EXPORT_STALE_SECONDS = _env_int("EXPORT_STALE_SECONDS", 120)
+    EXPORT_POLL_SECONDS = _env_int("EXPORT_POLL_SECONDS", 2)
     EXPORT_RETENTION_DAYS = _env_int("EXPORT_RETENTION_DAYS", 7)
     # Where the accessibility statement sends feedback and requests for inaccessible content.
     ACCESSIBILITY_CONTACT_EMAIL = _env("ACCESSIBILITY_CONTACT_EMAIL", "")

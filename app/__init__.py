@@ -60,10 +60,12 @@ def _refuse_insecure_production(app: Flask) -> None:
         raise RuntimeError(f"SECRET_KEY must be set to a long random value in production; {how}")
     if len(key.encode("utf-8") if isinstance(key, str) else key) < MIN_SECRET_KEY_BYTES:
         raise RuntimeError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production; {how}")
+    if not app.config.get("SERVER_BASE_URL"):
+        raise RuntimeError("SERVER_BASE_URL must be set in production, e.g. https://boelge.example.dk")
 
 
 def _trust_proxies(app: Flask) -> None:
-    """Behind PROXY_COUNT reverse proxies, take the client's address, scheme and host from their headers."""
+    """Behind PROXY_COUNT reverse proxies, take the client's address, scheme and host from X-Forwarded-*."""
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -91,9 +91,11 @@ def backup_command(target: Path) -> None:
 def register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.results.cli import export_cli
+    from app.runner import serve_command
     from app.scheduler_cli import scheduler_cli
     from app.supervision.cli import supervision_cli
+    from app.worker import worker_command
 
     for command in (backup_command, questionnaires_cli, users_cli, demo_command, scheduler_cli,
-                    supervision_cli, export_cli()):
+                    supervision_cli, export_cli(), worker_command, serve_command):
         app.cli.add_command(command)

@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select, text
 
+from app import heartbeat
 from app.extensions import db
 from app.housekeeping import housekeeping
 from app.models import Wave, utcnow
@@ -88,6 +89,7 @@ def scheduler_lock() -> Iterator[bool]:
 
 def tick(now: datetime | None = None) -> TickReport | None:
     """One scheduler run; None when another scheduler is acting. `now` is injectable for tests."""
+    heartbeat.record()  # real time, even with an injected `now`; even a tick that finds the lock held shows a scheduler is alive
     with scheduler_lock() as acquired:
         if not acquired:
             log.info("another scheduler holds the lock; nothing done")
@@ -145,8 +147,9 @@ def _close(wave: Wave, now: datetime, report: TickReport) -> None:
     report.closed.append(wave.label)
 
 
-def run_forever(app: Flask) -> None:
-    """Run a tick every SCHEDULER_INTERVAL_SECONDS with APScheduler until interrupted."""
+def run_forever(app: Flask, exports: bool = True) -> None:
+    """Run a tick every SCHEDULER_INTERVAL_SECONDS with APScheduler until interrupted; with `exports`,
+    an export worker runs beside it in a thread of this process (app/worker.py)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     def job() -> None:
@@ -162,7 +165,14 @@ def run_forever(app: Flask) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(job, "interval", id=JOB_ID, seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
                       next_run_time=utcnow(), max_instances=1, coalesce=True, replace_existing=True)
+    stop_worker = threading.Event()
+    if exports:
+        from app.worker import start_thread
+
+        start_thread(app, stop_worker)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
+    finally:
+        stop_worker.set()

@@ -75,7 +75,7 @@ def _xlsx_rows(content: bytes) -> Iterable:
     too_wide = ValueError(_("Filen har mere end %(n)s kolonner.", n=format_number(MAX_COLUMNS)))
     fit_row = sheet._get_row  # openpyxl 3.1 (pinned): widens each parsed row to max_col
 
-    def bounded_row(cells, min_col=1, max_col=None, values_only=False):  # noqa: ANN001, ANN202
+    def bounded_row(cells, min_col=1, max_col=None, values_only=False):
         if any(cell["column"] > MAX_COLUMNS and cell["value"] not in (None, "") for cell in cells):
             raise too_wide  # seen before the row is widened, wherever in the row the value is
         return fit_row([c for c in cells if c["column"] <= MAX_COLUMNS], min_col, max_col, values_only)

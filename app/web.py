@@ -31,6 +31,9 @@ def register_web(app: Flask) -> None:
                       account_bp, respondents_bp, auditlog_bp, privacy_bp):
         app.register_blueprint(blueprint)
 
+    from app.heartbeat import init_app as init_heartbeat
+
+    init_heartbeat(app)
     app.after_request(lambda response: add_security_headers(app, response))
     _register_errors(app)
     _register_template_helpers(app)

@@ -82,7 +82,7 @@ def database(backend: str, folder: Path):
 
 def app_settings(url: str, secret: str) -> dict[str, str]:
     return {"BOELGE_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": secret, "SESSION_COOKIE_SECURE": "0",
-            "MAIL_BACKEND": "console"}
+            "MAIL_BACKEND": "console", "SERVER_BASE_URL": "http://127.0.0.1"}
 
 
 def prepare(url: str, secret: str, slots: int, folder: Path) -> tuple[int, Path]:
@@ -94,7 +94,7 @@ def prepare(url: str, secret: str, slots: int, folder: Path) -> tuple[int, Path]
     from app.extensions import db
 
     app = create_app("production", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret,
-                                    "SESSION_COOKIE_SECURE": False})
+                                    "SESSION_COOKIE_SECURE": False, "SERVER_BASE_URL": "http://127.0.0.1"})
     rng = random.Random(20)
     lines = []
     with app.app_context():

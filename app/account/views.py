@@ -20,7 +20,7 @@ bp = Blueprint("account", __name__)
 
 
 @bp.record_once
-def _check_setting(state) -> None:  # noqa: ANN001
+def _check_setting(state) -> None:
     totp.check_setting(state.app.config["REQUIRE_2FA"])
 
 PENDING = "pending_login"
@@ -29,7 +29,7 @@ ENROL_SECRET = "totp_enrol_secret"
 OPEN_DURING_ENROLMENT = {"account.enrol", "auth.logout", "static", "main.set_language", "main.health"}
 
 
-def after_password(user, next_url: str | None):  # noqa: ANN001
+def after_password(user, next_url: str | None):
     """The password was right: sign in now, or first ask for the second factor."""
     if user.has_second_factor:
         session[PENDING] = {"user": user.get_id(), "at": int(time.time()),
@@ -38,7 +38,7 @@ def after_password(user, next_url: str | None):  # noqa: ANN001
     return _finish(user, "password", next_url)
 
 
-def _finish(user, method: str, next_url: str | None):  # noqa: ANN001
+def _finish(user, method: str, next_url: str | None):
     service.record_login(user, request.remote_addr, request.headers.get("User-Agent"), method)
     db.session.commit()
     session.pop(PENDING, None)
@@ -163,7 +163,7 @@ def enrol():
                            qr=totp.qr_svg(uri, _("QR-kode til din godkendelsesapp")))
 
 
-def _password_checked(form: PasswordCheckForm, user) -> bool:  # noqa: ANN001
+def _password_checked(form: PasswordCheckForm, user) -> bool:
     return form.validate_on_submit() and verify_password(user.password_hash, form.password.data)[0]
 
 

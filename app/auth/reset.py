@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app import throttle
+from app.base_url import base_url
 from app.extensions import db
 from app.models import Message, User
 
@@ -81,7 +82,7 @@ def render_reset_mail(message: Message) -> tuple[str, str] | None:
     if user is None or not user.active:
         return None
     lang = message.kind.partition(":")[2] or "da"
-    base = current_app.config["SERVER_BASE_URL"].rstrip("/")
+    base = base_url()
     with current_app.test_request_context(base_url=base), force_locale(lang):
         link = base + url_for("auth.reset_password", token=make_token(user))
         minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60

@@ -1,6 +1,7 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 from app.models.account import LoginEvent, RecoveryCode
 from app.models.export import ExportJob
+from app.models.heartbeat import Heartbeat
 from app.models.questionnaire import QuestionFingerprint, QuestionnaireVersion
 from app.models.reference import Experiment, Municipality
 from app.models.response import Answer, Response
@@ -16,6 +17,7 @@ __all__ = [
     "EvaluationScheme",
     "Experiment",
     "ExportJob",
+    "Heartbeat",
     "Invitation",
     "LoginEvent",
     "Message",

@@ -27,3 +27,8 @@ class ExportJob(db.Model):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by the worker that claimed the job (app/worker.py): who, how many times, and when it last
+    # said it is still working; a running job whose heartbeat stops was cut off and is taken up again.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -57,7 +57,7 @@ def _invitation(invitation: Invitation) -> dict[str, Any]:
     }
 
 
-def _answers(response: Response, questionnaire) -> list[dict[str, Any]]:  # noqa: ANN001
+def _answers(response: Response, questionnaire) -> list[dict[str, Any]]:
     stored = answers_of(response.id, questionnaire)
     shown = []
     for question in questionnaire.questions:
@@ -77,7 +77,7 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not serialisable: {type(value).__name__}")
 
 
-def access_file(user, respondent: Respondent, now: datetime) -> bytes:  # noqa: ANN001
+def access_file(user, respondent: Respondent, now: datetime) -> bytes:
     """The report as UTF-8 JSON; the export itself is audited (who asked, for whom)."""
     audit.record(user, "access_request", "respondent", respondent.id, None,
                  {"invitations": len(respondent_invitation_ids(respondent))}, respondent.municipality_id)

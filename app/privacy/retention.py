@@ -96,7 +96,7 @@ def plan() -> list[PlanItem]:
                                         i.subject.id))
 
 
-def postpone(user, subject: Subject, until: datetime, reason: str) -> None:  # noqa: ANN001
+def postpone(user, subject: Subject, until: datetime, reason: str) -> None:
     """Postpone the erasure to `until` (later than it is due now) with a reason; audited."""
     due = erasure_due(subject)
     if due is None or until <= due:

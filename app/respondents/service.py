@@ -111,7 +111,7 @@ def snapshot(respondent: Respondent) -> dict:
             "excluded": respondent.excluded_at is not None, "reason": respondent.excluded_reason}
 
 
-def correct_email(actor, respondent: Respondent, raw_email: str) -> bool:  # noqa: ANN001
+def correct_email(actor, respondent: Respondent, raw_email: str) -> bool:
     """A new address; mails still waiting in the outbox go to it too. Returns whether it changed."""
     try:
         email = validate_email(raw_email.strip(), check_deliverability=False).normalized.lower()
@@ -135,7 +135,7 @@ def correct_email(actor, respondent: Respondent, raw_email: str) -> bool:  # noq
     return True
 
 
-def exclude(actor, respondent: Respondent, reason: str) -> None:  # noqa: ANN001
+def exclude(actor, respondent: Respondent, reason: str) -> None:
     """Left out of every future wave and of reminders still due; past answers are kept."""
     reason = reason.strip()
     if not reason:
@@ -153,7 +153,7 @@ def exclude(actor, respondent: Respondent, reason: str) -> None:  # noqa: ANN001
                  respondent.municipality_id)
 
 
-def include_again(actor, respondent: Respondent) -> None:  # noqa: ANN001
+def include_again(actor, respondent: Respondent) -> None:
     if respondent.excluded_at is None:
         return
     before = snapshot(respondent)

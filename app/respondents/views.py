@@ -44,7 +44,7 @@ def _respondent_or_404(respondent_id: int) -> Respondent:
     return respondent
 
 
-def _page(respondent: Respondent, email_form=None, exclude_form=None, status: int = 200):  # noqa: ANN001
+def _page(respondent: Respondent, email_form=None, exclude_form=None, status: int = 200):
     return render_template("respondents/detail.html", respondent=respondent,
                            invitations=service.invitations_of(respondent),
                            email_form=email_form or EmailForm(email=respondent.email),

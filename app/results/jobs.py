@@ -1,25 +1,20 @@
-"""Export jobs: long exports run outside the web request, in a thread with its own app context.
+"""Export jobs: long exports run outside the web process, by a worker (`app/worker.py`).
 
-The view records an ExportJob and commits, then starts `launch(app, job.id)`; the thread writes the
-file to EXPORT_DIR/<job id>/ and records its progress on the job row, which the progress page polls.
-A thread suits the expected load (a few coordinators); the work itself is `run_job`, which a separate
-worker process could call instead without change.
-
-A restart of the web process ends its threads without a word, so the job row of an interrupted export
-would say "running" forever: `state_of` shows such a job as interrupted (not worked on by a thread of
-this process and older than EXPORT_STALE_SECONDS). `prune_exports`, run by the scheduler, deletes the
-files of jobs finished more than EXPORT_RETENTION_DAYS ago; their page then says the file has expired.
+The view records a queued ExportJob and commits; a worker (the scheduler process, or `flask worker`)
+claims it, and `run_job` writes the file to EXPORT_DIR/<job id>/ and records its progress on the job
+row, which the progress page polls. A job whose worker dies is taken up again once, then failed with
+INTERRUPTED as its message. `prune_exports`, run by the scheduler, deletes the files of jobs finished
+more than EXPORT_RETENTION_DAYS ago; their page then says the file has expired.
 """
 from __future__ import annotations
 
 import re
 import shutil
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -29,16 +24,9 @@ from app.results.queries import ExportRequest
 from app.results.queries import build_exporter as build_for_request
 from exports import EXPORTERS
 from exports.base import Exporter
+
 EXPIRED = "expired"  # the message of a finished job whose files were deleted by `prune_exports`
-
-# The ids of the jobs a thread of this process is working on right now.
-_live: set[int] = set()
-_live_lock = threading.Lock()
-
-
-def is_live(job_id: int) -> bool:
-    with _live_lock:
-        return job_id in _live
+INTERRUPTED = "interrupted"  # the message of a job failed because its worker died twice
 
 
 @dataclass(frozen=True)
@@ -52,7 +40,8 @@ class JobState:
     @property
     def message(self) -> str | None:
         if self.interrupted:
-            return str(_l("Eksporten blev afbrudt. Start den igen."))
+            return str(_l("Eksporten blev afbrudt to gange, fordi processen, der lavede den, stoppede "
+                          "undervejs. Start den igen."))
         if self.expired:
             return str(_l("Filen er slettet, fordi den er ældre end %(days)s dage. Start eksporten igen.",
                           days=retention_days()))
@@ -63,15 +52,10 @@ def retention_days() -> int:
     return int(current_app.config.get("EXPORT_RETENTION_DAYS", 7))
 
 
-def state_of(job: ExportJob, now: datetime | None = None) -> JobState:
-    """The job as the pages show it: a queued or running job that no thread of this process works on
-    and that started more than EXPORT_STALE_SECONDS ago was cut off by a restart; it is shown as failed
-    (the row itself is left alone: a page view changes nothing)."""
-    if job.status in ("queued", "running"):
-        stale = timedelta(seconds=int(current_app.config.get("EXPORT_STALE_SECONDS", 15 * 60)))
-        if not is_live(job.id) and job.created_at <= (now or utcnow()) - stale:
-            return JobState("failed", interrupted=True)
-        return JobState(job.status)
+def state_of(job: ExportJob) -> JobState:
+    """The job as the pages show it (a page view changes nothing)."""
+    if job.status == "failed" and job.message == INTERRUPTED:
+        return JobState("failed", interrupted=True)
     if job.status == "done" and not job_files(job):
         return JobState("done", expired=True)
     return JobState(job.status)
@@ -91,7 +75,7 @@ def file_name(kind: str, params: dict) -> str:
 
 
 def create_job(kind: str, params: dict, user) -> ExportJob:
-    """Record a queued export job (flushes; the view commits and then launches it)."""
+    """Record a queued export job (flushes; the view commits, and a worker picks it up)."""
     if kind not in EXPORTERS:
         raise ValueError(kind)
     job = ExportJob(kind=kind, params=params, status="queued", progress=0, created_by_id=user.id,
@@ -118,14 +102,15 @@ def job_files(job: ExportJob) -> dict[str, Path]:
 
 
 def run_job(job_id: int) -> None:
-    """Run a queued job to the end (inside an app context); the job row says how it went."""
+    """Run a job a worker claimed (status running) to the end, inside an app context; the job row
+    says how it went."""
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.status != "queued":
+    if job is None or job.status != "running":
+        db.session.commit()
         return
-    job.status = "running"
-    db.session.commit()
     try:
         exporter = build_exporter(job.kind, job.params)
+        db.session.commit()  # end the queries' transaction: on SQLite it would hold the write lock
         folder = job_folder(job)
         folder.mkdir(parents=True, exist_ok=True)
         name = file_name(job.kind, job.params)
@@ -149,35 +134,6 @@ def run_job(job_id: int) -> None:
         job = db.session.get(ExportJob, job_id)
         job.status, job.message, job.finished_at = "failed", exc.__class__.__name__, utcnow()
         db.session.commit()
-
-
-def launch(app: Flask, job_id: int) -> threading.Thread:
-    """Start the job in a daemon thread with its own app context (and database session)."""
-
-    def target() -> None:
-        with app.app_context():
-            try:
-                run_job(job_id)
-            finally:
-                db.session.remove()
-
-    def run() -> None:
-        try:
-            target()
-        finally:
-            with _live_lock:
-                _live.discard(job_id)
-
-    with _live_lock:
-        _live.add(job_id)
-    thread = threading.Thread(target=run, name=f"export-job-{job_id}", daemon=True)
-    try:
-        thread.start()
-    except RuntimeError:
-        with _live_lock:
-            _live.discard(job_id)
-        raise
-    return thread
 
 
 def prune_exports(now: datetime) -> int:

@@ -1,7 +1,7 @@
 """Results pages: comparison tables with a chart per question, export jobs with progress, downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -70,8 +70,7 @@ def start_export():
     params = {"slug": slug or None, "municipality_id": _own_municipality(),
               "records": exporter.offers_records and current_user.is_coordinator}
     job = jobs.create_job(exporter.identifier, params, current_user)
-    db.session.commit()
-    jobs.launch(current_app._get_current_object(), job.id)
+    db.session.commit()  # a worker process picks the job up; this process only queues it
     return redirect(url_for("results.job", job_id=job.id), code=303)
 
 

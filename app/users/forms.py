@@ -12,7 +12,7 @@ from app.users.labels import ROLE_LABELS
 EMAIL_SHAPE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Skriv en gyldig e-mailadresse."))
 
 
-def _municipality_id(value):  # noqa: ANN001, ANN202
+def _municipality_id(value):
     return int(value) if value not in (None, "", "None") else None
 
 

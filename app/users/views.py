@@ -25,7 +25,7 @@ def labels():
     return {"role_label": role_label, "login_method_label": login_method_label}
 
 
-def coordinator_or_404(view):  # noqa: ANN001, ANN201
+def coordinator_or_404(view):
     """Pages about one account: anyone but a coordinator gets 404, so ids reveal nothing."""
 
     @wraps(view)
@@ -119,7 +119,7 @@ def change(user_id: int):
     return render_template("users/detail.html", user=user, form=form, confirm_form=ConfirmForm()), 400
 
 
-def _act(user_id: int, action, success: str):  # noqa: ANN001
+def _act(user_id: int, action, success: str):
     user = _user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
+from app.base_url import base_url
 from app.extensions import db
 from app.models import Invitation, Response, Wave, utcnow
 from app.waves.service import invite_audience
@@ -39,8 +39,7 @@ def demo_link() -> str | None:
         .order_by(Invitation.id).limit(1))
     if invitation is None:
         return None
-    base = current_app.config["SERVER_BASE_URL"].rstrip("/")
-    return f"{base}/s/{invitation_token(invitation.token_nonce)}"
+    return f"{base_url()}/s/{invitation_token(invitation.token_nonce)}"
 
 
 def print_personal_link(echo: Callable[[str], None]) -> None:

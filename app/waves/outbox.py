@@ -18,6 +18,7 @@ from flask import after_this_request, current_app
 from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
+from app.base_url import base_url
 from app.extensions import db
 from app.mail import MailError, build_message, mail_domain, send
 from app.models import Invitation, Message, Response, Wave, utcnow
@@ -38,8 +39,7 @@ class DrainReport:
 
 def personal_link(invitation: Invitation) -> str:
     """The invitation's personal link, rebuilt from its nonce (the link itself is never stored)."""
-    base = current_app.config["SERVER_BASE_URL"].rstrip("/")
-    return f"{base}/s/{invitation_token(invitation.token_nonce)}"
+    return f"{base_url()}/s/{invitation_token(invitation.token_nonce)}"
 
 
 def render_mail(message: Message, invitation: Invitation, wave: Wave) -> tuple[str, str]:
@@ -68,11 +68,12 @@ def send_after_response(message_id: int) -> None:
     keeps this and the scheduler from both sending it, and a failure leaves it to the scheduler.
     """
     app = current_app._get_current_object()
+    served = base_url()  # links made at sending start with the address this request came to
 
     @after_this_request
-    def _later(response):  # noqa: ANN001, ANN202
+    def _later(response):
         def send_now() -> None:
-            with app.app_context():
+            with app.test_request_context(base_url=served):
                 try:
                     send_one(message_id, utcnow())
                 except Exception:  # noqa: BLE001 - the message stays pending or sending; the scheduler retries

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.auth.access import coordinator_required
+from app.base_url import base_url
 from app.extensions import db
 from app.i18n import current_lang
 from app.models import Municipality, QuestionnaireVersion, Respondent, Wave, utcnow
@@ -119,7 +120,7 @@ def detail(wave_id: int):
     audience = db.session.scalar(service.audience_query(wave).with_only_columns(func.count(Respondent.id)))
     public_link = None
     if wave.anonymous:
-        public_link = url_for("answering.public_link", token=service.public_token(wave), _external=True)
+        public_link = base_url() + url_for("answering.public_link", token=service.public_token(wave))
     return render_template("waves/detail.html", wave=wave, rates=service.response_rates(wave),
                            reminders=service.reminder_times(wave), audience=audience,
                            messages=service.message_counts(wave), public_link=public_link,

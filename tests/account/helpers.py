@@ -22,7 +22,7 @@ class Clock:
         self.now += timedelta(seconds=30 * n)
 
 
-def use_clock(app) -> Clock:  # noqa: ANN001
+def use_clock(app) -> Clock:
     clock = Clock()
     app.config["TOTP_CLOCK"] = clock
     return clock
@@ -38,7 +38,7 @@ def recovery_codes_on(html: str) -> list[str]:
     return re.findall(r"<li><code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code></li>", html)
 
 
-def enrol(client, clock: Clock) -> tuple[str, list[str]]:  # noqa: ANN001
+def enrol(client, clock: Clock) -> tuple[str, list[str]]:
     """Set up TOTP for the signed-in client; returns (secret, recovery codes)."""
     page = client.get("/konto/totrinsgodkendelse").get_data(as_text=True)
     secret = secret_on(page)
@@ -50,12 +50,12 @@ def enrol(client, clock: Clock) -> tuple[str, list[str]]:  # noqa: ANN001
     return secret, codes
 
 
-def password_step(client, email: str, password: str):  # noqa: ANN001
+def password_step(client, email: str, password: str):
     page = client.get("/login")
     return client.post("/login", data={"email": email, "password": password,
                                        "csrf_token": extract_csrf(page.get_data(as_text=True))})
 
 
-def code_step(client, code: str):  # noqa: ANN001
+def code_step(client, code: str):
     page = client.get("/login/kode")
     return client.post("/login/kode", data={"code": code, "csrf_token": extract_csrf(page.get_data(as_text=True))})

@@ -10,7 +10,7 @@ from app.models import LoginEvent, User
 from tests.conftest import extract_csrf
 
 
-def _csrf(client) -> str:  # noqa: ANN001
+def _csrf(client) -> str:
     return extract_csrf(client.get("/konto").get_data(as_text=True))
 
 

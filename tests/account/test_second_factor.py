@@ -13,7 +13,7 @@ from app.models import AuditEntry, RecoveryCode, User
 from tests.account.helpers import code_step, enrol, password_step, use_clock
 
 
-def _signed_in(client) -> bool:  # noqa: ANN001
+def _signed_in(client) -> bool:
     response = client.get("/konto")
     return response.status_code == 200 and "Min konto" in response.get_data(as_text=True)
 
@@ -34,7 +34,7 @@ def test_enrolled_user_needs_the_current_code_after_the_password(app, client, ma
     assert _signed_in(client)
 
 
-def _csrf(client) -> str:  # noqa: ANN001
+def _csrf(client) -> str:
     from tests.conftest import extract_csrf
 
     return extract_csrf(client.get("/konto").get_data(as_text=True))

@@ -12,10 +12,18 @@ def test_production_refuses_to_start_with_the_default_secret_key():
 
 
 def test_production_starts_with_a_real_secret_and_sends_hsts():
-    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 40})
+    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 40,
+                                    "SERVER_BASE_URL": "https://boelge.example.dk"})
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_to_start_without_server_base_url():
+    """Production links never follow the Host header of a request (password-reset mail poisoning)."""
+    with pytest.raises(RuntimeError, match="SERVER_BASE_URL"):
+        create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 40,
+                                  "SERVER_BASE_URL": None})
 
 
 def test_unknown_environment_is_refused():

@@ -18,18 +18,18 @@ from tests.waves.factories import T0, open_wave_with_invitations, submit_respons
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
-def _type_into(page, selector: str, text: str) -> None:  # noqa: ANN001
+def _type_into(page, selector: str, text: str) -> None:
     page.focus(selector)
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
 
 
-def _enter_code(page, code: str) -> None:  # noqa: ANN001
+def _enter_code(page, code: str) -> None:
     _type_into(page, "#code", code)
     page.keyboard.press("Enter")
 
 
-def _password_step(page, base: str, email: str, password: str) -> None:  # noqa: ANN001
+def _password_step(page, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/login")
     _type_into(page, "#email", email)
     _type_into(page, "#password", password)
@@ -50,7 +50,7 @@ def two_pages(executable_path: str):
             browser.close()
 
 
-def _with_totp(app, user_id: int) -> str:  # noqa: ANN001
+def _with_totp(app, user_id: int) -> str:
     """Give an account a confirmed second factor directly (this user's enrolment is not under test)."""
     secret = pyotp.random_base32()
     with app.app_context():
@@ -142,7 +142,7 @@ def test_invite_mail_password_totp_then_deactivation_throws_the_session_out(app,
         assert_accessible(coordinator)
 
 
-def _pages(app, cid: int) -> tuple[list[str], str]:  # noqa: ANN001
+def _pages(app, cid: int) -> tuple[list[str], str]:
     with app.app_context():
         _wave, pairs = open_wave_with_invitations({"aalborg": 2})
         submit_response(pairs[0][0], T0 + timedelta(hours=1))

@@ -1,8 +1,11 @@
 """Results pages in a real browser: axe-core audit, the chart's accessible name, filter, export and 360 px."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
+from app.worker import start_thread
 from tests.results.conftest import SLUG, known_survey  # noqa: F401 - the fixture, shared with tests/results
 from tests.support.browser import assert_accessible, chromium, live_server
 
@@ -20,6 +23,9 @@ def _log_in(page, base: str, email: str, password: str) -> None:
 def test_results_pages_pass_axe_and_the_export_finishes_with_a_download(app, known_survey, make_user,
                                                                         chromium_path):
     _id, email, password = make_user("coordinator")
+    app.config["EXPORT_POLL_SECONDS"] = 0.2
+    stop = threading.Event()
+    worker_thread = start_thread(app, stop)  # the export worker the scheduler process runs
     with live_server(app) as base, chromium(chromium_path) as page:
         _log_in(page, base, email, password)
         page.goto(f"{base}/resultater/")
@@ -39,6 +45,8 @@ def test_results_pages_pass_axe_and_the_export_finishes_with_a_download(app, kno
         assert_accessible(page)
         page.goto(f"{base}/resultater/evalueringsskemaer")
         assert_accessible(page)
+    stop.set()
+    worker_thread.join(10)
 
 
 def test_results_page_is_usable_at_360_px(app, known_survey, make_user, chromium_path):

@@ -21,7 +21,7 @@ def coordinator(client, make_user, login):
     return uid
 
 
-def _post(client, path: str, data: dict | None = None):  # noqa: ANN001
+def _post(client, path: str, data: dict | None = None):
     token = extract_csrf(client.get("/konto").get_data(as_text=True))
     return client.post(path, data={**(data or {}), "csrf_token": token})
 

@@ -18,17 +18,17 @@ def coordinator(client, make_user, login):
     return uid
 
 
-def _post(client, path: str, data: dict | None = None, page: str = "/brugere/"):  # noqa: ANN001
+def _post(client, path: str, data: dict | None = None, page: str = "/brugere/"):
     token = extract_csrf(client.get(page).get_data(as_text=True))
     return client.post(path, data={**(data or {}), "csrf_token": token})
 
 
-def _municipality_id(app, slug: str) -> int:  # noqa: ANN001
+def _municipality_id(app, slug: str) -> int:
     with app.app_context():
         return db.session.scalar(select(Municipality.id).where(Municipality.slug == slug))
 
 
-def _invite(app, client, email="ny.leder@example.dk", role="team_leader", municipality="aalborg"):  # noqa: ANN001
+def _invite(app, client, email="ny.leder@example.dk", role="team_leader", municipality="aalborg"):
     data = {"name": "Nina Ny", "email": email, "role": role,
             "municipality_id": _municipality_id(app, municipality) if municipality else ""}
     return _post(client, "/brugere/inviter", data, page="/brugere/inviter")
