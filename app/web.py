@@ -18,11 +18,13 @@ def register_web(app: Flask) -> None:
     from app.auth.views import init_login
     from app.main.views import bp as main_bp
     from app.results.views import bp as results_bp
+    from app.supervision.results_views import bp as supervision_results_bp
     from app.supervision.views import bp as supervision_bp
     from app.waves.views import bp as waves_bp
 
     init_login(app)
-    for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp):
+    for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp,
+                      supervision_results_bp):
         app.register_blueprint(blueprint)
 
     app.after_request(lambda response: add_security_headers(app, response))
