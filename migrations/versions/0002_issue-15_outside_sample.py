@@ -1,6 +1,6 @@
 """supervision records: a case outside the sample may be included by a coordinator
 
-Revision ID: 0002_issue-15_outside_sample
+Revision ID: 0002_issue_15_outside_sample
 Revises: 0001
 Create Date: 2026-12-02 14:20:00
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002_issue-15_outside_sample'
+revision = '0002_issue_15_outside_sample'  # Alembic refuses '-' in revision ids
 down_revision = '0001'
 branch_labels = None
 depends_on = None
