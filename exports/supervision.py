@@ -99,7 +99,7 @@ class SupervisionExporter(Exporter):
         if self.data.include_records:
             yield self.records_table()
 
-    def _label(self, group: int | None) -> str:
+    def group_label(self, group: int | None) -> str:
         return NETWORK_LABEL if group is NETWORK else self.data.municipalities.get(group, str(group))
 
     def _subset(self, frame: pd.DataFrame, round_id: int, group: int | None) -> pd.DataFrame:
@@ -113,7 +113,7 @@ class SupervisionExporter(Exporter):
             for group in [*self.groups[1:], NETWORK]:
                 cases = self._subset(self.records, round_.id, group)
                 apart = self._subset(outside, round_.id, group)
-                rows.append([round_.label, round_.period_start, round_.period_end, self._label(group), len(cases),
+                rows.append([round_.label, round_.period_start, round_.period_end, self.group_label(group), len(cases),
                              len(apart)])
         columns = [Column("Runde", "text", 18), Column("Periode fra", "date", 12), Column("Periode til", "date", 12),
                    Column("Kommune", "text", 22), Column("Gennemgåede sager", "int", 12),
@@ -142,7 +142,7 @@ class SupervisionExporter(Exporter):
                 cases = len(self._subset(self.records, round_.id, group))
                 subset = self._subset(answers, round_.id, group)
                 n = int(subset["response_id"].nunique())
-                row = [round_.label, self._label(group), cases, n]
+                row = [round_.label, self.group_label(group), cases, n]
                 for option in options:
                     count = int(subset.loc[subset["option_code"] == option.code, "response_id"].nunique())
                     row += [count, count / n if n else None]
@@ -171,7 +171,7 @@ class SupervisionExporter(Exporter):
         for round_ in self.data.rounds:
             for m in shown:
                 c = by_key.get((round_.id, m), Coverage(round_.id, m, 0, 0, 0, 0, 0))
-                rows.append([round_.label, self._label(m), c.listed, c.sampled or None, c.reviewed, c.outside,
+                rows.append([round_.label, self.group_label(m), c.listed, c.sampled or None, c.reviewed, c.outside,
                              c.included])
         columns = [Column("Runde", "text", 18), Column("Kommune", "text", 22), Column("Sager på listen", "int", 11),
                    Column("I stikprøven", "int", 11), Column("Gennemgået i stikprøven", "int", 13),
@@ -189,7 +189,7 @@ class SupervisionExporter(Exporter):
         for group in self.groups:
             subsets = [self._subset(answers, r.id, group) for r in rounds]
             ns = [int(s["response_id"].nunique()) for s in subsets]
-            rows.append([self._label(group), "Besvaret (N)", None, *ns, *[None] * len(rounds),
+            rows.append([self.group_label(group), "Besvaret (N)", None, *ns, *[None] * len(rounds),
                          *[None, None] * (len(rounds) - 1)])
             for option in question.options:
                 counts = [int(s.loc[s["option_code"] == option.code, "response_id"].nunique()) for s in subsets]
@@ -199,7 +199,7 @@ class SupervisionExporter(Exporter):
                     change = pp_change(counts[i], ns[i], counts[i + 1], ns[i + 1])
                     changes += [change, marker(counts[i], ns[i], counts[i + 1], ns[i + 1]) if change is not None
                                 else None]
-                rows.append([self._label(group), option.label.da, option.code, *counts, *shares, *changes])
+                rows.append([self.group_label(group), option.label.da, option.code, *counts, *shares, *changes])
         return rows
 
     def comparison_columns(self) -> list[Column]:
@@ -245,7 +245,7 @@ class SupervisionExporter(Exporter):
             answers = by_response.get(int(r), {})
             scope = ("udenfor stikprøven, medtaget" if counted else "udenfor stikprøven") if outside else \
                 "i stikprøven"
-            rows.append([rounds.get(int(round_id), ""), self._label(int(m)), case, scope,
+            rows.append([rounds.get(int(round_id), ""), self.group_label(int(m)), case, scope,
                          *[_shown(q, answers.get(q.id, [])) for q in questions],
                          comment if isinstance(comment, str) else None])
         columns = [Column("Runde", "text", 16), Column("Kommune", "text", 18), Column("Sagsreference", "text", 18),

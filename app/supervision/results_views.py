@@ -66,7 +66,8 @@ def show(slug: str):
             counted.append(_counted(exporter, question, shown, focus, lang, f"chart-{index}"))
         elif tabulation is Tabulation.NUMERIC:
             numbers.append(_numbers(exporter, question, shown))
-    coverage = [c for c in data.coverage if c.municipality_id in shown]
+    # coverage of every municipality the user may see, whatever the tables show
+    coverage = [c for c in data.coverage if own is None or c.municipality_id == own]
     return render_template(
         "supervision/results.html", data=data, slug=slug, counted=counted, numbers=numbers,
         coverage=coverage, rounds={r.id: r.label for r in data.rounds}, choice=choice,
@@ -81,7 +82,7 @@ def _group_name(data, group) -> str:
 def _counted(exporter: SupervisionExporter, question: Question, shown: set, focus, lang: str,
              chart_id: str) -> CountedQuestion:
     labels = {o.code: o.label.get(lang) for o in question.options}
-    names = {exporter._label(g): g for g in exporter.groups}
+    names = {exporter.group_label(g): g for g in exporter.groups}
     nr = len(exporter.data.rounds)
     rows = []
     for row in exporter.comparison_rows(question):
@@ -101,7 +102,7 @@ def _counted(exporter: SupervisionExporter, question: Question, shown: set, focu
 
 def _numbers(exporter: SupervisionExporter, question: Question, shown: set) -> NumberQuestion:
     table = exporter.question_table(question, question.id)
-    names = {exporter._label(g): g for g in exporter.groups}
+    names = {exporter.group_label(g): g for g in exporter.groups}
     labels = {r.label for r in exporter.data.rounds}
     rows = []
     for row in table.rows:
@@ -124,7 +125,7 @@ def _free_texts(exporter: SupervisionExporter, lang: str) -> list[dict[str, Any]
         rows = frame[frame["question_id"] == question.id]
         per_round = []
         for round_ in exporter.data.rounds:
-            items = [(exporter._label(int(m)), case, question.kind.readable(question, question.kind.read([v]), lang))
+            items = [(exporter.group_label(int(m)), case, question.kind.readable(question, question.kind.read([v]), lang))
                      for m, case, v in rows[rows["round_id"] == round_.id][
                          ["municipality_id", "case_reference", column]].itertuples(index=False)]
             per_round.append((round_.label, [i for i in items if i[2] not in (None, "")]))
@@ -133,7 +134,7 @@ def _free_texts(exporter: SupervisionExporter, lang: str) -> list[dict[str, Any]
     per_round = []
     for round_ in exporter.data.rounds:
         subset = records[(records["round_id"] == round_.id) & records["comment"].notna()]
-        per_round.append((round_.label, [(exporter._label(int(m)), case, comment) for m, case, comment
+        per_round.append((round_.label, [(exporter.group_label(int(m)), case, comment) for m, case, comment
                                          in subset[["municipality_id", "case_reference", "comment"]]
                                          .itertuples(index=False) if comment]))
     result.append({"title": _("Bemærkninger til sagerne"), "rounds": per_round})

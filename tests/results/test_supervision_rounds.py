@@ -136,6 +136,7 @@ def test_the_results_page_in_english(app, coordinator, three_rounds):
         session["lang"] = "en"
     html = coordinator.get(f"/resultater/tilsyn/{SLUG}").get_data(as_text=True)
     assert "Sample coverage" in html and "Yes" in html and "Median" in html
+    assert "the whole list" in html and "Frederikshavn" in html  # coverage of every municipality
     assert "Did the citizen want the resource course" in html
 
 
