@@ -14,6 +14,7 @@ from app.auth.service import create_user
 from app.extensions import db
 from app.models import (
     Answer,
+    CaseListEntry,
     Invitation,
     Municipality,
     Respondent,
@@ -136,12 +137,15 @@ def _supervision_round(rng: random.Random, municipalities: dict[str, Municipalit
     round_ = SupervisionRound(questionnaire_version=version, label="Juli 2019", period_start=date(2019, 7, 1),
                               period_end=date(2019, 7, 31), status="open", municipalities=covered)
     db.session.add(round_)
+    db.session.flush()
     leaders = {u.municipality_id: u for u in db.session.scalars(select(User).where(User.role == "team_leader"))}
     for slug, count in CASES_PER_MUNICIPALITY.items():
         municipality = municipalities[slug]
         for i in range(count):
-            record = SupervisionRecord(round=round_, municipality=municipality,
-                                       case_reference=f"{municipality.code}-REV-{2019}-{i + 1:03d}",
+            reference = f"{municipality.code}-REV-{2019}-{i + 1:03d}"
+            # every case of the list is reviewed (no sample drawn), so each record counts
+            db.session.add(CaseListEntry(round_id=round_.id, municipality_id=municipality.id, case_reference=reference))
+            record = SupervisionRecord(round=round_, municipality=municipality, case_reference=reference,
                                        created_by_id=leaders[municipality.id].id)
             db.session.add(record)
             db.session.flush()

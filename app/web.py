@@ -22,13 +22,14 @@ def register_web(app: Flask) -> None:
     from app.privacy.views import bp as privacy_bp
     from app.respondents.views import bp as respondents_bp
     from app.results.views import bp as results_bp
+    from app.supervision.results_views import bp as supervision_results_bp
     from app.supervision.views import bp as supervision_bp
     from app.users.views import bp as users_bp
     from app.waves.views import bp as waves_bp
 
     init_login(app)
     for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp, users_bp,
-                      account_bp, respondents_bp, auditlog_bp, privacy_bp):
+                      account_bp, respondents_bp, auditlog_bp, privacy_bp, supervision_results_bp):
         app.register_blueprint(blueprint)
 
     from app.heartbeat import init_app as init_heartbeat

@@ -68,6 +68,20 @@ ANSWERS: dict[str, dict[str, str]] = {
         "da": "Angiv et helt tal på højst {max}.",
         "en": "Enter a whole number of at most {max}.",
     },
+    # The same with the question's unit, e.g. "Angiv et helt antal måneder mellem 1 og 60."
+    "number_unit": {"da": "Angiv et helt antal {unit}.", "en": "Enter a whole number of {unit}."},
+    "number_unit_between": {
+        "da": "Angiv et helt antal {unit} mellem {min} og {max}.",
+        "en": "Enter a whole number of {unit} between {min} and {max}.",
+    },
+    "number_unit_min": {
+        "da": "Angiv et helt antal {unit}, mindst {min}.",
+        "en": "Enter a whole number of {unit}, at least {min}.",
+    },
+    "number_unit_max": {
+        "da": "Angiv et helt antal {unit}, højst {max}.",
+        "en": "Enter a whole number of {unit}, at most {max}.",
+    },
     "too_long": {
         "da": "Svaret må højst være {max} tegn langt.",
         "en": "The answer may be at most {max} characters long.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,6 +71,8 @@ class SupervisionRecord(db.Model):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     case_reference: Mapped[str] = mapped_column(String(80))
     comment: Mapped[str | None] = mapped_column(Text)
+    # A case reviewed outside the drawn sample counts apart unless a coordinator includes it.
+    include_outside: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

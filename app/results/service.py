@@ -127,36 +127,13 @@ def supervision_questionnaires() -> list[QuestionnaireVersion]:
 
 def supervision_data(slug: str, round_ids: list[int] | None = None, only_municipality: int | None = None,
                      include_records: bool = False):
-    """The supervision export's input: rounds of any version of the questionnaire and one long query."""
-    from app.models import SupervisionRecord, SupervisionRound
-    from exports.supervision import SUPERVISION_COLUMNS, RoundInfo, SupervisionData
+    """The supervision export's input (built in app/supervision/results.py)."""
+    from app.supervision.results import supervision_data as build
 
-    rounds = list(db.session.scalars(
-        select(SupervisionRound).join(QuestionnaireVersion,
-                                      SupervisionRound.questionnaire_version_id == QuestionnaireVersion.id)
-        .where(QuestionnaireVersion.slug == slug).order_by(SupervisionRound.period_start, SupervisionRound.id)))
-    if round_ids:
-        rounds = [r for r in rounds if r.id in set(round_ids)]
-    if not rounds:
-        raise UnknownQuestionnaire(slug)
-    versions = {r.questionnaire_version_id: r.questionnaire_version for r in rounds}
-    query = (
-        select(Response.id, SupervisionRecord.round_id, SupervisionRecord.municipality_id,
-               SupervisionRecord.case_reference, Answer.question_id, Answer.option_code, Answer.number,
-               Answer.text, Answer.date_value)
-        .join(SupervisionRecord, Response.supervision_record_id == SupervisionRecord.id)
-        .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(SupervisionRecord.round_id.in_([r.id for r in rounds]), Response.status == "submitted")
-        .order_by(SupervisionRecord.round_id, SupervisionRecord.municipality_id, Response.id, Answer.id))
-    frame = pd.DataFrame(db.session.execute(query).all(), columns=SUPERVISION_COLUMNS)
-    for column in ("option_code", "number"):
-        frame[column] = frame[column].astype("Float64").astype("float64")
-    return SupervisionData(
-        title=max(versions.values(), key=lambda v: v.version).title, slug=slug,
-        questions=_questions(list(versions.values())),
-        rounds=[RoundInfo(r.id, r.label, r.period_start, r.period_end) for r in rounds],
-        municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
-        answers=frame, include_records=include_records, only_municipality=only_municipality)
+    try:
+        return build(slug, round_ids, only_municipality, include_records)
+    except LookupError as exc:
+        raise UnknownQuestionnaire(slug) from exc
 
 
 def scheme_compilations(only_municipality: int | None = None):

@@ -24,17 +24,38 @@ def _load(round_id: int, slug: str):
     return round_, municipality
 
 
+# The command line's wording of what the page refuses (sampling.refusal_message words it for the page).
+REFUSALS = {
+    "closed": "round {round_id} is closed: its case lists and samples can no longer change",
+    "empty": "{name} has no case list in round {round_id} yet: import it before drawing",
+    "too_large": "the case list of {name} has only {listed} case(s): a sample of {n} is impossible, "
+                 "choose at most {listed}",
+    "frozen": "the sample of {name} is frozen: {reviewed} of its case(s) have a record",
+    "reason": "the sample of {name} has reviewed cases: a redraw needs --reason (the old draw is kept "
+              "in the audit log)",
+}
+
+
 @supervision_cli.command("sample")
 @click.argument("round_id", type=int)
 @click.option("--municipality", "slug", required=True, help="Municipality slug, e.g. aalborg.")
 @click.option("--size", type=click.IntRange(1, 10000), required=True)
 @click.option("--seed", required=True, help="Same seed and case list give the same sample.")
-def sample_command(round_id: int, slug: str, size: int, seed: str) -> None:
-    """Draw (or re-draw) the municipality's sample from its imported case list and print it."""
-    from app.supervision.sampling import draw_sample
+@click.option("--reason", default=None, help="Why a sample with reviewed cases is drawn again (audited).")
+def sample_command(round_id: int, slug: str, size: int, seed: str, reason: str | None) -> None:
+    """Draw (or re-draw) the municipality's sample from its imported case list and print it.
+
+    Refused, as on the page, for a closed round, a size larger than the list, and a sample that has
+    reviewed cases unless --reason says why (the command line acts as a coordinator).
+    """
+    from app.supervision.sampling import SampleRefused, draw_sample
 
     round_, municipality = _load(round_id, slug)
-    chosen = draw_sample(None, round_, municipality, size, seed)
+    try:
+        chosen = draw_sample(None, round_, municipality, size, seed, reason=reason, coordinator=True)
+    except SampleRefused as refusal:
+        db.session.rollback()
+        raise click.ClickException(REFUSALS[refusal.code].format(round_id=round_id, **refusal.params)) from None
     db.session.commit()
     for rank, reference in enumerate(chosen, start=1):
         click.echo(f"{rank}\t{reference}")
@@ -44,19 +65,25 @@ def sample_command(round_id: int, slug: str, size: int, seed: str) -> None:
 @click.argument("round_id", type=int)
 @click.option("--municipality", "slug", required=True)
 def check_sample_command(round_id: int, slug: str) -> None:
-    """Re-draw from the stored seed and compare with the stored sample; exit 1 when they differ."""
-    from app.models import CaseListEntry
-    from app.supervision.sampling import draw, sample_of
+    """Check that the stored sample is the draw in force; exit 1 when it is not.
+
+    It must be what its seed and size draw from the list, and the last draw in the audit log. The
+    history of draws (with the reasons for redraws) is printed.
+    """
+    from app.supervision.sampling import check_sample, draws_of, sample_of
 
     round_, municipality = _load(round_id, slug)
+    for entry in draws_of(round_.id, municipality.id):
+        after = entry.after or {}
+        line = f"{entry.at.isoformat()}\t{entry.action}\tseed={after.get('seed')!r}\tn={after.get('n')}"
+        if after.get("reason"):
+            line += f"\treason={after['reason']!r}"
+        click.echo(line)
+    problems = check_sample(round_, municipality)
+    if problems:
+        for problem in problems:
+            click.echo(f"FAIL: {problem}", err=True)
+        sys.exit(1)
     stored = sample_of(round_, municipality.id)
-    if not stored:
-        click.echo("No sample drawn yet.", err=True)
-        sys.exit(1)
-    references = list(db.session.scalars(select(CaseListEntry.case_reference).where(
-        CaseListEntry.round_id == round_.id, CaseListEntry.municipality_id == municipality.id)))
-    again = draw(references, len(stored), stored[0].sample_seed, round_.id, municipality.code)
-    if again != [e.case_reference for e in stored]:
-        click.echo("The stored sample does NOT match a new draw from its seed.", err=True)
-        sys.exit(1)
-    click.echo(f"OK: the sample of {len(stored)} case(s) matches a new draw with seed {stored[0].sample_seed!r}.")
+    click.echo(f"OK: the sample of {len(stored)} case(s) matches a new draw with seed {stored[0].sample_seed!r} "
+               "and is the last draw in the audit log.")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -73,6 +73,10 @@ class SampleForm(FlaskForm):
         InputRequired(_l("Skriv et antal.")), NumberRange(1, 10000, _l("Skriv et tal fra 1 til 10000."))])
     seed = StringField(_l("Startværdi (seed)"), description=_l("Samme startværdi og sagsliste giver samme stikprøve."),
                        validators=[DataRequired(_l("Skriv en startværdi.")), Length(max=64)])
+    reason = TextAreaField(_l("Begrundelse for at trække igen (kun koordinator)"),
+                           description=_l("Kræves, når en sag i stikprøven allerede er registreret. Den gamle "
+                                          "trækning gemmes i ændringsloggen."),
+                           validators=[Optional(), Length(max=500), _LazyNoCPR(CPR_IN_TEXT)])
 
 
 def csrf_token_valid() -> bool:
@@ -99,5 +103,10 @@ def record_form_class(questionnaire: Questionnaire, lang: str) -> type:
                                                       _LazyNoCPR(CPR_IN_REFERENCE)]),
             "comment": TextAreaField(_l("Bemærkning (valgfri)"),
                                      validators=[Optional(), Length(max=5000), _LazyNoCPR(CPR_IN_TEXT)]),
+            "outside_sample": BooleanField(
+                _l("Udenfor stikprøven"),
+                description=_l("Sæt kryds, hvis sagen står på sagslisten, men ikke er trukket i stikprøven. "
+                               "Den tælles så for sig og indgår ikke i stikprøvens tal, medmindre en "
+                               "koordinator medtager den.")),
         })
     return _RECORD_FORMS[key]

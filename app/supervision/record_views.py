@@ -1,11 +1,11 @@
 """Logging reviewed cases: a team leader adds, edits and deletes records of their own municipality."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required
+from app.auth.access import coordinator_required, role_required
 from app.extensions import csrf, db
 from app.i18n import current_lang
 from app.questionnaires.service import definition_of
@@ -26,14 +26,27 @@ def _closed(round_) -> bool:
 
 
 def _save(form, questionnaire, action) -> bool:
-    """Run `action(case_reference, comment, answers)`; a duplicate reference becomes a field error."""
+    """Run `action(case_reference, comment, answers, outside_confirmed)`; a duplicate reference, a case
+    not on the list and an unmarked case outside the sample become field errors."""
     try:
         action(form.case_reference.data, (form.comment.data or "").strip() or None,
-               answers_from_form(questionnaire, form))
+               answers_from_form(questionnaire, form), bool(form.outside_sample.data))
     except service.DuplicateCaseReference:
         db.session.rollback()
         form.case_reference.errors = list(form.case_reference.errors) + [
             _("Sagsnummeret er allerede registreret i denne runde for din kommune.")]
+        return False
+    except service.NotOnCaseList:
+        db.session.rollback()
+        form.case_reference.errors = list(form.case_reference.errors) + [
+            _("Sagen står ikke på kommunens sagsliste for runden. Ret sagsnummeret, eller indlæs sagen på "
+              "sagslisten først.")]
+        return False
+    except service.OutsideSample:
+        db.session.rollback()
+        form.outside_sample.errors = list(form.outside_sample.errors) + [
+            _("Sagen er ikke trukket i stikprøven. Sæt kryds i “Udenfor stikprøven” for at registrere den "
+              "alligevel; den tælles så for sig.")]
         return False
     db.session.commit()
     return True
@@ -48,7 +61,12 @@ def _refused(round_, form, record, questionnaire, status: int):
         notice = (_("Siden er udløbet"), _("Sagen er ikke gemt, fordi siden har været åben længe. Det, du har "
                                           "udfyldt, står der stadig: tryk på knappen igen for at gemme."))
     return render_template("supervision/record_form.html", round=round_, form=form, record=record,
-                           questionnaire=questionnaire, delete_form=DeleteForm(), notice=notice), status
+                           questionnaire=questionnaire, delete_form=DeleteForm(), notice=notice,
+                           sample_drawn=_sample_drawn(round_)), status
+
+
+def _sample_drawn(round_) -> bool:
+    return service.sample_drawn_for(round_.id, current_user.municipality_id)
 
 
 def _post(round_, form, record, questionnaire, store, saved_message: str):
@@ -75,12 +93,12 @@ def new_record(round_id: int):
         if _closed(round_):
             return redirect(url_for("supervision.show_round", round_id=round_.id))
     else:
-        outcome = _post(round_, form, None, questionnaire, lambda ref, comment, answers: service.create_record(
-            current_user, round_, ref, comment, answers), _("Sagen %(ref)s er registreret."))
+        outcome = _post(round_, form, None, questionnaire, lambda ref, comment, answers, outside: service.create_record(
+            current_user, round_, ref, comment, answers, outside), _("Sagen %(ref)s er registreret."))
         if outcome is not None:
             return outcome
     return render_template("supervision/record_form.html", round=round_, form=form, record=None,
-                           questionnaire=questionnaire)
+                           questionnaire=questionnaire, sample_drawn=_sample_drawn(round_))
 
 
 @bp.route("/sager/<int:record_id>", methods=["GET", "POST"])
@@ -93,17 +111,19 @@ def edit_record(record_id: int):
     form_class = record_form_class(questionnaire, current_lang())
     if form_class().is_submitted():
         form = form_class()
-        outcome = _post(round_, form, record, questionnaire, lambda ref, comment, answers: service.update_record(
-            current_user, record, ref, comment, answers), _("Sagen %(ref)s er gemt."))
+        outcome = _post(round_, form, record, questionnaire, lambda ref, comment, answers, outside: service.update_record(
+            current_user, record, ref, comment, answers, outside), _("Sagen %(ref)s er gemt."))
         if outcome is not None:
             return outcome
     else:
         response = service.response_of(record)
         data = form_data_from_answers(questionnaire, answers_of(response.id, questionnaire) if response else {})
-        data.update(case_reference=record.case_reference, comment=record.comment or "")
+        data.update(case_reference=record.case_reference, comment=record.comment or "",
+                    outside_sample=service.in_sample(record.round_id, record.municipality_id,
+                                                     record.case_reference) is False)
         form = form_class(data=data)
     return render_template("supervision/record_form.html", round=round_, form=form, record=record,
-                           questionnaire=questionnaire, delete_form=DeleteForm())
+                           questionnaire=questionnaire, delete_form=DeleteForm(), sample_drawn=_sample_drawn(round_))
 
 
 @bp.post("/sager/<int:record_id>/slet")
@@ -121,3 +141,28 @@ def delete_record(record_id: int):
     db.session.commit()
     flash(_("Sagen %(ref)s er slettet.", ref=reference), "success")
     return redirect(url_for("supervision.show_round", round_id=round_id))
+
+
+@bp.post("/sager/<int:record_id>/medtag")
+@coordinator_required
+def include_record(record_id: int):
+    """A coordinator counts a case reviewed outside the sample in the tallies (or leaves it out again)."""
+    from app.models import SupervisionRecord
+
+    record = db.session.get(SupervisionRecord, record_id)
+    if record is None:
+        abort(404)
+    form = DeleteForm()
+    included = request.form.get("include") == "1"
+    if not form.validate_on_submit():
+        abort(400)
+    if record.round.status == "closed":
+        flash(_("Runden er lukket; sagerne kan kun læses."), "error")
+        return redirect(url_for("supervision.show_round", round_id=record.round_id))
+    if service.in_sample(record.round_id, record.municipality_id, record.case_reference) is not False:
+        abort(409)
+    service.set_included(current_user, record, included)
+    db.session.commit()
+    flash(_("Sagen %(ref)s tælles nu med i stikprøvens tal.", ref=record.case_reference) if included else
+          _("Sagen %(ref)s tælles nu for sig, udenfor stikprøvens tal.", ref=record.case_reference), "success")
+    return redirect(url_for("supervision.show_round", round_id=record.round_id))

@@ -5,11 +5,12 @@ import random
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from flask_babel import ngettext
+from sqlalchemy import and_, func, insert, select
 
 from app import audit
 from app.extensions import db
-from app.models import CaseListEntry, Municipality, SupervisionRound, utcnow
+from app.models import AuditEntry, CaseListEntry, Municipality, SupervisionRecord, SupervisionRound, utcnow
 from forms import contains_cpr
 
 REFERENCE_HEADERS = {"sagsnummer", "sagsreference", "sag", "reference", "case reference", "case_reference"}
@@ -117,22 +118,130 @@ def draw(references: list[str], n: int, seed: str, round_id: int, municipality_c
     """The sample, in drawing order: the same inputs always give the same draw, whatever the import order."""
     rng = random.Random(f"{seed}:{round_id}:{municipality_code}")
     ordered = sorted(references)
-    return rng.sample(ordered, min(n, len(ordered)))
+    if n > len(ordered):
+        raise ValueError(f"a sample of {n} from a list of {len(ordered)}")
+    return rng.sample(ordered, n)
 
 
-def draw_sample(user, round_: SupervisionRound, municipality: Municipality, n: int, seed: str) -> list[str]:
-    """Draw (or re-draw) the municipality's sample of size n from its case list; ranks are stored."""
+class SampleRefused(ValueError):
+    """A draw the page and the command line both refuse; `code` and `params` say why."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def refusal_message(refusal: SampleRefused) -> str:
+    """The page's wording of a refused draw (the command line words it in English itself)."""
+    p = refusal.params
+    if refusal.code == "closed":
+        return _("Runden er lukket: sagslister og stikprøver kan ikke længere ændres.")
+    if refusal.code == "empty":
+        return _("Der er ingen sagsliste for %(name)s endnu. Indlæs listen, før stikprøven trækkes.", name=p["name"])
+    if refusal.code == "too_large":
+        return _("Listen for %(name)s har kun %(listed)s sager, så stikprøven kan ikke være på %(n)s. "
+                 "Vælg højst %(listed)s.", name=p["name"], listed=p["listed"], n=p["n"])
+    if refusal.code == "frozen":
+        return ngettext("Stikprøven for %(name)s er låst, fordi %(num)s sag i den er registreret. Kun en "
+                        "koordinator kan trække den igen, og kun med en begrundelse.",
+                        "Stikprøven for %(name)s er låst, fordi %(num)s sager i den er registreret. Kun en "
+                        "koordinator kan trække den igen, og kun med en begrundelse.", p["reviewed"], name=p["name"])
+    return _("Skriv en begrundelse for at trække stikprøven igen. Den gamle trækning gemmes i ændringsloggen.")
+
+
+def reviewed_in_sample(round_id: int, municipality_id: int) -> int:
+    """How many cases of the drawn sample already have a record: one or more freezes the sample."""
+    return db.session.scalar(select(func.count()).select_from(SupervisionRecord).join(CaseListEntry, and_(
+        CaseListEntry.round_id == SupervisionRecord.round_id,
+        CaseListEntry.municipality_id == SupervisionRecord.municipality_id,
+        CaseListEntry.case_reference == SupervisionRecord.case_reference)).where(
+        SupervisionRecord.round_id == round_id, SupervisionRecord.municipality_id == municipality_id,
+        CaseListEntry.sample_rank.is_not(None))) or 0
+
+
+def draw_snapshot(round_id: int, entries: list[CaseListEntry]) -> dict | None:
+    """The draw in force as the audit log keeps it (None before the first draw)."""
+    drawn = sorted((e for e in entries if e.sample_rank is not None), key=lambda e: e.sample_rank)
+    if not drawn:
+        return None
+    return {"round_id": round_id, "seed": drawn[0].sample_seed, "n": len(drawn),
+            "sample": [e.case_reference for e in drawn]}
+
+
+def draw_sample(user, round_: SupervisionRound, municipality: Municipality, n: int, seed: str,
+                reason: str | None = None, coordinator: bool | None = None) -> list[str]:
+    """Draw (or re-draw) the municipality's sample of size n from its case list; ranks are stored.
+
+    Refused (SampleRefused) for a closed round, an empty list, a size larger than the list, and a
+    sample with a reviewed case unless a coordinator gives a reason; the old draw stays in the audit log.
+    `coordinator` defaults to the user's role (the command line passes True: it runs as the operator).
+    """
+    reason = (reason or "").strip() or None
+    if coordinator is None:
+        coordinator = bool(getattr(user, "is_coordinator", False))
+    if round_.status == "closed":
+        raise SampleRefused("closed")
     entries = list(db.session.scalars(select(CaseListEntry).where(
         CaseListEntry.round_id == round_.id, CaseListEntry.municipality_id == municipality.id)))
+    if not entries:
+        raise SampleRefused("empty", name=municipality.name)
+    if n > len(entries):
+        raise SampleRefused("too_large", name=municipality.name, listed=len(entries), n=n)
+    reviewed = reviewed_in_sample(round_.id, municipality.id)
+    if reviewed and not coordinator:
+        raise SampleRefused("frozen", name=municipality.name, reviewed=reviewed)
+    if reviewed and reason is None:
+        raise SampleRefused("reason", name=municipality.name)
+    before = draw_snapshot(round_.id, entries)
     chosen = draw([e.case_reference for e in entries], n, seed, round_.id, municipality.code)
     rank = {reference: i for i, reference in enumerate(chosen, start=1)}
     for entry in entries:
         entry.sample_rank = rank.get(entry.case_reference)
         entry.sample_seed = seed if entry.case_reference in rank else None
     db.session.flush()
-    audit.record(user, "draw", "case_sample", round_.id, None,
-                 {"round_id": round_.id, "seed": seed, "n": n, "sample": chosen}, municipality.id)
+    after = {"round_id": round_.id, "seed": seed, "n": n, "sample": chosen}
+    if before is not None:
+        after["reason"] = reason
+        after["reviewed_before"] = reviewed
+    audit.record(user, "draw" if before is None else "redraw", "case_sample", round_.id, before, after,
+                 municipality.id)
     return chosen
+
+
+def draws_of(round_id: int, municipality_id: int) -> list[AuditEntry]:
+    """Every audited draw of the municipality's sample in the round, oldest first."""
+    return list(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity == "case_sample", AuditEntry.entity_id == round_id,
+        AuditEntry.municipality_id == municipality_id).order_by(AuditEntry.at, AuditEntry.id)))
+
+
+def check_sample(round_: SupervisionRound, municipality: Municipality) -> list[str]:
+    """Why the stored sample is not the draw in force (empty when it is).
+
+    The stored sample must be what its seed and size draw from the list as it stands, and it must be
+    the draw the audit log recorded last: a sample changed in the database, or drawn again without
+    going through `draw_sample`, fails.
+    """
+    entries = list(db.session.scalars(select(CaseListEntry).where(
+        CaseListEntry.round_id == round_.id, CaseListEntry.municipality_id == municipality.id)))
+    stored = draw_snapshot(round_.id, entries)
+    if stored is None:
+        return ["no sample drawn yet"]
+    problems = []
+    seeds = {e.sample_seed for e in entries if e.sample_rank is not None}
+    if len(seeds) > 1:
+        problems.append("the sampled cases carry different seeds")
+    again = draw([e.case_reference for e in entries], stored["n"], stored["seed"], round_.id, municipality.code)
+    if again != stored["sample"]:
+        problems.append("the stored sample does NOT match a new draw from its seed")
+    history = draws_of(round_.id, municipality.id)
+    in_force = history[-1].after if history else None
+    if not in_force or in_force.get("seed") != stored["seed"] or in_force.get("sample") != stored["sample"]:
+        problems.append("the stored sample is not the last draw recorded in the audit log")
+    for entry in history[1:]:
+        if (entry.after or {}).get("reviewed_before") and not (entry.after or {}).get("reason"):
+            problems.append(f"a redraw at {entry.at.isoformat()} replaced reviewed cases without a reason")
+    return problems
 
 
 def sample_of(round_: SupervisionRound, municipality_id: int) -> list[CaseListEntry]:

@@ -28,7 +28,8 @@ def _sample_form(round_) -> SampleForm:
 
 def _page(round_, import_form, sample_form, errors=(), status=200):
     own = visible_municipality_ids(current_user)
-    samples = [(m, sampling.sample_of(round_, m.id)) for m in round_.municipalities if own is None or m.id in own]
+    samples = [(m, sampling.sample_of(round_, m.id), sampling.reviewed_in_sample(round_.id, m.id))
+               for m in round_.municipalities if own is None or m.id in own]
     return render_template("supervision/sampling.html", round=round_, import_form=import_form,
                            sample_form=sample_form, errors=errors, samples=samples), status
 
@@ -80,13 +81,17 @@ def draw_sample(round_id: int):
     form = _sample_form(round_)
     if not form.validate_on_submit():
         return _page(round_, ImportForm(), form, status=400)
-    if round_.status == "closed":
-        return _page(round_, ImportForm(), form, errors=[ROUND_CLOSED], status=409)
     municipality = db.session.get(Municipality, form.municipality.data)
     if municipality is None or municipality not in round_.municipalities:
         abort(404)
     ensure_municipality(current_user, municipality.id)
-    chosen = sampling.draw_sample(current_user, round_, municipality, form.size.data, form.seed.data.strip())
+    try:
+        chosen = sampling.draw_sample(current_user, round_, municipality, form.size.data, form.seed.data.strip(),
+                                      reason=form.reason.data if current_user.is_coordinator else None)
+    except sampling.SampleRefused as refusal:
+        db.session.rollback()
+        return _page(round_, ImportForm(), form, errors=[sampling.refusal_message(refusal)],
+                     status=409 if refusal.code in ("closed", "frozen") else 400)
     db.session.commit()
     flash(_("Stikprøven for %(name)s er trukket: %(n)s sager.", name=municipality.name, n=len(chosen)), "success")
     return redirect(url_for("supervision.sampling_page", round_id=round_.id))

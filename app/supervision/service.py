@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -19,6 +19,41 @@ STATUSES = ("draft", "open", "closed")
 
 class DuplicateCaseReference(ValueError):
     """The case reference is already logged in this round for this municipality."""
+
+
+class NotOnCaseList(ValueError):
+    """The case is not on the municipality's case list for the round: no record can be made for it."""
+
+
+class OutsideSample(ValueError):
+    """The case is on the list but not in the drawn sample, and the user did not mark it as such."""
+
+
+def in_sample(round_id: int, municipality_id: int, case_reference: str) -> bool | None:
+    """None when the case is not on the municipality's list; else whether it belongs to the sample.
+
+    Until a sample is drawn the whole list is under review, so every listed case belongs to it.
+    """
+    entry = db.session.scalar(select(CaseListEntry).where(
+        CaseListEntry.round_id == round_id, CaseListEntry.municipality_id == municipality_id,
+        CaseListEntry.case_reference == case_reference))
+    if entry is None:
+        return None
+    return entry.sample_rank is not None or not sample_drawn_for(round_id, municipality_id)
+
+
+def sample_drawn_for(round_id: int, municipality_id: int) -> bool:
+    return db.session.scalar(select(CaseListEntry.id).where(
+        CaseListEntry.round_id == round_id, CaseListEntry.municipality_id == municipality_id,
+        CaseListEntry.sample_rank.is_not(None)).limit(1)) is not None
+
+
+def _check_scope(round_id: int, municipality_id: int, case_reference: str, outside_confirmed: bool) -> None:
+    scope = in_sample(round_id, municipality_id, case_reference)
+    if scope is None:
+        raise NotOnCaseList(case_reference)
+    if scope is False and not outside_confirmed:
+        raise OutsideSample(case_reference)
 
 
 def create_round(user, version: QuestionnaireVersion, label: str, period_start: date,
@@ -76,20 +111,52 @@ def round_visible_to(user, round_: SupervisionRound) -> bool:
     return round_.status != "draft" and any(m.id == user.municipality_id for m in round_.municipalities)
 
 
+def record_scopes(round_ids: list[int]) -> dict[int, bool]:
+    """Per record id of the rounds: whether it belongs to the sample (see `in_sample`) - one query each."""
+    drawn = set(db.session.execute(select(CaseListEntry.round_id, CaseListEntry.municipality_id).where(
+        CaseListEntry.round_id.in_(round_ids), CaseListEntry.sample_rank.is_not(None)).distinct()).all())
+    rows = db.session.execute(
+        select(SupervisionRecord.id, SupervisionRecord.round_id, SupervisionRecord.municipality_id,
+               CaseListEntry.sample_rank)
+        .outerjoin(CaseListEntry, and_(CaseListEntry.round_id == SupervisionRecord.round_id,
+                                       CaseListEntry.municipality_id == SupervisionRecord.municipality_id,
+                                       CaseListEntry.case_reference == SupervisionRecord.case_reference))
+        .where(SupervisionRecord.round_id.in_(round_ids))).all()
+    return {rid: rank is not None or (round_id, mid) not in drawn for rid, round_id, mid, rank in rows}
+
+
+def coverage(round_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (round, municipality): cases listed, sampled, reviewed in the sample, and reviewed outside it
+    (`included`: of those, how many a coordinator counts in the tallies)."""
+    result: dict[tuple[int, int], dict[str, int]] = {}
+
+    def cell(key) -> dict[str, int]:
+        return result.setdefault(key, {"listed": 0, "sampled": 0, "reviewed": 0, "outside": 0, "included": 0})
+
+    for round_id, mid, listed, sampled in db.session.execute(
+            select(CaseListEntry.round_id, CaseListEntry.municipality_id, func.count(),
+                   func.count(CaseListEntry.sample_rank))
+            .where(CaseListEntry.round_id.in_(round_ids))
+            .group_by(CaseListEntry.round_id, CaseListEntry.municipality_id)).all():
+        cell((round_id, mid)).update(listed=listed, sampled=sampled)
+    scopes = record_scopes(round_ids)
+    for rid, round_id, mid, included in db.session.execute(
+            select(SupervisionRecord.id, SupervisionRecord.round_id, SupervisionRecord.municipality_id,
+                   SupervisionRecord.include_outside).where(SupervisionRecord.round_id.in_(round_ids))).all():
+        counts = cell((round_id, mid))
+        if scopes[rid]:
+            counts["reviewed"] += 1
+        else:
+            counts["outside"] += 1
+            counts["included"] += int(bool(included))
+    return result
+
+
 def counts_by_municipality(round_: SupervisionRound, municipality_ids: set[int] | None) -> list[dict]:
-    """Per municipality of the round: reviewed cases logged, case-list size and drawn sample size."""
-    records = dict(db.session.execute(
-        select(SupervisionRecord.municipality_id, func.count()).where(SupervisionRecord.round_id == round_.id)
-        .group_by(SupervisionRecord.municipality_id)).all())
-    listed = dict(db.session.execute(
-        select(CaseListEntry.municipality_id, func.count()).where(CaseListEntry.round_id == round_.id)
-        .group_by(CaseListEntry.municipality_id)).all())
-    sampled = dict(db.session.execute(
-        select(CaseListEntry.municipality_id, func.count()).where(
-            CaseListEntry.round_id == round_.id, CaseListEntry.sample_rank.is_not(None))
-        .group_by(CaseListEntry.municipality_id)).all())
-    return [{"municipality": m, "records": records.get(m.id, 0), "listed": listed.get(m.id, 0),
-             "sampled": sampled.get(m.id, 0)}
+    """Per municipality of the round: the sample's coverage (listed, sampled, reviewed, outside)."""
+    counts = coverage([round_.id])
+    empty = {"listed": 0, "sampled": 0, "reviewed": 0, "outside": 0, "included": 0}
+    return [{"municipality": m, **counts.get((round_.id, m.id), empty)}
             for m in round_.municipalities if municipality_ids is None or m.id in municipality_ids]
 
 
@@ -124,7 +191,18 @@ def record_snapshot(record: SupervisionRecord) -> dict:
     questionnaire = definition_of(record.round.questionnaire_version)
     answers = answers_of(response.id, questionnaire) if response else {}
     return {"round_id": record.round_id, "municipality_id": record.municipality_id,
-            "case_reference": record.case_reference, "comment": record.comment, "answers": answers}
+            "case_reference": record.case_reference, "comment": record.comment,
+            "in_sample": in_sample(record.round_id, record.municipality_id, record.case_reference),
+            "include_outside": bool(record.include_outside), "answers": answers}
+
+
+def set_included(user, record: SupervisionRecord, included: bool) -> None:
+    """A coordinator counts a case reviewed outside the sample in the tallies, or leaves it out again."""
+    before = record_snapshot(record)
+    record.include_outside = included
+    db.session.flush()
+    audit.record(user, "include" if included else "exclude", "supervision_record", record.id, before,
+                 record_snapshot(record), record.municipality_id)
 
 
 def _flush_unique() -> None:
@@ -137,9 +215,14 @@ def _flush_unique() -> None:
 
 
 def create_record(user, round_: SupervisionRound, case_reference: str, comment: str | None,
-                  answers: dict) -> SupervisionRecord:
-    """Log a reviewed case for the user's own municipality (never one taken from the request)."""
+                  answers: dict, outside_confirmed: bool = False) -> SupervisionRecord:
+    """Log a reviewed case for the user's own municipality (never one taken from the request).
+
+    The case must be on the municipality's list; one outside the drawn sample only when the user
+    marked it as outside the sample (OutsideSample otherwise).
+    """
     case_reference = case_reference.strip()
+    _check_scope(round_.id, user.municipality_id, case_reference, outside_confirmed)
     if reference_taken(round_.id, user.municipality_id, case_reference):
         raise DuplicateCaseReference(case_reference)
     record = SupervisionRecord(round_id=round_.id, municipality_id=user.municipality_id,
@@ -160,8 +243,9 @@ def create_record(user, round_: SupervisionRound, case_reference: str, comment: 
 
 
 def update_record(user, record: SupervisionRecord, case_reference: str, comment: str | None,
-                  answers: dict) -> None:
+                  answers: dict, outside_confirmed: bool = False) -> None:
     case_reference = case_reference.strip()
+    _check_scope(record.round_id, record.municipality_id, case_reference, outside_confirmed)
     if reference_taken(record.round_id, record.municipality_id, case_reference, except_id=record.id):
         raise DuplicateCaseReference(case_reference)
     before = record_snapshot(record)

@@ -65,7 +65,7 @@ def show_round(round_id: int):
     return render_template(
         "supervision/round.html", round=round_, search=search,
         counts=service.counts_by_municipality(round_, own),
-        records=service.records_of(round_, own, search),
+        records=service.records_of(round_, own, search), scopes=service.record_scopes([round_.id]),
         status_form=StatusForm(), delete_form=DeleteForm(),
     )
 
@@ -78,6 +78,11 @@ def set_round_status(round_id: int):
     status = request.form.get("status", "")
     if not form.validate_on_submit() or status not in ("open", "closed"):
         abort(400)
+    if (round_.status, status) not in (("draft", "open"), ("open", "closed")):
+        # A closed round is read-only for good: its tallies are what the round reported.
+        flash(_("Runden er lukket og kan ikke åbnes igen.") if round_.status == "closed" else
+              _("Runden kan ikke skifte til den status herfra."), "error")
+        return redirect(url_for("supervision.show_round", round_id=round_.id), code=303)
     service.set_status(current_user, round_, status)
     db.session.commit()
     flash(_("Runden er åbnet.") if status == "open" else _("Runden er lukket."), "success")

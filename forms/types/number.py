@@ -38,17 +38,27 @@ class Number(QuestionType):
     def field(self, question: Question, lang: str, kw: dict[str, Any]) -> Field:
         minimum = STORABLE_MIN if question.min is None else question.min
         maximum = STORABLE_MAX if question.max is None else question.max
-        kw["validators"].append(WholeNumberRange(minimum, maximum, self.invalid_message(question, lang)))
+        message = self.invalid_message(question, lang)
+        kw["validators"].append(WholeNumberRange(minimum, maximum, message))
+        if question.unit is not None or question.min is not None or question.max is not None:
+            # the field says its rule (unit and bounds) before anyone breaks it: the message itself
+            kw["description"] = " ".join(part for part in (kw.get("description"), message) if part)
         return IntegerField(**kw)
 
     def invalid_message(self, question: Question, lang: str) -> str:
+        """Names the unit and the bounds: "Angiv et helt antal måneder mellem 1 og 60"."""
+        unit = question.unit.get(lang) if question.unit is not None else None
+        key, params = "number", {}
         if question.min is not None and question.max is not None:
-            return answer_message("number_between", lang, min=question.min, max=question.max)
-        if question.min is not None:
-            return answer_message("number_min", lang, min=question.min)
-        if question.max is not None:
-            return answer_message("number_max", lang, max=question.max)
-        return answer_message("number", lang)
+            key, params = "number_between", {"min": question.min, "max": question.max}
+        elif question.min is not None:
+            key, params = "number_min", {"min": question.min}
+        elif question.max is not None:
+            key, params = "number_max", {"max": question.max}
+        if unit:
+            key = "number_unit" + key[len("number"):]
+            params["unit"] = unit
+        return answer_message(key, lang, **params)
 
     def cells(self, value: Answer) -> list[dict[str, Any]]:
         return [{"number": int(value)}]  # type: ignore[arg-type]

@@ -36,7 +36,8 @@ def _fill_case(page, reference: str, comment: str, answers: dict[str, int]) -> N
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_team_leader_logs_three_cases_and_edits_one(app, make_user, make_round, chromium_path):
-    round_id = make_round(municipalities=("aalborg", "thisted"))
+    round_id = make_round(municipalities=("aalborg", "thisted"),
+                          listed=("AAL-REV-2019-001", "AAL-REV-2019-002", "AAL-REV-2019-003"))
     _uid, email, password = make_user("team_leader", "aalborg")
     with live_server(app) as base, chromium(chromium_path) as page:
         _log_in(page, base, email, password)

@@ -13,13 +13,17 @@ from tests.conftest import extract_csrf
 SUPERVISION_C = "revalidering-tilsyn"  # Aalborg, Jammerbugt, Thisted, Vesthimmerland
 
 
+# References the form tests post directly: make_round(listed=POSTED_REFERENCES) lists them everywhere.
+POSTED_REFERENCES = ("X", "NY", "ÆNDRET", "AAL-LUKKET", "AAL-SENT", "AAL-1-RETTET", "AAL-2", "AAL-X", "AAL-10b")
+
+
 @pytest.fixture
 def make_round(app):
     """make_round(status="open", municipalities=("aalborg", "thisted"), label="Juli 2019") -> round id."""
 
     def factory(status: str = "open", municipalities=("aalborg", "thisted"), label: str = "Juli 2019",
-                slug: str = SUPERVISION_C) -> int:
-        from app.models import Municipality, SupervisionRound
+                slug: str = SUPERVISION_C, listed=()) -> int:
+        from app.models import CaseListEntry, Municipality, SupervisionRound
         from app.questionnaires.service import latest_version
 
         with app.app_context():
@@ -28,6 +32,9 @@ def make_round(app):
                                       period_start=date(2019, 7, 1), period_end=date(2019, 7, 31),
                                       status=status, municipalities=places)
             db.session.add(round_)
+            db.session.flush()
+            db.session.add_all(CaseListEntry(round_id=round_.id, municipality_id=m.id, case_reference=r)
+                               for m in places for r in listed)
             db.session.commit()
             return round_.id
 
@@ -65,6 +72,25 @@ COMPLETE_ANSWERS = {"q_lae265_uden": "1", "q_lae265_egen_laege": "1", "q_lae265_
                     "q_lae265_forlaenget": "2", "q_lae265_indhentet": "2"}
 
 
-def log_case(client, round_id: int, reference: str, comment: str = "", **answers):
+def list_cases(app, round_id: int, references, municipalities=None) -> None:
+    """Put references on the case lists of the round's municipalities (all, or the slugs given)."""
+    from app.models import CaseListEntry, SupervisionRound
+
+    with app.app_context():
+        round_ = db.session.get(SupervisionRound, round_id)
+        for municipality in round_.municipalities:
+            if municipalities is not None and municipality.slug not in municipalities:
+                continue
+            listed = set(db.session.scalars(select(CaseListEntry.case_reference).where(
+                CaseListEntry.round_id == round_id, CaseListEntry.municipality_id == municipality.id)))
+            db.session.add_all(CaseListEntry(round_id=round_id, municipality_id=municipality.id, case_reference=r)
+                               for r in references if r not in listed)
+        db.session.commit()
+
+
+def log_case(client, round_id: int, reference: str, comment: str = "", listed: bool = True, **answers):
+    """Post the record form; the case is first put on the round's case lists unless `listed` is False."""
+    if listed:
+        list_cases(client.application, round_id, [reference.strip()])
     data = {"case_reference": reference, "comment": comment, **COMPLETE_ANSWERS, **answers}
     return post_form(client, f"/tilsyn/runder/{round_id}/sager/ny", data)

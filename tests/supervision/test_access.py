@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import SupervisionRecord
 from tests.conftest import extract_csrf
-from tests.supervision.conftest import COMPLETE_ANSWERS, log_case, post_form
+from tests.supervision.conftest import POSTED_REFERENCES, COMPLETE_ANSWERS, log_case, post_form
 
 XSS = "<script>alert(1)</script>"
 
@@ -15,7 +15,7 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture
 def thisted_record(app, make_user, login, make_round):
     """A round covering Aalborg and Thisted with one Thisted record; returns (round id, record id)."""
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     _uid, email, password = make_user("team_leader", "thisted")
     client = app.test_client()
     login(client, email, password)
@@ -44,8 +44,8 @@ def test_aalborg_leader_gets_404_for_a_thisted_record(app, client, make_user, lo
 
 
 def test_round_of_another_municipality_is_404_with_no_data(app, client, make_user, login, make_round):
-    other = make_round(municipalities=("thisted",), label="Kun Thisted")
-    draft = make_round(status="draft", municipalities=("aalborg",), label="Kladde-runde")
+    other = make_round(listed=POSTED_REFERENCES, municipalities=("thisted",), label="Kun Thisted")
+    draft = make_round(listed=POSTED_REFERENCES, status="draft", municipalities=("aalborg",), label="Kladde-runde")
     _uid, email, password = make_user("team_leader", "aalborg")
     login(client, email, password)
     for url in (f"/tilsyn/runder/{other}", f"/tilsyn/runder/{other}/sager/ny", f"/tilsyn/runder/{other}/stikproeve",
@@ -58,7 +58,7 @@ def test_round_of_another_municipality_is_404_with_no_data(app, client, make_use
 
 
 def test_team_leader_cannot_use_coordinator_pages(app, client, make_user, login, make_round):
-    round_id = make_round(municipalities=("aalborg",))
+    round_id = make_round(listed=POSTED_REFERENCES, municipalities=("aalborg",))
     _uid, email, password = make_user("team_leader", "aalborg")
     login(client, email, password)
     for url in ("/tilsyn/runder/ny", f"/tilsyn/runder/{round_id}/gentag", f"/tilsyn/runder/{round_id}/log"):
@@ -69,14 +69,14 @@ def test_team_leader_cannot_use_coordinator_pages(app, client, make_user, login,
 
 
 def test_coordinator_cannot_log_cases(app, client, make_user, login, make_round):
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     _uid, email, password = make_user("coordinator")
     login(client, email, password)
     assert client.get(f"/tilsyn/runder/{round_id}/sager/ny").status_code == 403
 
 
 def test_tampered_municipality_id_in_post_is_ignored(app, client, make_user, login, make_round, municipality_id):
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     _uid, email, password = make_user("team_leader", "aalborg")
     login(client, email, password)
     assert log_case(client, round_id, "AAL-T", municipality_id=str(municipality_id("thisted"))).status_code == 302
@@ -88,7 +88,7 @@ def test_tampered_municipality_id_in_post_is_ignored(app, client, make_user, log
 
 @pytest.mark.parametrize("action", ["create", "edit", "delete", "status", "scheme", "import", "sample"])
 def test_posts_without_csrf_token_are_refused(app, client, make_user, login, make_round, action):
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     _uid, email, password = make_user("coordinator" if action == "status" else "team_leader", None if action == "status" else "aalborg")
     leader = app.test_client()
     _lid, lemail, lpassword = make_user("team_leader", "aalborg")
@@ -122,7 +122,7 @@ def test_posts_without_csrf_token_are_refused(app, client, make_user, login, mak
 
 
 def test_script_in_reference_and_comment_is_escaped_everywhere(app, client, make_user, login, make_round):
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     _uid, email, password = make_user("team_leader", "aalborg")
     login(client, email, password)
     assert log_case(client, round_id, XSS, comment=XSS).status_code == 302

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import EvaluationScheme, SupervisionRecord, SupervisionRound
 from tests.conftest import extract_csrf
-from tests.supervision.conftest import COMPLETE_ANSWERS, hidden_phase, log_case, post_form
+from tests.supervision.conftest import POSTED_REFERENCES, COMPLETE_ANSWERS, hidden_phase, log_case, post_form
 from tests.supervision.test_schemes import PHASE1, _url, aalborg_leader, ids  # noqa: F401 (fixtures)
 
 
@@ -40,7 +40,7 @@ def _scheme_answers(app) -> dict:
 
 
 def test_a_round_closed_while_typing_shows_the_typed_record_again(app, leader, make_round):
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     url = f"/tilsyn/runder/{round_id}/sager/ny"
     token = extract_csrf(leader.get(url).get_data(as_text=True))
     _close(app, round_id)
@@ -53,7 +53,7 @@ def test_a_round_closed_while_typing_shows_the_typed_record_again(app, leader, m
 
 
 def test_an_expired_token_keeps_a_new_record_and_the_next_press_stores_it(app, leader, make_round):
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     url = f"/tilsyn/runder/{round_id}/sager/ny"
     app.config["WTF_CSRF_TIME_LIMIT"] = 1
     token = extract_csrf(leader.get(url).get_data(as_text=True))
@@ -71,7 +71,7 @@ def test_an_expired_token_keeps_a_new_record_and_the_next_press_stores_it(app, l
 
 
 def test_an_expired_token_keeps_an_edited_record(app, leader, make_round):
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     log_case(leader, round_id, "AAL-1")
     with app.app_context():
         record_id = db.session.scalar(select(SupervisionRecord.id))
@@ -163,7 +163,7 @@ def test_a_phase_submitted_during_the_request_is_a_409_not_a_500(app, aalborg_le
 
 @pytest.mark.parametrize("target", ["new", "edit", "scheme"])
 def test_without_a_token_nothing_is_stored(app, leader, make_round, ids, target):
-    round_id = make_round()
+    round_id = make_round(listed=POSTED_REFERENCES)
     log_case(leader, round_id, "AAL-1")
     with app.app_context():
         record_id = db.session.scalar(select(SupervisionRecord.id))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Answer, AuditEntry, Response, SupervisionRecord
-from tests.supervision.conftest import COMPLETE_ANSWERS, log_case, post_form
+from tests.supervision.conftest import list_cases, COMPLETE_ANSWERS, log_case, post_form
 
 
 def _records(app):
@@ -99,6 +99,7 @@ def test_edit_changes_answers_and_is_audited_with_before_and_after(app, client, 
     uid, email, password = make_user("team_leader", "aalborg")
     login(client, email, password)
     log_case(client, round_id, "AAL-10", comment="før")
+    list_cases(app, round_id, ["AAL-10b"])
     record_id = _records(app)[0].id
     data = {"case_reference": "AAL-10b", "comment": "efter", **COMPLETE_ANSWERS, "q_lae265_tvivl": "1"}
     assert post_form(client, f"/tilsyn/sager/{record_id}", data).status_code == 302
@@ -188,6 +189,6 @@ def test_counts_per_municipality_show_progress(app, client, make_user, login, ma
     from app.supervision.service import counts_by_municipality
 
     with app.app_context():
-        counts = {row["municipality"].slug: row["records"]
+        counts = {row["municipality"].slug: (row["listed"], row["reviewed"], row["outside"])
                   for row in counts_by_municipality(db.session.get(SupervisionRound, round_id), None)}
-    assert counts == {"aalborg": 3, "thisted": 0}
+    assert counts == {"aalborg": (3, 3, 0), "thisted": (3, 0, 0)}

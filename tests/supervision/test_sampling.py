@@ -57,7 +57,9 @@ def test_draw_is_reproducible_and_independent_of_list_order():
     assert len(set(first)) == 8 and set(first) <= set(REFERENCES)
     assert draw(REFERENCES, 8, "andet-seed", 3, 851) != first
     assert draw(REFERENCES, 8, "2019-juli", 3, 787) != first  # municipalities are drawn independently
-    assert sorted(draw(REFERENCES, 100, "x", 1, 851)) == sorted(REFERENCES)
+    assert sorted(draw(REFERENCES, 40, "x", 1, 851)) == sorted(REFERENCES)
+    with pytest.raises(ValueError):
+        draw(REFERENCES, 41, "x", 1, 851)  # never silently fewer than asked for
 
 
 def test_draw_matches_the_documented_recipe():
