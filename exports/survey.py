@@ -38,11 +38,13 @@ class SurveyExporter(Exporter):
         return self.data.answers.iloc[0:0] if positions is None else self.data.answers.iloc[positions]
 
     def question_tables(self) -> Iterator[Table]:
-        """The comparison table of each counted question, in questionnaire order."""
+        """The comparison table of each counted question, in questionnaire order (from the aggregates)."""
+        per_question = self.data.aggregates.per_question()
+        empty = (self.data.aggregates.answered.iloc[0:0], self.data.aggregates.options.iloc[0:0])
         for question in self.data.questions:
             if question.kind.tabulated:
-                yield question_table(self.data, question, self._rows_of(question.id),
-                                     self._question_sheets[question.id])
+                answered, options = per_question.get(question.id, empty)
+                yield question_table(self.data, question, answered, options, self._question_sheets[question.id])
 
     def tables(self) -> Iterator[Table]:
         data_table = self.data_table()

@@ -8,6 +8,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from exports.aggregates import Aggregates
 from exports.anonymity import OTHER_GROUP_LABEL, Suppression, suppress
 from exports.localtime import local_time
 from forms import Question
@@ -41,12 +42,21 @@ class SurveyData:
     questions: list[Question]
     waves: list[WaveInfo]
     municipalities: dict[int, str]
-    answers: pd.DataFrame
+    answers: pd.DataFrame | None = None
     invited: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["wave_id", "municipality_id",
                                                                                 "invited"]))
     threshold: int = 5
     only_municipality: int | None = None
     timezone: str = "Europe/Copenhagen"
+    # The figures of the tables; computed from `answers` when the database did not give them.
+    aggregates: Aggregates | None = None
+
+    def __post_init__(self) -> None:
+        if self.answers is None:
+            self.answers = pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith("_id") and c != "question_id"
+                                                      else object) for c in LONG_COLUMNS})
+        if self.aggregates is None:
+            self.aggregates = Aggregates.from_long(self.answers)
 
     @cached_property
     def responses(self) -> pd.DataFrame:
@@ -58,8 +68,7 @@ class SurveyData:
     def wave_sizes(self) -> dict[int, dict[int, int]]:
         """Respondents per wave and municipality."""
         sizes: dict[int, dict[int, int]] = {w.id: {} for w in self.waves}
-        counted = self.responses.groupby(["wave_id", "municipality_id"]).size()
-        for (wave_id, municipality_id), n in counted.items():
+        for wave_id, municipality_id, n in self.aggregates.sizes.itertuples(index=False):
             sizes.setdefault(int(wave_id), {})[int(municipality_id)] = int(n)
         return sizes
 

@@ -40,30 +40,43 @@ def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]])
     return result
 
 
-def question_figures(data: SurveyData, question: Question, answers: pd.DataFrame) -> dict[tuple, Figures]:
-    """Figures keyed by (group, wave id) for a coded or number question; `answers` are its rows only."""
-    n_by = answers.groupby(["wave_id", "municipality_id"])["response_id"].nunique()
+def question_figures(data: SurveyData, question: Question, answered: pd.DataFrame,
+                     options: pd.DataFrame) -> dict[tuple, Figures]:
+    """Figures keyed by (group, wave id) for a coded or number question, from its aggregate rows."""
     n_by_wave: dict[int, dict[int, int]] = {}
-    for (wave_id, municipality_id), n in n_by.items():
+    numbers: dict[tuple, tuple[float, int]] = {}
+    for wave_id, municipality_id, n, number_sum, number_count in answered[
+            ["wave_id", "municipality_id", "n", "number_sum", "number_count"]].itertuples(index=False):
         n_by_wave.setdefault(int(wave_id), {})[int(municipality_id)] = int(n)
+        numbers[(int(wave_id), int(municipality_id))] = (float(number_sum or 0.0), int(number_count))
+    counts: dict[tuple, dict[int, int]] = {}
+    for wave_id, municipality_id, code, n in options[["wave_id", "municipality_id", "option_code", "n"]].itertuples(
+            index=False):
+        counts.setdefault((int(wave_id), int(municipality_id)), {})[int(code)] = int(n)
     rules = question_suppression(data, n_by_wave)
     figures: dict[tuple, Figures] = {}
     for wave in data.waves:
-        rows = answers[answers["wave_id"] == wave.id]
         rule = rules[wave.id]
+        sizes = n_by_wave.get(wave.id, {})
         for group in data.groups:
-            subset = rows if group is NETWORK else rows[rows["municipality_id"] == group]
+            members = list(sizes) if group is NETWORK else [group]
+            n = sum(sizes.get(m, 0) for m in members)
+            merged: dict[int, int] = {}
+            total, count = 0.0, 0
+            for m in members:
+                for code, k in counts.get((wave.id, m), {}).items():
+                    merged[code] = merged.get(code, 0) + k
+                s, c = numbers.get((wave.id, m), (0.0, 0))
+                total, count = total + s, count + c
             hidden = rule.total_hidden if group is NETWORK else (group in rule.hidden)
-            figures[(group, wave.id)] = _figures(question, subset, hidden)
+            figures[(group, wave.id)] = _figures(question, n, merged, total, count, hidden)
     return figures
 
 
-def _figures(question: Question, rows: pd.DataFrame, hidden: bool) -> Figures:
-    n = int(rows["response_id"].nunique())
+def _figures(question: Question, n: int, counts: dict[int, int], number_sum: float, number_count: int,
+             hidden: bool) -> Figures:
     if question.kind.tabulation is Tabulation.NUMERIC:
-        values = rows["number"].dropna().astype(float)
-        return Figures(n, {}, float(values.mean()) if len(values) else None, len(values), 0, hidden)
-    counts = {int(k): int(v) for k, v in rows.groupby("option_code")["response_id"].nunique().items()}
+        return Figures(n, {}, number_sum / number_count if number_count else None, number_count, 0, hidden)
     scale = question.scale
     valid_codes = set(scale.valid_codes) if scale else set()
     valid = sum(counts.get(c, 0) for c in valid_codes)
@@ -78,9 +91,10 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, sheet_name: str) -> Table:
+def question_table(data: SurveyData, question: Question, answered: pd.DataFrame, options: pd.DataFrame,
+                   sheet_name: str) -> Table:
     """The comparison table of one coded or number question: network total first, then each municipality."""
-    figures = question_figures(data, question, answers)
+    figures = question_figures(data, question, answered, options)
     kind = question.kind
     waves = data.waves
     nw = len(waves)

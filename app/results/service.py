@@ -18,6 +18,7 @@ from app.models import (
     Wave,
 )
 from app.questionnaires.service import definition_of, latest_version
+from exports.aggregates import Aggregates
 from exports.localtime import local_time
 from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
 from forms import Question
@@ -44,8 +45,13 @@ def waves_of(slug: str) -> list[Wave]:
         .where(QuestionnaireVersion.slug == slug).order_by(Wave.opens_at, Wave.id)))
 
 
-def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality: int | None = None) -> SurveyData:
-    """Everything the survey export and the results page need, for the chosen waves (default: all)."""
+def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality: int | None = None,
+                with_answers: bool = True) -> SurveyData:
+    """Everything the survey export and the results page need, for the chosen waves (default: all).
+
+    The tables come from aggregate queries; `with_answers` adds the long answer frame the data sheets
+    need (the results page does without it).
+    """
     waves = waves_of(slug)
     if wave_ids:
         wanted = set(wave_ids)
@@ -62,7 +68,8 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         questions=questions,
         waves=infos,
         municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
-        answers=long_answers(ids),
+        answers=long_answers(ids) if with_answers else None,
+        aggregates=survey_aggregates(ids),
         invited=_invited(ids),
         threshold=int(current_app.config["ANONYMITY_THRESHOLD"]),
         only_municipality=only_municipality,
@@ -89,6 +96,24 @@ def long_answers(wave_ids: list[int]) -> pd.DataFrame:
     for column in ("option_code", "number"):
         frame[column] = frame[column].astype("Float64").astype("float64")
     return frame
+
+
+def survey_aggregates(wave_ids: list[int]) -> Aggregates:
+    """Three GROUP BY queries: responses per wave and municipality; per question the responses that answered
+    it with the sum and count of its numbers; per option the responses that chose it."""
+    submitted = (Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
+    keys = (Response.wave_id, Response.municipality_id)
+    sizes = db.session.execute(select(*keys, func.count()).where(*submitted).group_by(*keys))
+    answered = db.session.execute(
+        select(*keys, Answer.question_id, func.count(func.distinct(Answer.response_id)), func.coalesce(func.sum(Answer.number), 0),
+               func.count(Answer.number))
+        .join(Answer, Answer.response_id == Response.id).where(*submitted)
+        .group_by(*keys, Answer.question_id))
+    options = db.session.execute(
+        select(*keys, Answer.question_id, Answer.option_code, func.count(func.distinct(Answer.response_id)))
+        .join(Answer, Answer.response_id == Response.id).where(*submitted, Answer.option_code.is_not(None))
+        .group_by(*keys, Answer.question_id, Answer.option_code))
+    return Aggregates.from_rows(sizes.all(), answered.all(), options.all())
 
 
 def _invited(wave_ids: list[int]) -> pd.DataFrame:

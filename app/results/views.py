@@ -34,7 +34,7 @@ def index():
 @results_access
 def survey(slug: str):
     try:
-        data = service.survey_data(slug, only_municipality=_own_municipality())
+        data = service.survey_data(slug, only_municipality=_own_municipality(), with_answers=False)
     except service.UnknownQuestionnaire:
         abort(404)
     municipalities = [(m, data.group_label(m)) for m in data.groups[1:]]
