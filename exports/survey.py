@@ -9,9 +9,9 @@ import pandas as pd
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register
 from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
-from exports.survey_tables import question_table
+from exports.survey_tables import caption, question_table
 from exports.tables import Column, Table
-from exports.workbook import SheetNames
+from exports.workbook import SHEET_NAME_MAX, SheetNames
 from forms import Question
 from forms.types.base import ANSWER_COLUMNS, Tabulation
 
@@ -270,4 +270,4 @@ def _question_sheet_names(questions: list[Question]) -> dict[str, str]:
     names = SheetNames()
     for reserved in ("Oversigt", "Fritekst", "Sammenlignelighed", "Anonymitet", "Data", "Kodebog"):
         names.make(reserved)
-    return {q.id: names.make(q.id) for q in questions}
+    return {q.id: names.make(caption(i, q.text.da, SHEET_NAME_MAX)) for i, q in enumerate(questions, start=1)}

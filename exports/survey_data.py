@@ -98,6 +98,14 @@ class SurveyData:
             return OTHER_GROUP_LABEL
         return self.municipalities.get(municipality_id, str(municipality_id))
 
+    def number_of(self, question_id: str) -> int:
+        """The question's number as the tables and sheet names show it (its place in the questionnaire)."""
+        return self._numbers.get(question_id, 0)
+
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        return {q.id: i for i, q in enumerate(self.questions, start=1)}
+
     def wave_label(self, wave_id: int) -> str:
         return next((w.label for w in self.waves if w.id == wave_id), str(wave_id))
 

@@ -24,6 +24,7 @@ FORMATS = {
     "mean": {"num_format": "0.00"},
     "diff": {"num_format": "+0.00;-0.00;0.00"},
     "pp": {"num_format": "+0.0;-0.0;0.0"},
+    "p": {"num_format": "0.000"},
     "date": {"num_format": "dd-mm-yyyy"},
     "datetime": {"num_format": "dd-mm-yyyy hh:mm"},
 }
