@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -9,8 +11,8 @@ import pandas as pd
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register
 from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
-from exports.survey_tables import caption, question_table
-from exports.tables import Column, Table
+from exports.survey_tables import caption, question_suppression, question_table
+from exports.tables import SUPPRESSED, Column, Table
 from exports.workbook import SHEET_NAME_MAX, SheetNames
 from forms import Question
 from forms.types.base import ANSWER_COLUMNS, Tabulation
@@ -99,14 +101,20 @@ class SurveyExporter(Exporter):
         frames = [self._rows_of(q.id) for q in texts if q.id in self._positions]
         frame = pd.concat(frames) if frames else data.answers.iloc[0:0]
         frame = frame[frame["response_id"].isin(data.visible_responses["response_id"])]
-        frame = frame.sort_values(["question_id", "wave_id", "municipality_id", "response_id"])
-        rows = [[q, data.wave_label(int(w)), data.municipality_label(int(w), int(m)),
-                 d if d is not None and d == d else t]
-                for q, w, m, t, d in zip(frame["question_id"], frame["wave_id"], frame["municipality_id"],
-                                         frame["text"], frame["date_value"])]
-        columns = [Column("Spørgsmål", "text", 16), Column("Bølge", "text", 16), Column("Kommune", "text", 20),
+        # Sorted by what is shown (question, wave, municipality as labelled, the answer): the texts of the
+        # merged hidden group are in alphabetical order, not in their municipalities' order.
+        position = {q.id: i for i, q in enumerate(data.questions)}
+        wave_position = {w.id: i for i, w in enumerate(data.waves)}
+        listed = [(position.get(q, 0), wave_position.get(int(w), 0), data.municipality_label(int(w), int(m)),
+                   d if d is not None and d == d else t, q, int(w))
+                  for q, w, m, t, d in zip(frame["question_id"], frame["wave_id"], frame["municipality_id"],
+                                           frame["text"], frame["date_value"])]
+        listed.sort(key=lambda item: (item[0], item[1], item[2] == OTHER_GROUP_LABEL, item[2], str(item[3])))
+        rows = [[data.number_of(q), data.wave_label(w), place, answer] for _p, _w, place, answer, q, w in listed]
+        columns = [Column("Spørgsmål", "int", 11), Column("Bølge", "text", 16), Column("Kommune", "text", 20),
                    Column("Svar", "text", 90)]
-        notes = ["Fritekst vises, den tælles ikke. " + "; ".join(f"{q.id}: {q.text.da}" for q in texts)]
+        notes = ["Fritekst vises, den tælles ikke. "
+                 + "; ".join(f"{data.number_of(q.id)}: {q.text.da}" for q in texts)]
         return Table("Fritekst", "Fritekstsvar", columns, rows, notes)
 
     # -- comparability ---------------------------------------------------------------------------------
@@ -164,11 +172,46 @@ class SurveyExporter(Exporter):
 
     def data_table(self) -> Table:
         """One row per response: wave, municipality (hidden groups merged), a column per question."""
+        layout = self._layout
+        variables = self._variables()
+        columns = [Column("Bølge", "text", 16), Column("Kommune", "text", 20), Column("Besvarelse", "int", 11)]
+        columns += [Column(name, q.kind.data_kind) for name, q, _c in variables]
+        rows = _DataRows(layout.labels, layout.places, layout.matrix)
+        notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket.",
+                 f"Rækkerne i '{OTHER_GROUP_LABEL}' står efter deres svar, ikke efter kommune eller tidspunkt; "
+                 "et spørgsmål, der er skjult for en kommune, står som 'skjult' i alle kommunens rækker."]
+        return Table("Data", "Data: én række pr. besvarelse", columns, rows, notes, row_count=len(layout.matrix))
+
+    @cached_property
+    def _question_hidden(self) -> dict[str, dict[int, frozenset]]:
+        """Per question and wave, the municipalities hidden for that question beyond the wave's hidden ones."""
+        data = self.data
+        everyone = frozenset(data.municipalities)
+        result: dict[str, dict[int, frozenset]] = {}
+        for qid, (answered, _options) in data.aggregates.per_question().items():
+            n_by_wave: dict[int, dict[int, int]] = {}
+            for w, m, n in answered[["wave_id", "municipality_id", "n"]].itertuples(index=False):
+                n_by_wave.setdefault(int(w), {})[int(m)] = int(n)
+            for wave_id, rule in question_suppression(data, n_by_wave).items():
+                wave_rule = data.wave_suppression.get(wave_id)
+                if wave_rule is None or wave_rule.total_hidden:
+                    continue
+                extra = everyone if rule.total_hidden else rule.hidden - wave_rule.hidden
+                if extra:
+                    result.setdefault(qid, {})[wave_id] = extra
+        return result
+
+    @cached_property
+    def _layout(self) -> _Layout:
+        """The data sheet's rows in their published order, with the running number of each response.
+
+        Visible municipalities keep submission order; the rows of the merged hidden group are sorted by
+        their answers, so no position or number tells which municipality a row came from.
+        """
         data = self.data
         responses = data.visible_responses
         answers = self._visible_answers()
-        index = pd.Index(responses["response_id"])
-        wide = pd.DataFrame(index=index)
+        wide = pd.DataFrame(index=pd.Index(responses["response_id"]))
         variables = self._variables()
         kinds = {q.id: q.kind for q in data.questions}
         # One pivot per answers column for questions with one value per answer; one column per option otherwise.
@@ -196,36 +239,71 @@ class SurveyExporter(Exporter):
                 unchosen = wide.index.isin(answered[question.id]) & wide[name].isna().to_numpy()
                 wide.loc[unchosen, name] = 0
         wide = wide[[name for name, _q, _c in variables]]
-        labels = [data.wave_label(int(w)) for w in responses["wave_id"]]
-        places = _place_labels(data, responses)
-        columns = [Column("Bølge", "text", 16), Column("Kommune", "text", 20), Column("Besvarelse", "int", 11)]
-        columns += [Column(name, q.kind.data_kind) for name, q, _c in variables]
         matrix = wide.astype(object).where(wide.notna(), None).to_numpy().tolist()
-        rows = _DataRows(labels, places, matrix)
-        notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket."]
-        return Table("Data", "Data: én række pr. besvarelse", columns, rows, notes, row_count=len(matrix))
+        waves = responses["wave_id"].to_numpy().tolist()
+        places_of = responses["municipality_id"].to_numpy().tolist()
+        self._hide_question_cells(matrix, waves, places_of, variables)
+        places = _place_labels(data, responses)
+        wave_position = {w.id: i for i, w in enumerate(data.waves)}
+
+        def key(i: int):
+            merged = places[i] == OTHER_GROUP_LABEL
+            return (wave_position.get(waves[i], len(wave_position)), merged,
+                    _content_key(matrix[i]) if merged else (), i)
+
+        order = sorted(range(len(matrix)), key=key)
+        ids = responses["response_id"].to_numpy().tolist()
+        return _Layout([data.wave_label(int(waves[i])) for i in order], [places[i] for i in order],
+                       [matrix[i] for i in order], {int(ids[i]): n for n, i in enumerate(order, start=1)})
+
+    def _hide_question_cells(self, matrix: list[list], waves: list, places: list, variables) -> None:
+        hidden = self._question_hidden
+        if not hidden:
+            return
+        positions: dict[str, list[int]] = {}
+        for c, (_name, question, _code) in enumerate(variables):
+            positions.setdefault(question.id, []).append(c)
+        for qid, by_wave in hidden.items():
+            for r, (w, m) in enumerate(zip(waves, places)):
+                if m in by_wave.get(int(w), ()):
+                    for c in positions.get(qid, ()):
+                        matrix[r][c] = SUPPRESSED
 
     def long_frame(self) -> pd.DataFrame:
-        """One row per answer (for CSV): wave, municipality (hidden groups merged), response number, values."""
+        """One row per answer (for CSV): wave, municipality (hidden groups merged), response number, values.
+
+        Rows follow the data sheet's running numbers; answers to a question hidden for a municipality are left out.
+        """
         data = self.data
-        responses = data.visible_responses
-        numbers = pd.Series(np.arange(1, len(responses) + 1), index=responses["response_id"].to_numpy())
+        numbers = self._layout.numbers
         answers = self._visible_answers()
+        keep = np.ones(len(answers), dtype=bool)
+        for qid, by_wave in self._question_hidden.items():
+            for wave_id, municipalities in by_wave.items():
+                keep &= ~((answers["question_id"] == qid) & (answers["wave_id"] == wave_id)
+                          & answers["municipality_id"].isin(list(municipalities))).to_numpy()
+        if not keep.all():
+            answers = answers[keep]
+        responses = data.visible_responses
         places = {(int(w), int(m)): data.municipality_label(int(w), int(m))
                   for w, m in responses[["wave_id", "municipality_id"]].drop_duplicates().itertuples(index=False)}
         # wave and municipality as one integer key, so the label lookup is a vectorised map
         place_keys = answers["wave_id"].astype("int64") * 1_000_000 + answers["municipality_id"].astype("int64")
         place_labels = {w * 1_000_000 + m: label for (w, m), label in places.items()}
-        return pd.DataFrame({
+        question_position = {q.id: i for i, q in enumerate(data.questions)}
+        frame = pd.DataFrame({
             "bølge": answers["wave_id"].map({w.id: w.label for w in data.waves}).to_numpy(),
             "kommune": place_keys.map(place_labels).to_numpy(),
-            "besvarelse": answers["response_id"].map(numbers).to_numpy(),
+            "besvarelse": answers["response_id"].map(numbers).astype("int64").to_numpy(),
             "spørgsmål": answers["question_id"].to_numpy(),
             "kode": answers["option_code"].astype("Int64").to_numpy(),
             "tal": answers["number"].astype("Int64").to_numpy(),
             "tekst": answers["text"].to_numpy(),
             "dato": answers["date_value"].to_numpy(),
+            "_q": answers["question_id"].map(question_position).to_numpy(),
         })
+        frame = frame.sort_values(["besvarelse", "_q", "kode"], kind="stable").drop(columns="_q")
+        return frame.reset_index(drop=True)
 
     def codebook_table(self) -> Table:
         data = self.data
@@ -250,6 +328,20 @@ def _place_labels(data: SurveyData, responses: pd.DataFrame) -> list[str]:
             cache[key] = data.municipality_label(*key)
         result.append(cache[key])
     return result
+
+
+@dataclass
+class _Layout:
+    labels: list[str]
+    places: list[str]
+    matrix: list[list]
+    numbers: dict[int, int]  # response id -> running number
+
+
+def _content_key(values: list) -> tuple:
+    """A sort key from a row's answers alone (None first; numbers before text)."""
+    return tuple((0, 0, "") if v is None else (1, v, "") if isinstance(v, (int, float)) else (2, 0, str(v))
+                 for v in values)
 
 
 class _DataRows:
