@@ -296,8 +296,8 @@ class SurveyExporter(Exporter):
             "kommune": place_keys.map(place_labels).to_numpy(),
             "besvarelse": answers["response_id"].map(numbers).astype("int64").to_numpy(),
             "spørgsmål": answers["question_id"].to_numpy(),
-            "kode": answers["option_code"].astype("Int64").to_numpy(),
-            "tal": answers["number"].astype("Int64").to_numpy(),
+            "kode": answers["option_code"].astype("Int64").array,
+            "tal": answers["number"].astype("Int64").array,
             "tekst": answers["text"].to_numpy(),
             "dato": answers["date_value"].to_numpy(),
             "_q": answers["question_id"].map(question_position).to_numpy(),
@@ -310,13 +310,24 @@ class SurveyExporter(Exporter):
         rows = []
         for name, question, code in self._variables():
             waves = ", ".join(w.label for w in data.waves if question.id in w.fingerprints)
-            base = [name, question.text.da, question.type]
+            base = [name, _wordings(data, question), question.type]
             rows += [[*base, value, meaning, missing, waves]
                      for value, meaning, missing in question.kind.codebook(question, code)]
         columns = [Column("Variabel", "text", 18), Column("Spørgsmål", "text", 70), Column("Type", "text", 14),
                    Column("Kode", "int", 7), Column("Svarmulighed", "text", 34),
                    Column("Manglende værdi", "text", 10), Column("Bølger", "text", 30)]
         return Table("Kodebog", "Kodebog", columns, rows, ["Variablerne i arket Data og i CSV-filen."])
+
+
+def _wordings(data: SurveyData, question: Question) -> str:
+    """The wording; a question reworded between the waves lists every wording with the waves that used it."""
+    used: dict[str, list[str]] = {}
+    for wave in data.waves:
+        if question.id in wave.wordings:
+            used.setdefault(wave.wordings[question.id], []).append(wave.label)
+    if len(used) <= 1:
+        return next(iter(used), question.text.da)
+    return " / ".join(f"{text} ({', '.join(labels)})" for text, labels in used.items())
 
 
 def _place_labels(data: SurveyData, responses: pd.DataFrame) -> list[str]:

@@ -65,3 +65,21 @@ def test_free_text_of_the_merged_group_is_in_alphabetical_order_not_by_municipal
     listed = [r for r in book["Fritekst"].iter_rows(values_only=True) if r[2] == "Øvrige (skjult)"]
     assert [r[3] for r in listed] == ["a", "b", "m", "x", "y", "z"]
     assert {r[0] for r in listed} == {4}  # the question's number, not its id
+
+
+def test_the_long_csv_writes_codes_and_numbers_as_integers(tmp_path):
+    rows = respondents(1, 1, 1, [{"grad": 5, "maaneder": 3, "kanal": [1]}] * 6)
+    path = tmp_path / "codes.xlsx"
+    SurveyExporter(survey(rows)).write_csvs(path)
+    lines = path.with_name("codes-svar.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1:4] == ["Bølge 1;Aalborg;1;grad;5;;;", "Bølge 1;Aalborg;1;kanal;1;;;", "Bølge 1;Aalborg;1;maaneder;;3;;"]
+
+
+def test_a_wave_without_responses_reads_zero_for_the_network_as_for_the_municipalities(tmp_path):
+    from tests.exports.builders import wave
+
+    data = survey(respondents(1, 1, 1, [{"grad": 4}] * 6), waves=[wave(1, "Bølge 1"), wave(2, "Bølge 2")])
+    table = next(SurveyExporter(data).question_tables())
+    n_rows = {row[0]: row[3:5] for row in table.rows if row[1] == "N (besvarelser)"}
+    assert n_rows["Netværket i alt"] == [6, 0]
+    assert n_rows["Aalborg"] == [6, 0]
