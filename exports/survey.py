@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register
 from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
+from exports.survey_rows import published_batches, visible_count, visible_rows
 from exports.survey_tables import caption, question_suppression, question_table
-from exports.tables import SUPPRESSED, Column, Table
+from exports.tables import Column, Table
 from exports.workbook import SHEET_NAME_MAX, SheetNames
 from forms import Question
-from forms.types.base import ANSWER_COLUMNS, Tabulation
+from forms.types.base import Tabulation
 
 
 @register
@@ -31,13 +30,7 @@ class SurveyExporter(Exporter):
     def __init__(self, data: SurveyData, **kwargs) -> None:
         super().__init__(**kwargs)
         self.data = data
-        # Row positions per question, not copies: the answer frame is the largest thing in memory.
-        self._positions = data.answers.groupby("question_id").indices
         self._question_sheets = _question_sheet_names(data.questions)
-
-    def _rows_of(self, question_id: str) -> pd.DataFrame:
-        positions = self._positions.get(question_id)
-        return self.data.answers.iloc[0:0] if positions is None else self.data.answers.iloc[positions]
 
     def question_tables(self) -> Iterator[Table]:
         """The comparison table of each counted question, in questionnaire order (from the aggregates)."""
@@ -58,8 +51,8 @@ class SurveyExporter(Exporter):
         yield data_table
         yield self.codebook_table()
 
-    def csv_tables(self) -> dict[str, pd.DataFrame]:
-        return {self.csv_suffixes[0]: self.long_frame()}
+    def csv_tables(self) -> dict[str, Iterator[pd.DataFrame]]:
+        return {self.csv_suffixes[0]: self.long_frames()}
 
     # -- overview --------------------------------------------------------------------------------------
     def overview_table(self, data_table: Table) -> Table:
@@ -98,9 +91,7 @@ class SurveyExporter(Exporter):
     def free_text_table(self) -> Table:
         data = self.data
         texts = [q for q in data.questions if q.kind.tabulation is Tabulation.LISTED]
-        frames = [self._rows_of(q.id) for q in texts if q.id in self._positions]
-        frame = pd.concat(frames) if frames else data.answers.iloc[0:0]
-        frame = frame[frame["response_id"].isin(data.visible_responses["response_id"])]
+        frame = visible_rows(data, data.listed_answers([q.id for q in texts]))
         # Sorted by what is shown (question, wave, municipality as labelled, the answer): the texts of the
         # merged hidden group are in alphabetical order, not in their municipalities' order.
         position = {q.id: i for i, q in enumerate(data.questions)}
@@ -155,14 +146,6 @@ class SurveyExporter(Exporter):
         return Table("Anonymitet", "Anonymitet: skjulte grupper pr. bølge", columns, rows, notes)
 
     # -- data ------------------------------------------------------------------------------------------
-    def _visible_answers(self) -> pd.DataFrame:
-        """The answers the data sheets may list (every one for a coordinator, without copying)."""
-        answers = self.data.answers
-        keep = answers["question_id"].notna()
-        if self.data.only_municipality is not None:
-            keep &= answers["response_id"].isin(self.data.visible_responses["response_id"])
-        return answers if keep.all() else answers[keep]
-
     def _variables(self) -> list[tuple[str, Question, int | None]]:
         """(column name, question, option code for multiple choice) in questionnaire order."""
         variables = []
@@ -170,17 +153,22 @@ class SurveyExporter(Exporter):
             variables += [(name, q, code) for name, code in q.kind.variables(q)]
         return variables
 
+    def _batches(self):
+        return published_batches(self.data, self._variables(), self._question_hidden)
+
     def data_table(self) -> Table:
-        """One row per response: wave, municipality (hidden groups merged), a column per question."""
-        layout = self._layout
+        """One row per response: wave, municipality (hidden groups merged), a column per question.
+
+        Its rows are built while the sheet is written, from the answers streamed chunk by chunk.
+        """
         variables = self._variables()
         columns = [Column("Bølge", "text", 16), Column("Kommune", "text", 20), Column("Besvarelse", "int", 11)]
         columns += [Column(name, q.kind.data_kind) for name, q, _c in variables]
-        rows = _DataRows(layout.labels, layout.places, layout.matrix)
         notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket.",
                  f"Rækkerne i '{OTHER_GROUP_LABEL}' står efter deres svar, ikke efter kommune eller tidspunkt; "
                  "et spørgsmål, der er skjult for en kommune, står som 'skjult' i alle kommunens rækker."]
-        return Table("Data", "Data: én række pr. besvarelse", columns, rows, notes, row_count=len(layout.matrix))
+        return Table("Data", "Data: én række pr. besvarelse", columns, _DataRows(self._batches), notes,
+                     row_count=visible_count(self.data))
 
     @cached_property
     def _question_hidden(self) -> dict[str, dict[int, frozenset]]:
@@ -201,109 +189,36 @@ class SurveyExporter(Exporter):
                     result.setdefault(qid, {})[wave_id] = extra
         return result
 
-    @cached_property
-    def _layout(self) -> _Layout:
-        """The data sheet's rows in their published order, with the running number of each response.
+    def long_frames(self) -> Iterator[pd.DataFrame]:
+        """The long CSV in chunks: one row per answer, following the data sheet's running numbers.
 
-        Visible municipalities keep submission order; the rows of the merged hidden group are sorted by
-        their answers, so no position or number tells which municipality a row came from.
+        Answers to a question hidden for a municipality are left out.
         """
         data = self.data
-        responses = data.visible_responses
-        answers = self._visible_answers()
-        wide = pd.DataFrame(index=pd.Index(responses["response_id"]))
-        variables = self._variables()
-        kinds = {q.id: q.kind for q in data.questions}
-        # One pivot per answers column for questions with one value per answer; one column per option otherwise.
-        parts = []
-        for column in ANSWER_COLUMNS:
-            ids = [qid for qid, kind in kinds.items() if kind.column == column and not kind.multiple]
-            rows = answers[answers["question_id"].isin(ids)]
-            parts.append(rows.drop_duplicates(["response_id", "question_id"])
-                         .pivot(index="response_id", columns="question_id", values=column))
-        multiple = answers[answers["question_id"].isin([qid for qid, kind in kinds.items() if kind.multiple])]
-        answered: dict[str, pd.Index] = {}
-        if len(multiple):
-            chosen = multiple.assign(var=multiple["question_id"] + "_"
-                                     + multiple["option_code"].astype("Int64").astype(str), one=1)
-            parts.append(chosen.pivot_table(index="response_id", columns="var", values="one", aggfunc="max"))
-            answered = {qid: pd.Index(rows["response_id"].unique()) for qid, rows in multiple.groupby("question_id")}
-        parts = [p for p in parts if len(p.columns)]
-        if parts:
-            wide = wide.join(parts, how="left")
-        for name, question, code in variables:
-            if name not in wide.columns:
-                wide[name] = np.nan
-            if code is not None and question.id in answered:
-                # Answered the question but did not choose this option: 0, not missing.
-                unchosen = wide.index.isin(answered[question.id]) & wide[name].isna().to_numpy()
-                wide.loc[unchosen, name] = 0
-        wide = wide[[name for name, _q, _c in variables]]
-        matrix = wide.astype(object).where(wide.notna(), None).to_numpy().tolist()
-        waves = responses["wave_id"].to_numpy().tolist()
-        places_of = responses["municipality_id"].to_numpy().tolist()
-        self._hide_question_cells(matrix, waves, places_of, variables)
-        places = _place_labels(data, responses)
-        wave_position = {w.id: i for i, w in enumerate(data.waves)}
-
-        def key(i: int):
-            merged = places[i] == OTHER_GROUP_LABEL
-            return (wave_position.get(waves[i], len(wave_position)), merged,
-                    _content_key(matrix[i]) if merged else (), i)
-
-        order = sorted(range(len(matrix)), key=key)
-        ids = responses["response_id"].to_numpy().tolist()
-        return _Layout([data.wave_label(int(waves[i])) for i in order], [places[i] for i in order],
-                       [matrix[i] for i in order], {int(ids[i]): n for n, i in enumerate(order, start=1)})
-
-    def _hide_question_cells(self, matrix: list[list], waves: list, places: list, variables) -> None:
-        hidden = self._question_hidden
-        if not hidden:
-            return
-        positions: dict[str, list[int]] = {}
-        for c, (_name, question, _code) in enumerate(variables):
-            positions.setdefault(question.id, []).append(c)
-        for qid, by_wave in hidden.items():
-            for r, (w, m) in enumerate(zip(waves, places)):
-                if m in by_wave.get(int(w), ()):
-                    for c in positions.get(qid, ()):
-                        matrix[r][c] = SUPPRESSED
+        labels = {w.id: w.label for w in data.waves}
+        question_position = {q.id: i for i, q in enumerate(data.questions)}
+        yield pd.DataFrame(columns=LONG_CSV_COLUMNS)  # the header, even when nothing was answered
+        for batch in self._batches():
+            answers = batch.answers
+            numbers = {e.response_id: e.number for e in batch.entries}
+            places = {e.response_id: e.place for e in batch.entries}
+            frame = pd.DataFrame({
+                "bølge": answers["wave_id"].map(labels).to_numpy(),
+                "kommune": answers["response_id"].map(places).to_numpy(),
+                "besvarelse": answers["response_id"].map(numbers).astype("int64").to_numpy(),
+                "spørgsmål": answers["question_id"].to_numpy(),
+                "kode": answers["option_code"].astype("Int64").array,
+                "tal": answers["number"].astype("Int64").array,
+                "tekst": answers["text"].to_numpy(),
+                "dato": answers["date_value"].to_numpy(),
+                "_q": answers["question_id"].map(question_position).to_numpy(),
+            })
+            yield frame.sort_values(["besvarelse", "_q", "kode"], kind="stable").drop(columns="_q")
 
     def long_frame(self) -> pd.DataFrame:
-        """One row per answer (for CSV): wave, municipality (hidden groups merged), response number, values.
-
-        Rows follow the data sheet's running numbers; answers to a question hidden for a municipality are left out.
-        """
-        data = self.data
-        numbers = self._layout.numbers
-        answers = self._visible_answers()
-        keep = np.ones(len(answers), dtype=bool)
-        for qid, by_wave in self._question_hidden.items():
-            for wave_id, municipalities in by_wave.items():
-                keep &= ~((answers["question_id"] == qid) & (answers["wave_id"] == wave_id)
-                          & answers["municipality_id"].isin(list(municipalities))).to_numpy()
-        if not keep.all():
-            answers = answers[keep]
-        responses = data.visible_responses
-        places = {(int(w), int(m)): data.municipality_label(int(w), int(m))
-                  for w, m in responses[["wave_id", "municipality_id"]].drop_duplicates().itertuples(index=False)}
-        # wave and municipality as one integer key, so the label lookup is a vectorised map
-        place_keys = answers["wave_id"].astype("int64") * 1_000_000 + answers["municipality_id"].astype("int64")
-        place_labels = {w * 1_000_000 + m: label for (w, m), label in places.items()}
-        question_position = {q.id: i for i, q in enumerate(data.questions)}
-        frame = pd.DataFrame({
-            "bølge": answers["wave_id"].map({w.id: w.label for w in data.waves}).to_numpy(),
-            "kommune": place_keys.map(place_labels).to_numpy(),
-            "besvarelse": answers["response_id"].map(numbers).astype("int64").to_numpy(),
-            "spørgsmål": answers["question_id"].to_numpy(),
-            "kode": answers["option_code"].astype("Int64").array,
-            "tal": answers["number"].astype("Int64").array,
-            "tekst": answers["text"].to_numpy(),
-            "dato": answers["date_value"].to_numpy(),
-            "_q": answers["question_id"].map(question_position).to_numpy(),
-        })
-        frame = frame.sort_values(["besvarelse", "_q", "kode"], kind="stable").drop(columns="_q")
-        return frame.reset_index(drop=True)
+        """The whole long CSV as one frame (tests and small exports)."""
+        frames = list(self.long_frames())
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def codebook_table(self) -> Table:
         data = self.data
@@ -330,43 +245,19 @@ def _wordings(data: SurveyData, question: Question) -> str:
     return " / ".join(f"{text} ({', '.join(labels)})" for text, labels in used.items())
 
 
-def _place_labels(data: SurveyData, responses: pd.DataFrame) -> list[str]:
-    cache: dict[tuple[int, int], str] = {}
-    result = []
-    for w, m in zip(responses["wave_id"], responses["municipality_id"]):
-        key = (int(w), int(m))
-        if key not in cache:
-            cache[key] = data.municipality_label(*key)
-        result.append(cache[key])
-    return result
-
-
-@dataclass
-class _Layout:
-    labels: list[str]
-    places: list[str]
-    matrix: list[list]
-    numbers: dict[int, int]  # response id -> running number
-
-
-def _content_key(values: list) -> tuple:
-    """A sort key from a row's answers alone (None first; numbers before text)."""
-    return tuple((0, 0, "") if v is None else (1, v, "") if isinstance(v, (int, float)) else (2, 0, str(v))
-                 for v in values)
+LONG_CSV_COLUMNS = ["bølge", "kommune", "besvarelse", "spørgsmål", "kode", "tal", "tekst", "dato"]
 
 
 class _DataRows:
-    """The data sheet's rows, built while written: keeps memory to the matrix itself."""
+    """The data sheet's rows, built while written from the streamed batches."""
 
-    def __init__(self, labels: list[str], places: list[str], matrix: list[list]) -> None:
-        self.labels, self.places, self.matrix = labels, places, matrix
+    def __init__(self, batches) -> None:
+        self.batches = batches
 
     def __iter__(self):
-        for i, values in enumerate(self.matrix):
-            yield [self.labels[i], self.places[i], i + 1, *values]
-
-    def __len__(self) -> int:
-        return len(self.matrix)
+        for batch in self.batches():
+            for e in batch.entries:
+                yield [e.wave, e.place, e.number, *e.values]
 
 
 def _question_sheet_names(questions: list[Question]) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Queries for results and exports: one query per questionnaire into a long DataFrame, then pure exporters."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import pandas as pd
@@ -22,6 +23,9 @@ from exports.aggregates import Aggregates
 from exports.localtime import local_time
 from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
 from forms import Question
+
+
+CHUNK_ROWS = 50_000  # answer rows fetched at a time for the data sheet and the long CSV
 
 
 class UnknownQuestionnaire(LookupError):
@@ -68,7 +72,8 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         questions=questions,
         waves=infos,
         municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
-        answers=long_answers(ids) if with_answers else None,
+        chunks=(lambda: answer_chunks(ids, only_municipality)) if with_answers else None,
+        listed=(lambda question_ids: long_answers(ids, question_ids)) if with_answers else None,
         aggregates=survey_aggregates(ids),
         invited=_invited(ids),
         threshold=int(current_app.config["ANONYMITY_THRESHOLD"]),
@@ -77,11 +82,7 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
     )
 
 
-def long_answers(wave_ids: list[int]) -> pd.DataFrame:
-    """The one query: every submitted response of the waves with its answers, one row per answer value.
-
-    A response without answers still gives one row (question_id missing), so it counts as answered.
-    """
+def _long_query(wave_ids: list[int], question_ids: list[str] | None = None, only_municipality: int | None = None):
     query = (
         select(Response.id, Response.wave_id, Response.municipality_id, Answer.question_id, Answer.option_code,
                Answer.number, Answer.text, Answer.date_value)
@@ -89,13 +90,48 @@ def long_answers(wave_ids: list[int]) -> pd.DataFrame:
         .where(Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
         .order_by(Response.wave_id, Response.municipality_id, Response.id, Answer.question_id, Answer.option_code)
     )
-    rows = db.session.execute(query).all()
+    if question_ids is not None:
+        query = query.where(Answer.question_id.in_(question_ids))
+    if only_municipality is not None:
+        query = query.where(Response.municipality_id == only_municipality)
+    return query
+
+
+def _frame(rows) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=LONG_COLUMNS)
     for column in ("response_id", "wave_id", "municipality_id"):
         frame[column] = frame[column].astype("int64")
     for column in ("option_code", "number"):
         frame[column] = frame[column].astype("Float64").astype("float64")
     return frame
+
+
+def long_answers(wave_ids: list[int], question_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every submitted response of the waves with its answers (of these questions), one row per answer value.
+
+    A response without answers still gives one row (question_id missing), so it counts as answered.
+    """
+    return _frame(db.session.execute(_long_query(wave_ids, question_ids)).all())
+
+
+def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,
+                  rows_per_chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """The long answers streamed from a server-side cursor, in chunks that each hold whole responses."""
+    query = _long_query(wave_ids, only_municipality=only_municipality).execution_options(
+        stream_results=True, yield_per=rows_per_chunk)
+    carry: list = []
+    with db.engine.connect().execution_options(read_only=True) as connection:
+        for part in connection.execute(query).partitions(rows_per_chunk):
+            rows = carry + list(part)
+            last = rows[-1][0]
+            cut = len(rows)
+            while cut > 0 and rows[cut - 1][0] == last:
+                cut -= 1
+            carry = rows[cut:]
+            if cut:
+                yield _frame(rows[:cut])
+    if carry:
+        yield _frame(carry)
 
 
 def survey_aggregates(wave_ids: list[int]) -> Aggregates:

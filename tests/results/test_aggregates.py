@@ -28,3 +28,29 @@ def test_the_results_page_data_holds_no_answer_rows(app, known_survey):
         data = service.survey_data("ledighedsydelse-raadgiver", with_answers=False)
     assert len(data.answers) == 0
     assert sum(sum(s.values()) for s in data.wave_sizes.values()) == 61
+
+
+def test_streamed_chunks_hold_whole_responses_and_add_up_to_every_answer(app, known_survey):
+    with app.app_context():
+        ids = list(known_survey.wave_ids.values())
+        chunks = list(service.answer_chunks(ids, rows_per_chunk=7))
+        whole = service.long_answers(ids)
+    assert len(chunks) > 5
+    seen = [set(chunk["response_id"]) for chunk in chunks]
+    assert all(not (a & b) for i, a in enumerate(seen) for b in seen[i + 1:])  # no response split
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole)
+
+
+def test_the_workbook_from_small_chunks_equals_the_one_from_a_single_chunk(app, known_survey, tmp_path):
+    from exports.survey import SurveyExporter
+
+    with app.app_context():
+        ids = list(known_survey.wave_ids.values())
+        data = service.survey_data("ledighedsydelse-raadgiver")
+        small = service.survey_data("ledighedsydelse-raadgiver")
+        small.chunks = lambda: service.answer_chunks(ids, rows_per_chunk=5)
+        one = SurveyExporter(data).long_frame()
+        many = SurveyExporter(small).long_frame()
+        rows = list(SurveyExporter(small).data_table().rows)
+    pd.testing.assert_frame_equal(one, many)
+    assert [r[2] for r in rows] == list(range(1, 62))
