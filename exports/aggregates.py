@@ -46,11 +46,15 @@ class Aggregates:
                    .rename("n").reset_index())
         return cls(_typed(sizes[SIZE_COLUMNS]), _typed(answered[ANSWERED_COLUMNS]), _typed(options[OPTION_COLUMNS]))
 
-    def per_question(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
-        """(answered rows, option rows) of each question."""
-        options = dict(tuple(self.options.groupby("question_id")))
-        empty = self.options.iloc[0:0]
-        return {qid: (rows, options.get(qid, empty)) for qid, rows in self.answered.groupby("question_id")}
+    def per_question(self) -> dict[str, tuple[list[tuple], list[tuple]]]:
+        """Per question, its rows as plain tuples: answered (wave, municipality, question, n, number_sum,
+        number_count) and options (wave, municipality, question, option_code, n)."""
+        result: dict[str, tuple[list[tuple], list[tuple]]] = {}
+        for row in self.answered.itertuples(index=False, name=None):
+            result.setdefault(row[2], ([], []))[0].append(row)
+        for row in self.options.itertuples(index=False, name=None):
+            result.setdefault(row[2], ([], []))[1].append(row)
+        return result
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 ALPHA = 0.05
 SIGNIFICANT = "signifikant (p < 0,05)"
@@ -57,8 +57,11 @@ def two_proportions(x1: int, n1: int, x2: int, n2: int) -> TestResult | None:
     expected = stats.contingency.expected_freq(table)
     if expected.min() < FISHER_BELOW:
         return TestResult(float(stats.fisher_exact(table).pvalue), "fisher")
-    chi2 = stats.chi2_contingency(table, correction=False)
-    return TestResult(float(chi2.pvalue), "two-proportion")
+    # Pearson's statistic of the 2x2 table is the square of the two-proportion z; its p-value from the
+    # chi-square distribution with one degree of freedom (what chi2_contingency(correction=False) gives,
+    # without its per-call overhead: a results page makes hundreds of these tests).
+    statistic = float(((table - expected) ** 2 / expected).sum())
+    return TestResult(float(special.chdtrc(1, statistic)), "two-proportion")
 
 
 def rank_test(before: Mapping[int, int], after: Mapping[int, int]) -> TestResult | None:

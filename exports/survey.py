@@ -35,7 +35,7 @@ class SurveyExporter(Exporter):
     def question_tables(self) -> Iterator[Table]:
         """The comparison table of each counted question, in questionnaire order (from the aggregates)."""
         per_question = self.data.aggregates.per_question()
-        empty = (self.data.aggregates.answered.iloc[0:0], self.data.aggregates.options.iloc[0:0])
+        empty: tuple[list, list] = ([], [])
         for question in self.data.questions:
             if question.kind.tabulated:
                 answered, options = per_question.get(question.id, empty)
@@ -178,7 +178,7 @@ class SurveyExporter(Exporter):
         result: dict[str, dict[int, frozenset]] = {}
         for qid, (answered, _options) in data.aggregates.per_question().items():
             n_by_wave: dict[int, dict[int, int]] = {}
-            for w, m, n in answered[["wave_id", "municipality_id", "n"]].itertuples(index=False):
+            for w, m, _q, n, _sum, _count in answered:
                 n_by_wave.setdefault(int(w), {})[int(m)] = int(n)
             for wave_id, rule in question_suppression(data, n_by_wave).items():
                 wave_rule = data.wave_suppression.get(wave_id)

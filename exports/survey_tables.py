@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 
 from exports.anonymity import Suppression, suppress
 from exports.significance import rank_test, two_proportions, wilson
@@ -41,18 +40,17 @@ def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]])
     return result
 
 
-def question_figures(data: SurveyData, question: Question, answered: pd.DataFrame,
-                     options: pd.DataFrame) -> dict[tuple, Figures]:
-    """Figures keyed by (group, wave id) for a coded or number question, from its aggregate rows."""
+def question_figures(data: SurveyData, question: Question, answered: list[tuple],
+                     options: list[tuple]) -> dict[tuple, Figures]:
+    """Figures keyed by (group, wave id) for a coded or number question, from its aggregate rows
+    (`Aggregates.per_question`)."""
     n_by_wave: dict[int, dict[int, int]] = {}
     numbers: dict[tuple, tuple[float, int]] = {}
-    for wave_id, municipality_id, n, number_sum, number_count in answered[
-            ["wave_id", "municipality_id", "n", "number_sum", "number_count"]].itertuples(index=False):
+    for wave_id, municipality_id, _qid, n, number_sum, number_count in answered:
         n_by_wave.setdefault(int(wave_id), {})[int(municipality_id)] = int(n)
         numbers[(int(wave_id), int(municipality_id))] = (float(number_sum or 0.0), int(number_count))
     counts: dict[tuple, dict[int, int]] = {}
-    for wave_id, municipality_id, code, n in options[["wave_id", "municipality_id", "option_code", "n"]].itertuples(
-            index=False):
+    for wave_id, municipality_id, _qid, code, n in options:
         counts.setdefault((int(wave_id), int(municipality_id)), {})[int(code)] = int(n)
     rules = question_suppression(data, n_by_wave)
     figures: dict[tuple, Figures] = {}
@@ -92,7 +90,7 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def question_table(data: SurveyData, question: Question, answered: pd.DataFrame, options: pd.DataFrame,
+def question_table(data: SurveyData, question: Question, answered: list[tuple], options: list[tuple],
                    sheet_name: str) -> Table:
     """The comparison table of one coded or number question: network total first, then each municipality."""
     figures = question_figures(data, question, answered, options)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal, format_percent
+from functools import lru_cache
+
+from babel.numbers import parse_pattern
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -14,6 +17,20 @@ from exports.survey_data import NETWORK, SurveyData, WaveInfo
 from exports.survey_tables import Figures, question_figures
 from forms import Question
 from forms.types.base import Tabulation
+
+
+@lru_cache(maxsize=16)
+def _pattern(pattern: str):
+    return parse_pattern(pattern)
+
+
+def format_decimal(value: float, pattern: str) -> str:
+    """The number in the page's locale (Babel's pattern, parsed once: a page formats hundreds of figures)."""
+    return _pattern(pattern).apply(value, get_locale())
+
+
+def format_percent(value: float, pattern: str) -> str:
+    return _pattern(pattern).apply(value, get_locale())
 
 
 @dataclass
@@ -51,19 +68,19 @@ class PageQuestion:
     notes: list[str] = field(default_factory=list)
 
 
-def default_waves(data: SurveyData) -> list[int]:
+def default_waves(waves: list[WaveInfo]) -> list[int]:
     """The two newest waves that share a comparable question (else the two newest, or the one)."""
-    waves = data.waves
     for later in range(len(waves) - 1, 0, -1):
         for earlier in range(later - 1, -1, -1):
-            if any(data.comparable(q.id, waves[earlier], waves[later]) for q in data.questions):
+            a, b = waves[earlier].fingerprints, waves[later].fingerprints
+            if any(b.get(qid) == fingerprint for qid, fingerprint in a.items()):
                 return [waves[earlier].id, waves[later].id]
     return [w.id for w in waves[-2:]]
 
 
 def page_questions(data: SurveyData, lang: str, breakdown: bool) -> list[PageQuestion]:
     per_question = data.aggregates.per_question()
-    empty = (data.aggregates.answered.iloc[0:0], data.aggregates.options.iloc[0:0])
+    empty: tuple[list, list] = ([], [])
     result = []
     for question in data.questions:
         if not question.kind.tabulated:

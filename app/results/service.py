@@ -23,6 +23,7 @@ from exports.aggregates import Aggregates
 from exports.localtime import local_time
 from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
 from forms import Question
+from forms.types.base import Tabulation
 
 
 CHUNK_ROWS = 50_000  # answer rows fetched at a time for the data sheet and the long CSV
@@ -74,7 +75,7 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
         chunks=(lambda: answer_chunks(ids, only_municipality)) if with_answers else None,
         listed=(lambda question_ids: long_answers(ids, question_ids)) if with_answers else None,
-        aggregates=survey_aggregates(ids),
+        aggregates=survey_aggregates(ids, *_counted(questions)),
         invited=_invited(ids),
         threshold=int(current_app.config["ANONYMITY_THRESHOLD"]),
         only_municipality=only_municipality,
@@ -134,22 +135,53 @@ def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,
         yield _frame(carry)
 
 
-def survey_aggregates(wave_ids: list[int]) -> Aggregates:
-    """Three GROUP BY queries: responses per wave and municipality; per question the responses that answered
-    it with the sum and count of its numbers; per option the responses that chose it."""
+def _counted(questions: list[Question]) -> tuple[frozenset, frozenset]:
+    """(single-choice questions, the other counted questions)."""
+    single = frozenset(q.id for q in questions if q.kind.tabulation is Tabulation.OPTIONS and not q.kind.multiple)
+    return single, frozenset(q.id for q in questions if q.kind.tabulated and q.id not in single)
+
+
+def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset = frozenset(),
+                      others: set[str] | frozenset | None = None) -> Aggregates:
+    """GROUP BY queries: responses per wave and municipality; per option the responses that chose it; per
+    question the responses that answered it with the sum and count of its numbers.
+
+    A question in `single_choice` has exactly one option per answer, so its answered count is the sum of
+    its option counts and needs no query of its own: the page's cost stays close to one option query.
+    `others` names the remaining questions to count (None: every other question).
+    """
     submitted = (Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
     keys = (Response.wave_id, Response.municipality_id)
-    sizes = db.session.execute(select(*keys, func.count()).where(*submitted).group_by(*keys))
-    answered = db.session.execute(
-        select(*keys, Answer.question_id, func.count(func.distinct(Answer.response_id)), func.coalesce(func.sum(Answer.number), 0),
-               func.count(Answer.number))
-        .join(Answer, Answer.response_id == Response.id).where(*submitted)
-        .group_by(*keys, Answer.question_id))
-    options = db.session.execute(
-        select(*keys, Answer.question_id, Answer.option_code, func.count(func.distinct(Answer.response_id)))
-        .join(Answer, Answer.response_id == Response.id).where(*submitted, Answer.option_code.is_not(None))
-        .group_by(*keys, Answer.question_id, Answer.option_code))
-    return Aggregates.from_rows(sizes.all(), answered.all(), options.all())
+    sizes = db.session.execute(select(*keys, func.count()).where(*submitted).group_by(*keys)).all()
+    def option_counts(counted, *where):
+        return db.session.execute(
+            select(*keys, Answer.question_id, Answer.option_code, counted)
+            .join(Answer, Answer.response_id == Response.id).where(*submitted, Answer.option_code.is_not(None), *where)
+            .group_by(*keys, Answer.question_id, Answer.option_code)).all()
+
+    # One answer row per single-choice answer: count(*); several options per answer: count responses.
+    chosen = sorted(single_choice)
+    options = option_counts(func.count(), Answer.question_id.in_(chosen)) if chosen else []
+    if others is None or others:
+        rest = Answer.question_id.not_in(chosen) if others is None else Answer.question_id.in_(sorted(others))
+        options += option_counts(func.count(func.distinct(Answer.response_id)), rest)
+    answered_query = (
+        select(*keys, Answer.question_id, func.count(func.distinct(Answer.response_id)),
+               func.coalesce(func.sum(Answer.number), 0), func.count(Answer.number))
+        .join(Answer, Answer.response_id == Response.id).where(*submitted))
+    if others is not None:
+        answered_query = answered_query.where(Answer.question_id.in_(sorted(others)))
+    elif single_choice:
+        answered_query = answered_query.where(Answer.question_id.not_in(sorted(single_choice)))
+    answered = db.session.execute(answered_query.group_by(*keys, Answer.question_id)).all() \
+        if others is None or others else []
+    derived: dict[tuple, int] = {}
+    for wave_id, municipality_id, question_id, _code, n in options:
+        if question_id in single_choice:
+            key = (wave_id, municipality_id, question_id)
+            derived[key] = derived.get(key, 0) + n
+    answered += [(*key, n, 0, 0) for key, n in derived.items()]
+    return Aggregates.from_rows(sizes, answered, options)
 
 
 def _invited(wave_ids: list[int]) -> pd.DataFrame:
@@ -157,6 +189,11 @@ def _invited(wave_ids: list[int]) -> pd.DataFrame:
         select(Invitation.wave_id, Invitation.municipality_id, func.count())
         .where(Invitation.wave_id.in_(wave_ids)).group_by(Invitation.wave_id, Invitation.municipality_id)).all()
     return pd.DataFrame(rows, columns=["wave_id", "municipality_id", "invited"])
+
+
+def wave_infos(waves: list[Wave]) -> list[WaveInfo]:
+    """The waves as the exports see them (labels, dates, fingerprints), without any answers."""
+    return [_wave_info(w, w.questionnaire_version) for w in waves]
 
 
 def _questions(versions: list[QuestionnaireVersion]) -> list[Question]:

@@ -40,8 +40,7 @@ def survey(slug: str):
         known = {w.id for w in every}
         chosen = [int(v) for v in request.args.getlist("bolge") if v.isdigit() and int(v) in known]
         if not chosen:
-            overview = service.survey_data(slug, only_municipality=_own_municipality(), with_answers=False)
-            chosen = default_waves(overview)
+            chosen = default_waves(service.wave_infos(every))
         data = service.survey_data(slug, chosen, only_municipality=_own_municipality(), with_answers=False)
     except service.UnknownQuestionnaire:
         abort(404)

@@ -67,3 +67,11 @@ def test_nothing_is_tested_without_answers_or_without_variation():
     assert rank_test({}, {3: 4}) is None
     assert rank_test({4: 3}, {4: 5}) is None
     assert wilson(0, 0) is None
+
+
+@pytest.mark.parametrize("x1,n1,x2,n2", [(15, 50, 25, 50), (120, 400, 151, 410), (30, 31, 20, 45)])
+def test_the_two_proportion_p_is_scipys_chi_square_without_correction(x1, n1, x2, n2):
+    from scipy import stats
+
+    reference = stats.chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False).pvalue
+    assert two_proportions(x1, n1, x2, n2).p == pytest.approx(reference, rel=1e-12)

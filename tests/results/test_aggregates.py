@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from app.results import service
 from exports.aggregates import Aggregates
@@ -12,10 +13,11 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns[:-1])).reset_index(drop=True)
 
 
-def test_database_aggregates_equal_the_counts_of_the_long_frame(app, known_survey):
+@pytest.mark.parametrize("single_choice", [frozenset(), frozenset({"ly_forenklet", "ly_kvalitet"})])
+def test_database_aggregates_equal_the_counts_of_the_long_frame(app, known_survey, single_choice):
     with app.app_context():
         ids = list(known_survey.wave_ids.values())
-        from_db = service.survey_aggregates(ids)
+        from_db = service.survey_aggregates(ids, single_choice)
         from_long = Aggregates.from_long(service.long_answers(ids))
     for name in ("sizes", "answered", "options"):
         pd.testing.assert_frame_equal(_sorted(getattr(from_db, name)), _sorted(getattr(from_long, name)),
