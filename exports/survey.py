@@ -217,8 +217,8 @@ class SurveyExporter(Exporter):
 
     def long_frame(self) -> pd.DataFrame:
         """The whole long CSV as one frame (tests and small exports)."""
-        frames = list(self.long_frames())
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        header, *frames = list(self.long_frames())
+        return pd.concat(frames, ignore_index=True) if frames else header
 
     def codebook_table(self) -> Table:
         data = self.data
