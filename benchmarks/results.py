@@ -6,7 +6,8 @@ page through the app (Flask's test client: the whole view, queries, tables, sign
 template), and the same process times the bare query
 `SELECT wave, municipality, question, option, count(*) ... GROUP BY` over the same rows. Each figure is
 the median of `--repeat` runs (after one warm-up of each); the ratio is page / bare query, measured in the
-same run. The process's growth is its peak resident memory minus its memory after the warm-up request.
+same run. The process's growth is its peak resident memory during the measured requests (the peak is reset
+after the warm-up request) minus its memory before them.
 
 Goal at every full size: the page within 2x of the bare query, and growth under 100 MB; the benchmark
 exits non-zero when a full size misses it. Sizes: 10,000 and 100,000 responses (`--million` adds
@@ -24,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._survey_db import EMAIL, PASSWORD, SLUG, fill, make_app, peak_mb, rss_mb
+from benchmarks._survey_db import EMAIL, PASSWORD, SLUG, fill, make_app, peak_mb, reset_peak, rss_mb
 from benchmarks.submit import database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,7 @@ def measure(url: str, repeat: int) -> dict:
         return time.perf_counter() - start
 
     query(), page()  # warm-up, as a running server has done: imports, connections, templates
+    reset_peak()
     before = rss_mb()
     queries, pages = [], []
     for _ in range(repeat):
