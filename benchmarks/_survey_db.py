@@ -26,7 +26,7 @@ def peak_mb() -> float:
     with open("/proc/self/status") as handle:
         for line in handle:
             if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024 * 1.024
+                return int(line.split()[1]) * 1024 / 1e6
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
