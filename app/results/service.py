@@ -159,9 +159,10 @@ def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset =
             .join(Answer, Answer.response_id == Response.id).where(*submitted, Answer.option_code.is_not(None), *where)
             .group_by(*keys, Answer.question_id, Answer.option_code)).all()
 
-    # One answer row per single-choice answer: count(*); several options per answer: count responses.
+    # One answer row per single-choice answer: count(*), in one plain GROUP BY over every coded answer (a
+    # filter on the question would steer SQLite off its plan); several options per answer: count responses.
     chosen = sorted(single_choice)
-    options = option_counts(func.count(), Answer.question_id.in_(chosen)) if chosen else []
+    options = [row for row in option_counts(func.count()) if row[2] in single_choice] if chosen else []
     if others is None or others:
         rest = Answer.question_id.not_in(chosen) if others is None else Answer.question_id.in_(sorted(others))
         options += option_counts(func.count(func.distinct(Answer.response_id)), rest)
