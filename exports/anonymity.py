@@ -41,8 +41,8 @@ def suppress(sizes: Mapping[Hashable, int], threshold: int, forced: Iterable[Has
     """
     present = {g: int(n) for g, n in sizes.items() if int(n) > 0}
     total = sum(present.values())
-    if threshold <= 1:
-        return Suppression()
+    if threshold <= 1 or total == 0:
+        return Suppression()  # nobody answered: nothing to protect, every group reads 0
     if total < threshold:
         everything = frozenset(present)
         return Suppression(everything, everything, True)

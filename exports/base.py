@@ -9,14 +9,21 @@ query in `app/results/queries.py`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
 
 from exports.tables import Table
-from exports.workbook import EXCEL_MAX_ROWS, WorkbookWriter, sheets_needed, write_csv, write_frame_csv
+from exports.workbook import (
+    EXCEL_MAX_ROWS,
+    WorkbookWriter,
+    sheets_needed,
+    write_csv,
+    write_frame_csv,
+    write_frame_csv_chunks,
+)
 from forms import Text
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -61,8 +68,8 @@ class Exporter(ABC):
     def tables(self) -> Iterator[Table]:
         """The tables of the export, in sheet order."""
 
-    def csv_tables(self) -> dict[str, Table | pd.DataFrame]:
-        """Tables (or plain DataFrames) also written as CSV, keyed by a file-name suffix."""
+    def csv_tables(self) -> dict[str, Table | pd.DataFrame | Iterable[pd.DataFrame]]:
+        """Tables (or DataFrames, or DataFrames in chunks) also written as CSV, keyed by a file-name suffix."""
         return {}
 
     def write_xlsx(self, path: str | Path, progress: Progress | None = None) -> list[str]:
@@ -102,8 +109,10 @@ class Exporter(ABC):
             partial = target.with_name(target.name + ".part")
             if isinstance(table, pd.DataFrame):
                 write_frame_csv(partial, table)
-            else:
+            elif isinstance(table, Table):
                 write_csv(partial, table.columns, table.rows)
+            else:  # DataFrames in chunks, appended one after the other
+                write_frame_csv_chunks(partial, table)
             partial.replace(target)
             written.append(target)
         return written

@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register
 from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
-from exports.survey_tables import question_table
+from exports.survey_rows import published_batches, visible_count, visible_rows
+from exports.survey_tables import caption, question_suppression, question_table
 from exports.tables import Column, Table
-from exports.workbook import SheetNames
+from exports.workbook import SHEET_NAME_MAX, SheetNames
 from forms import Question
-from forms.types.base import ANSWER_COLUMNS, Tabulation
+from forms.types.base import Tabulation
 
 
 @register
@@ -29,20 +30,16 @@ class SurveyExporter(Exporter):
     def __init__(self, data: SurveyData, **kwargs) -> None:
         super().__init__(**kwargs)
         self.data = data
-        # Row positions per question, not copies: the answer frame is the largest thing in memory.
-        self._positions = data.answers.groupby("question_id").indices
         self._question_sheets = _question_sheet_names(data.questions)
 
-    def _rows_of(self, question_id: str) -> pd.DataFrame:
-        positions = self._positions.get(question_id)
-        return self.data.answers.iloc[0:0] if positions is None else self.data.answers.iloc[positions]
-
     def question_tables(self) -> Iterator[Table]:
-        """The comparison table of each counted question, in questionnaire order."""
+        """The comparison table of each counted question, in questionnaire order (from the aggregates)."""
+        per_question = self.data.aggregates.per_question()
+        empty: tuple[list, list] = ([], [])
         for question in self.data.questions:
             if question.kind.tabulated:
-                yield question_table(self.data, question, self._rows_of(question.id),
-                                     self._question_sheets[question.id])
+                answered, options = per_question.get(question.id, empty)
+                yield question_table(self.data, question, answered, options, self._question_sheets[question.id])
 
     def tables(self) -> Iterator[Table]:
         data_table = self.data_table()
@@ -54,8 +51,8 @@ class SurveyExporter(Exporter):
         yield data_table
         yield self.codebook_table()
 
-    def csv_tables(self) -> dict[str, pd.DataFrame]:
-        return {self.csv_suffixes[0]: self.long_frame()}
+    def csv_tables(self) -> dict[str, Iterator[pd.DataFrame]]:
+        return {self.csv_suffixes[0]: self.long_frames()}
 
     # -- overview --------------------------------------------------------------------------------------
     def overview_table(self, data_table: Table) -> Table:
@@ -94,17 +91,21 @@ class SurveyExporter(Exporter):
     def free_text_table(self) -> Table:
         data = self.data
         texts = [q for q in data.questions if q.kind.tabulation is Tabulation.LISTED]
-        frames = [self._rows_of(q.id) for q in texts if q.id in self._positions]
-        frame = pd.concat(frames) if frames else data.answers.iloc[0:0]
-        frame = frame[frame["response_id"].isin(data.visible_responses["response_id"])]
-        frame = frame.sort_values(["question_id", "wave_id", "municipality_id", "response_id"])
-        rows = [[q, data.wave_label(int(w)), data.municipality_label(int(w), int(m)),
-                 d if d is not None and d == d else t]
-                for q, w, m, t, d in zip(frame["question_id"], frame["wave_id"], frame["municipality_id"],
-                                         frame["text"], frame["date_value"])]
-        columns = [Column("Spørgsmål", "text", 16), Column("Bølge", "text", 16), Column("Kommune", "text", 20),
+        frame = visible_rows(data, data.listed_answers([q.id for q in texts]))
+        # Sorted by what is shown (question, wave, municipality as labelled, the answer): the texts of the
+        # merged hidden group are in alphabetical order, not in their municipalities' order.
+        position = {q.id: i for i, q in enumerate(data.questions)}
+        wave_position = {w.id: i for i, w in enumerate(data.waves)}
+        listed = [(position.get(q, 0), wave_position.get(int(w), 0), data.municipality_label(int(w), int(m)),
+                   d if d is not None and d == d else t, q, int(w))
+                  for q, w, m, t, d in zip(frame["question_id"], frame["wave_id"], frame["municipality_id"],
+                                           frame["text"], frame["date_value"])]
+        listed.sort(key=lambda item: (item[0], item[1], item[2] == OTHER_GROUP_LABEL, item[2], str(item[3])))
+        rows = [[data.number_of(q), data.wave_label(w), place, answer] for _p, _w, place, answer, q, w in listed]
+        columns = [Column("Spørgsmål", "int", 11), Column("Bølge", "text", 16), Column("Kommune", "text", 20),
                    Column("Svar", "text", 90)]
-        notes = ["Fritekst vises, den tælles ikke. " + "; ".join(f"{q.id}: {q.text.da}" for q in texts)]
+        notes = ["Fritekst vises, den tælles ikke. "
+                 + "; ".join(f"{data.number_of(q.id)}: {q.text.da}" for q in texts)]
         return Table("Fritekst", "Fritekstsvar", columns, rows, notes)
 
     # -- comparability ---------------------------------------------------------------------------------
@@ -145,14 +146,6 @@ class SurveyExporter(Exporter):
         return Table("Anonymitet", "Anonymitet: skjulte grupper pr. bølge", columns, rows, notes)
 
     # -- data ------------------------------------------------------------------------------------------
-    def _visible_answers(self) -> pd.DataFrame:
-        """The answers the data sheets may list (every one for a coordinator, without copying)."""
-        answers = self.data.answers
-        keep = answers["question_id"].notna()
-        if self.data.only_municipality is not None:
-            keep &= answers["response_id"].isin(self.data.visible_responses["response_id"])
-        return answers if keep.all() else answers[keep]
-
     def _variables(self) -> list[tuple[str, Question, int | None]]:
         """(column name, question, option code for multiple choice) in questionnaire order."""
         variables = []
@@ -160,77 +153,79 @@ class SurveyExporter(Exporter):
             variables += [(name, q, code) for name, code in q.kind.variables(q)]
         return variables
 
+    def _batches(self):
+        return published_batches(self.data, self._variables(), self._question_hidden)
+
     def data_table(self) -> Table:
-        """One row per response: wave, municipality (hidden groups merged), a column per question."""
-        data = self.data
-        responses = data.visible_responses
-        answers = self._visible_answers()
-        index = pd.Index(responses["response_id"])
-        wide = pd.DataFrame(index=index)
+        """One row per response: wave, municipality (hidden groups merged), a column per question.
+
+        Its rows are built while the sheet is written, from the answers streamed chunk by chunk.
+        """
         variables = self._variables()
-        kinds = {q.id: q.kind for q in data.questions}
-        # One pivot per answers column for questions with one value per answer; one column per option otherwise.
-        parts = []
-        for column in ANSWER_COLUMNS:
-            ids = [qid for qid, kind in kinds.items() if kind.column == column and not kind.multiple]
-            rows = answers[answers["question_id"].isin(ids)]
-            parts.append(rows.drop_duplicates(["response_id", "question_id"])
-                         .pivot(index="response_id", columns="question_id", values=column))
-        multiple = answers[answers["question_id"].isin([qid for qid, kind in kinds.items() if kind.multiple])]
-        answered: dict[str, pd.Index] = {}
-        if len(multiple):
-            chosen = multiple.assign(var=multiple["question_id"] + "_"
-                                     + multiple["option_code"].astype("Int64").astype(str), one=1)
-            parts.append(chosen.pivot_table(index="response_id", columns="var", values="one", aggfunc="max"))
-            answered = {qid: pd.Index(rows["response_id"].unique()) for qid, rows in multiple.groupby("question_id")}
-        parts = [p for p in parts if len(p.columns)]
-        if parts:
-            wide = wide.join(parts, how="left")
-        for name, question, code in variables:
-            if name not in wide.columns:
-                wide[name] = np.nan
-            if code is not None and question.id in answered:
-                # Answered the question but did not choose this option: 0, not missing.
-                unchosen = wide.index.isin(answered[question.id]) & wide[name].isna().to_numpy()
-                wide.loc[unchosen, name] = 0
-        wide = wide[[name for name, _q, _c in variables]]
-        labels = [data.wave_label(int(w)) for w in responses["wave_id"]]
-        places = _place_labels(data, responses)
         columns = [Column("Bølge", "text", 16), Column("Kommune", "text", 20), Column("Besvarelse", "int", 11)]
         columns += [Column(name, q.kind.data_kind) for name, q, _c in variables]
-        matrix = wide.astype(object).where(wide.notna(), None).to_numpy().tolist()
-        rows = _DataRows(labels, places, matrix)
-        notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket."]
-        return Table("Data", "Data: én række pr. besvarelse", columns, rows, notes, row_count=len(matrix))
+        notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket.",
+                 f"Rækkerne i '{OTHER_GROUP_LABEL}' står efter deres svar, ikke efter kommune eller tidspunkt; "
+                 "et spørgsmål, der er skjult for en kommune, står som 'skjult' i alle kommunens rækker."]
+        return Table("Data", "Data: én række pr. besvarelse", columns, _DataRows(self._batches), notes,
+                     row_count=visible_count(self.data))
+
+    @cached_property
+    def _question_hidden(self) -> dict[str, dict[int, frozenset]]:
+        """Per question and wave, the municipalities hidden for that question beyond the wave's hidden ones."""
+        data = self.data
+        everyone = frozenset(data.municipalities)
+        result: dict[str, dict[int, frozenset]] = {}
+        for qid, (answered, _options) in data.aggregates.per_question().items():
+            n_by_wave: dict[int, dict[int, int]] = {}
+            for w, m, _q, n, _sum, _count in answered:
+                n_by_wave.setdefault(int(w), {})[int(m)] = int(n)
+            for wave_id, rule in question_suppression(data, n_by_wave).items():
+                wave_rule = data.wave_suppression.get(wave_id)
+                if wave_rule is None or wave_rule.total_hidden:
+                    continue
+                extra = everyone if rule.total_hidden else rule.hidden - wave_rule.hidden
+                if extra:
+                    result.setdefault(qid, {})[wave_id] = extra
+        return result
+
+    def long_frames(self) -> Iterator[pd.DataFrame]:
+        """The long CSV in chunks: one row per answer, following the data sheet's running numbers.
+
+        Answers to a question hidden for a municipality are left out.
+        """
+        data = self.data
+        labels = {w.id: w.label for w in data.waves}
+        question_position = {q.id: i for i, q in enumerate(data.questions)}
+        yield pd.DataFrame(columns=LONG_CSV_COLUMNS)  # the header, even when nothing was answered
+        for batch in self._batches():
+            answers = batch.answers
+            numbers = {e.response_id: e.number for e in batch.entries}
+            places = {e.response_id: e.place for e in batch.entries}
+            frame = pd.DataFrame({
+                "bølge": answers["wave_id"].map(labels).to_numpy(),
+                "kommune": answers["response_id"].map(places).to_numpy(),
+                "besvarelse": answers["response_id"].map(numbers).astype("int64").to_numpy(),
+                "spørgsmål": answers["question_id"].to_numpy(),
+                "kode": answers["option_code"].astype("Int64").array,
+                "tal": answers["number"].astype("Int64").array,
+                "tekst": answers["text"].to_numpy(),
+                "dato": answers["date_value"].to_numpy(),
+                "_q": answers["question_id"].map(question_position).to_numpy(),
+            })
+            yield frame.sort_values(["besvarelse", "_q", "kode"], kind="stable").drop(columns="_q")
 
     def long_frame(self) -> pd.DataFrame:
-        """One row per answer (for CSV): wave, municipality (hidden groups merged), response number, values."""
-        data = self.data
-        responses = data.visible_responses
-        numbers = pd.Series(np.arange(1, len(responses) + 1), index=responses["response_id"].to_numpy())
-        answers = self._visible_answers()
-        places = {(int(w), int(m)): data.municipality_label(int(w), int(m))
-                  for w, m in responses[["wave_id", "municipality_id"]].drop_duplicates().itertuples(index=False)}
-        # wave and municipality as one integer key, so the label lookup is a vectorised map
-        place_keys = answers["wave_id"].astype("int64") * 1_000_000 + answers["municipality_id"].astype("int64")
-        place_labels = {w * 1_000_000 + m: label for (w, m), label in places.items()}
-        return pd.DataFrame({
-            "bølge": answers["wave_id"].map({w.id: w.label for w in data.waves}).to_numpy(),
-            "kommune": place_keys.map(place_labels).to_numpy(),
-            "besvarelse": answers["response_id"].map(numbers).to_numpy(),
-            "spørgsmål": answers["question_id"].to_numpy(),
-            "kode": answers["option_code"].astype("Int64").to_numpy(),
-            "tal": answers["number"].astype("Int64").to_numpy(),
-            "tekst": answers["text"].to_numpy(),
-            "dato": answers["date_value"].to_numpy(),
-        })
+        """The whole long CSV as one frame (tests and small exports)."""
+        header, *frames = list(self.long_frames())
+        return pd.concat(frames, ignore_index=True) if frames else header
 
     def codebook_table(self) -> Table:
         data = self.data
         rows = []
         for name, question, code in self._variables():
             waves = ", ".join(w.label for w in data.waves if question.id in w.fingerprints)
-            base = [name, question.text.da, question.type]
+            base = [name, _wordings(data, question), question.type]
             rows += [[*base, value, meaning, missing, waves]
                      for value, meaning, missing in question.kind.codebook(question, code)]
         columns = [Column("Variabel", "text", 18), Column("Spørgsmål", "text", 70), Column("Type", "text", 14),
@@ -239,33 +234,34 @@ class SurveyExporter(Exporter):
         return Table("Kodebog", "Kodebog", columns, rows, ["Variablerne i arket Data og i CSV-filen."])
 
 
-def _place_labels(data: SurveyData, responses: pd.DataFrame) -> list[str]:
-    cache: dict[tuple[int, int], str] = {}
-    result = []
-    for w, m in zip(responses["wave_id"], responses["municipality_id"]):
-        key = (int(w), int(m))
-        if key not in cache:
-            cache[key] = data.municipality_label(*key)
-        result.append(cache[key])
-    return result
+def _wordings(data: SurveyData, question: Question) -> str:
+    """The wording; a question reworded between the waves lists every wording with the waves that used it."""
+    used: dict[str, list[str]] = {}
+    for wave in data.waves:
+        if question.id in wave.wordings:
+            used.setdefault(wave.wordings[question.id], []).append(wave.label)
+    if len(used) <= 1:
+        return next(iter(used), question.text.da)
+    return " / ".join(f"{text} ({', '.join(labels)})" for text, labels in used.items())
+
+
+LONG_CSV_COLUMNS = ["bølge", "kommune", "besvarelse", "spørgsmål", "kode", "tal", "tekst", "dato"]
 
 
 class _DataRows:
-    """The data sheet's rows, built while written: keeps memory to the matrix itself."""
+    """The data sheet's rows, built while written from the streamed batches."""
 
-    def __init__(self, labels: list[str], places: list[str], matrix: list[list]) -> None:
-        self.labels, self.places, self.matrix = labels, places, matrix
+    def __init__(self, batches) -> None:
+        self.batches = batches
 
     def __iter__(self):
-        for i, values in enumerate(self.matrix):
-            yield [self.labels[i], self.places[i], i + 1, *values]
-
-    def __len__(self) -> int:
-        return len(self.matrix)
+        for batch in self.batches():
+            for e in batch.entries:
+                yield [e.wave, e.place, e.number, *e.values]
 
 
 def _question_sheet_names(questions: list[Question]) -> dict[str, str]:
     names = SheetNames()
     for reserved in ("Oversigt", "Fritekst", "Sammenlignelighed", "Anonymitet", "Data", "Kodebog"):
         names.make(reserved)
-    return {q.id: names.make(q.id) for q in questions}
+    return {q.id: names.make(caption(i, q.text.da, SHEET_NAME_MAX)) for i, q in enumerate(questions, start=1)}

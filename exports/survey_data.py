@@ -1,13 +1,14 @@
 """The input of a survey export: waves, questions and the long DataFrame of answers, plus the group sizes."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
 import pandas as pd
 
+from exports.aggregates import Aggregates
 from exports.anonymity import OTHER_GROUP_LABEL, Suppression, suppress
 from exports.localtime import local_time
 from forms import Question
@@ -41,25 +42,45 @@ class SurveyData:
     questions: list[Question]
     waves: list[WaveInfo]
     municipalities: dict[int, str]
-    answers: pd.DataFrame
+    answers: pd.DataFrame | None = None
     invited: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["wave_id", "municipality_id",
                                                                                 "invited"]))
     threshold: int = 5
     only_municipality: int | None = None
     timezone: str = "Europe/Copenhagen"
+    # The figures of the tables; computed from `answers` when the database did not give them.
+    aggregates: Aggregates | None = None
+    # The long answers in chunks of whole responses, ordered by wave, municipality and response (the
+    # database streams them); without it, `answers` is the one chunk.
+    chunks: Callable[[], Iterable[pd.DataFrame]] | None = None
+    # The long rows of the listed (free-text, date) questions, by question ids; without it, from `answers`.
+    listed: Callable[[list[str]], pd.DataFrame] | None = None
 
-    @cached_property
-    def responses(self) -> pd.DataFrame:
-        """One row per response: response_id, wave_id, municipality_id."""
-        frame = self.answers[["response_id", "wave_id", "municipality_id"]].drop_duplicates("response_id")
-        return frame.sort_values(["wave_id", "municipality_id", "response_id"]).reset_index(drop=True)
+    def __post_init__(self) -> None:
+        if self.answers is None:
+            self.answers = pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith("_id") and c != "question_id"
+                                                      else object) for c in LONG_COLUMNS})
+        if self.aggregates is None:
+            self.aggregates = Aggregates.from_long(self.answers)
+
+    def answer_chunks(self) -> Iterable[pd.DataFrame]:
+        """The long answers chunk by chunk, each chunk whole responses, in wave, municipality, response order."""
+        if self.chunks is not None:
+            return self.chunks()
+        ordered = self.answers.sort_values(["wave_id", "municipality_id", "response_id"], kind="stable")
+        return [ordered]
+
+    def listed_answers(self, question_ids: list[str]) -> pd.DataFrame:
+        """The answers of these (listed) questions."""
+        if self.listed is not None:
+            return self.listed(question_ids)
+        return self.answers[self.answers["question_id"].isin(question_ids)]
 
     @cached_property
     def wave_sizes(self) -> dict[int, dict[int, int]]:
         """Respondents per wave and municipality."""
         sizes: dict[int, dict[int, int]] = {w.id: {} for w in self.waves}
-        counted = self.responses.groupby(["wave_id", "municipality_id"]).size()
-        for (wave_id, municipality_id), n in counted.items():
+        for wave_id, municipality_id, n in self.aggregates.sizes.itertuples(index=False):
             sizes.setdefault(int(wave_id), {})[int(municipality_id)] = int(n)
         return sizes
 
@@ -89,20 +110,16 @@ class SurveyData:
             return OTHER_GROUP_LABEL
         return self.municipalities.get(municipality_id, str(municipality_id))
 
-    def wave_label(self, wave_id: int) -> str:
-        return next((w.label for w in self.waves if w.id == wave_id), str(wave_id))
+    def number_of(self, question_id: str) -> int:
+        """The question's number as the tables and sheet names show it (its place in the questionnaire)."""
+        return self._numbers.get(question_id, 0)
 
     @cached_property
-    def visible_responses(self) -> pd.DataFrame:
-        """The responses a data sheet may list: all (coordinator) or the own municipality's when not hidden."""
-        frame = self.responses
-        if self.only_municipality is None:
-            return frame
-        own = frame["municipality_id"] == self.only_municipality
-        shown = frame["wave_id"].map(
-            lambda w: not self.wave_suppression[int(w)].total_hidden
-            and self.only_municipality not in self.wave_suppression[int(w)].hidden)
-        return frame[own & shown.astype(bool)]
+    def _numbers(self) -> dict[str, int]:
+        return {q.id: i for i, q in enumerate(self.questions, start=1)}
+
+    def wave_label(self, wave_id: int) -> str:
+        return next((w.label for w in self.waves if w.id == wave_id), str(wave_id))
 
     def comparable(self, question_id: str, before: WaveInfo, after: WaveInfo) -> bool:
         """True when both waves asked the question with the same fingerprint (wording, type, scale)."""

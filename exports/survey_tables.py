@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 
 from exports.anonymity import Suppression, suppress
+from exports.significance import rank_test, two_proportions, wilson
 from exports.survey_data import NETWORK, SurveyData
 from exports.tables import SUPPRESSED, ChartSpec, Column, Table, Typed
 from forms import Question
@@ -40,30 +40,42 @@ def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]])
     return result
 
 
-def question_figures(data: SurveyData, question: Question, answers: pd.DataFrame) -> dict[tuple, Figures]:
-    """Figures keyed by (group, wave id) for a coded or number question; `answers` are its rows only."""
-    n_by = answers.groupby(["wave_id", "municipality_id"])["response_id"].nunique()
+def question_figures(data: SurveyData, question: Question, answered: list[tuple],
+                     options: list[tuple]) -> dict[tuple, Figures]:
+    """Figures keyed by (group, wave id) for a coded or number question, from its aggregate rows
+    (`Aggregates.per_question`)."""
     n_by_wave: dict[int, dict[int, int]] = {}
-    for (wave_id, municipality_id), n in n_by.items():
+    numbers: dict[tuple, tuple[float, int]] = {}
+    for wave_id, municipality_id, _qid, n, number_sum, number_count in answered:
         n_by_wave.setdefault(int(wave_id), {})[int(municipality_id)] = int(n)
+        numbers[(int(wave_id), int(municipality_id))] = (float(number_sum or 0.0), int(number_count))
+    counts: dict[tuple, dict[int, int]] = {}
+    for wave_id, municipality_id, _qid, code, n in options:
+        counts.setdefault((int(wave_id), int(municipality_id)), {})[int(code)] = int(n)
     rules = question_suppression(data, n_by_wave)
     figures: dict[tuple, Figures] = {}
     for wave in data.waves:
-        rows = answers[answers["wave_id"] == wave.id]
         rule = rules[wave.id]
+        sizes = n_by_wave.get(wave.id, {})
         for group in data.groups:
-            subset = rows if group is NETWORK else rows[rows["municipality_id"] == group]
+            members = list(sizes) if group is NETWORK else [group]
+            n = sum(sizes.get(m, 0) for m in members)
+            merged: dict[int, int] = {}
+            total, count = 0.0, 0
+            for m in members:
+                for code, k in counts.get((wave.id, m), {}).items():
+                    merged[code] = merged.get(code, 0) + k
+                s, c = numbers.get((wave.id, m), (0.0, 0))
+                total, count = total + s, count + c
             hidden = rule.total_hidden if group is NETWORK else (group in rule.hidden)
-            figures[(group, wave.id)] = _figures(question, subset, hidden)
+            figures[(group, wave.id)] = _figures(question, n, merged, total, count, hidden)
     return figures
 
 
-def _figures(question: Question, rows: pd.DataFrame, hidden: bool) -> Figures:
-    n = int(rows["response_id"].nunique())
+def _figures(question: Question, n: int, counts: dict[int, int], number_sum: float, number_count: int,
+             hidden: bool) -> Figures:
     if question.kind.tabulation is Tabulation.NUMERIC:
-        values = rows["number"].dropna().astype(float)
-        return Figures(n, {}, float(values.mean()) if len(values) else None, len(values), 0, hidden)
-    counts = {int(k): int(v) for k, v in rows.groupby("option_code")["response_id"].nunique().items()}
+        return Figures(n, {}, number_sum / number_count if number_count else None, number_count, 0, hidden)
     scale = question.scale
     valid_codes = set(scale.valid_codes) if scale else set()
     valid = sum(counts.get(c, 0) for c in valid_codes)
@@ -78,9 +90,10 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, sheet_name: str) -> Table:
+def question_table(data: SurveyData, question: Question, answered: list[tuple], options: list[tuple],
+                   sheet_name: str) -> Table:
     """The comparison table of one coded or number question: network total first, then each municipality."""
-    figures = question_figures(data, question, answers)
+    figures = question_figures(data, question, answered, options)
     kind = question.kind
     waves = data.waves
     nw = len(waves)
@@ -88,7 +101,10 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
     columns = [Column("Gruppe", "text", 22), Column("Svarmulighed", "text", 34), Column("Kode", "int", 7)]
     columns += [Column(f"{w.label} (antal)", "int") for w in waves]
     columns += [Column(f"{w.label} (andel)", "pct") for w in waves]
+    columns += [Column(f"{w.label} (95 %-interval)", "text", 14) for w in waves]
     columns += [Column(f"Ændring {a.label} → {b.label} (procentpoint)", "pp") for a, b in pairs]
+    columns += [Column(f"p-værdi {a.label} → {b.label}", "p") for a, b in pairs]
+    columns += [Column(f"Vurdering {a.label} → {b.label}", "text", 24) for a, b in pairs]
     comparable = [data.comparable(question.id, a, b) for a, b in pairs]
     rows: list[list] = []
     options = list(question.options)
@@ -120,8 +136,34 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
                 cells.append(None)
         return cells
 
+    def intervals(group, part_of, whole_of):
+        return wave_cells(group, lambda f: wilson(part_of(f), whole_of(f)))
+
+    def verdicts(group, test_of):
+        """The p-value and plain verdict of each change; hidden groups and incomparable waves get none."""
+        ps, markers = [], []
+        for i, ok in enumerate(comparable):
+            before, after = waves[i], waves[i + 1]
+            fa, fb = figures[(group, before.id)], figures[(group, after.id)]
+            asked = before.fingerprints.get(question.id) and after.fingerprints.get(question.id)
+            result = test_of(fa, fb) if ok and asked and not (fa.hidden or fb.hidden) else None
+            if result is not None:
+                ps.append(Typed(result.p, "p"))
+                markers.append(result.marker)
+            else:
+                cell = SUPPRESSED if asked and ok and (fa.hidden or fb.hidden) else None
+                ps.append(cell)
+                markers.append(cell)
+        return [*ps, *markers]
+
     def plain(values):
         return [v.value if isinstance(v, Typed) else v for v in values]
+
+    valid_codes = set(question.scale.valid_codes) if question.scale else set()
+
+    def ranked(fa: Figures, fb: Figures):
+        return rank_test({c: k for c, k in fa.counts.items() if c in valid_codes},
+                         {c: k for c, k in fb.counts.items() if c in valid_codes})
 
     chart_rows: list[int] = []
     for group in data.groups:
@@ -133,31 +175,49 @@ def question_table(data: SurveyData, question: Question, answers: pd.DataFrame, 
                 counts = wave_cells(group, lambda f, c=option.code: f.counts.get(c, 0))
                 shares = wave_cells(group, lambda f, c=option.code: _share(f.counts.get(c, 0), f.n))
                 rows.append([label, option.label.da + (" (manglende værdi)" if option.missing else ""),
-                             option.code, *counts, *shares, *changes(shares)])
+                             option.code, *counts, *shares,
+                             *intervals(group, lambda f, c=option.code: f.counts.get(c, 0), lambda f: f.n),
+                             *changes(shares),
+                             *verdicts(group, lambda fa, fb, c=option.code: two_proportions(
+                                 fa.counts.get(c, 0), fa.n, fb.counts.get(c, 0), fb.n))])
         n_cells = wave_cells(group, lambda f: f.n)
-        rows.append([label, "N (besvarelser)", None, *n_cells, *([None] * nw), *([None] * len(pairs))])
+        rows.append([label, "N (besvarelser)", None, *n_cells, *([None] * (2 * nw)), *([None] * (3 * len(pairs)))])
         if kind.has_mean(question):
             means = wave_cells(group, lambda f: f.mean)
+            tested = ranked if kind.tabulation is Tabulation.OPTIONS else (lambda fa, fb: None)
             rows.append([label, "Gennemsnit", None, *([None] * nw), *[Typed(m, "mean") if isinstance(m, float)
                                                                       else m for m in means],
-                         *changes(plain(means), 1.0, "diff")])
+                         *([None] * nw), *changes(plain(means), 1.0, "diff"), *verdicts(group, tested)])
         if kind.has_top2(question):
             tops = wave_cells(group, lambda f: f.top2)
             top_shares = wave_cells(group, lambda f: _share(f.top2, f.valid))
             rows.append([label, "Top-2: " + " + ".join(question.scale.label(c) for c in question.scale.top2),
-                         None, *tops, *top_shares, *changes(top_shares)])
-    notes = [f"Spørgsmål ({question.id}): {question.text.da}"]
+                         None, *tops, *top_shares, *intervals(group, lambda f: f.top2, lambda f: f.valid),
+                         *changes(top_shares),
+                         *verdicts(group, lambda fa, fb: two_proportions(fa.top2, fa.valid, fb.top2, fb.valid))])
+    number = data.number_of(question.id)
+    notes = [f"Spørgsmål {number}: {question.text.da}"]
     notes += _method_notes(data, question, comparable)
     chart = None
     if kind.tabulation is Tabulation.OPTIONS and chart_rows:
         # several options per answer: the shares side by side; one option per answer: counts stacked to 100 %
         first = 3 + nw if kind.multiple else 3
-        chart = ChartSpec(f"{question.id}: {NETWORK_TITLE}", tuple(chart_rows), 1, first, first + nw - 1,
+        chart = ChartSpec(f"{caption(number, question.text.da, 60)}: {NETWORK_TITLE}", tuple(chart_rows), 1, first, first + nw - 1,
                           "clustered" if kind.multiple else "percent_stacked")
     return Table(sheet_name, question.text.da, columns, rows, notes, chart)
 
 
 NETWORK_TITLE = "netværket i alt, fordeling pr. bølge"
+
+
+def caption(number: int, text: str, limit: int) -> str:
+    """"3. I hvor høj grad har …": the question's number and its wording cut at a word within `limit`."""
+    head = f"{number}. "
+    if len(head) + len(text) <= limit:
+        return head + text
+    room = limit - len(head) - 1
+    cut = text[:room].rsplit(" ", 1)[0] if " " in text[:room] else text[:room]
+    return head + cut.rstrip(" ,.:;?") + "…"
 
 
 def _method_notes(data: SurveyData, question: Question, comparable: list[bool]) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Column and cell kinds; each has a number format in the workbook (see workbook.FORMATS).
-KINDS = ("text", "int", "pct", "mean", "pp", "diff", "date", "datetime")
+KINDS = ("text", "int", "pct", "mean", "pp", "diff", "p", "date", "datetime")
 
 
 class _Suppressed:

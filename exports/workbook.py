@@ -24,6 +24,7 @@ FORMATS = {
     "mean": {"num_format": "0.00"},
     "diff": {"num_format": "+0.00;-0.00;0.00"},
     "pp": {"num_format": "+0.0;-0.0;0.0"},
+    "p": {"num_format": "0.000"},
     "date": {"num_format": "dd-mm-yyyy"},
     "datetime": {"num_format": "dd-mm-yyyy hh:mm"},
 }
@@ -209,6 +210,22 @@ def write_csv(path: str | Path, columns: Sequence[Column], rows: Iterable[Sequen
 
 def write_frame_csv(path: str | Path, frame: pd.DataFrame) -> int:
     """A DataFrame as the same CSV dialect; every text value made formula-safe first."""
+    return write_frame_csv_chunks(path, [frame])
+
+
+def write_frame_csv_chunks(path: str | Path, frames: Iterable[pd.DataFrame]) -> int:
+    """DataFrames with the same columns as one CSV, appended chunk by chunk; returns the row count."""
+    count = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        header = True
+        for frame in frames:
+            _safe_frame(frame).to_csv(handle, sep=";", index=False, header=header, date_format="%Y-%m-%d",
+                                      lineterminator="\n")
+            header, count = False, count + len(frame)
+    return count
+
+
+def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy(deep=False)
     for column in safe.columns:
         values = safe[column]
@@ -221,8 +238,7 @@ def write_frame_csv(path: str | Path, frame: pd.DataFrame) -> int:
         distinct = pd.unique(present.to_numpy())
         safe[column] = values.map({v: _csv_value(v) for v in distinct})
     safe.columns = [safe_text(c) for c in safe.columns]
-    safe.to_csv(path, sep=";", encoding="utf-8-sig", index=False, date_format="%Y-%m-%d")
-    return len(safe)
+    return safe
 
 
 def _csv_value(value: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts: a 100 % stacked bar per wave (or grouped bars for multiple choice).
+"""Server-rendered SVG charts: a 100 % stacked bar per wave (or grouped bars for multiple choice), each
+wave's label above its bar and the legend in one column, so the text stays readable on a phone.
 
 Each chart has an accessible name (role="img" with <title> and <desc>); the table next to it carries
 the same figures. Colours have at least 4.5:1 contrast against white, and segments are separated by white.
@@ -10,9 +11,9 @@ from html import escape
 from markupsafe import Markup
 
 PALETTE = ("#08519c", "#b15928", "#1b7837", "#6a3d9a", "#8c510a", "#3f3f3f", "#c51b7d", "#01665e")
-BAR_HEIGHT = 26
-LABEL_WIDTH = 130
-PLOT_WIDTH = 420
+BAR_HEIGHT = 24
+WIDTH = 330       # drawn at about its own size on a phone and in the 928 px column, so text stays >= 12 px
+LABEL_ROW = 20    # the wave's label sits above its bar (a stacked layout: no label column to squeeze)
 
 
 def _pct(share: float) -> str:
@@ -22,11 +23,10 @@ def _pct(share: float) -> str:
 def stacked_bars(chart_id: str, title: str, waves: list[str], series: list[tuple[str, list]],
                  hidden_label: str, stacked: bool = True) -> Markup:
     """`series` is [(option label, [share per wave or None or "hidden"]), ...] in scale order."""
-    width = LABEL_WIDTH + PLOT_WIDTH + 20
+    width, plot = WIDTH, WIDTH - 10
     rows_per_wave = 1 if stacked else max(1, len(series))
-    plot_height = len(waves) * (rows_per_wave * BAR_HEIGHT + 14)
-    legend_rows = -(-len(series) // 2)
-    height = plot_height + 24 + legend_rows * 22
+    block = LABEL_ROW + rows_per_wave * BAR_HEIGHT + 10
+    height = len(waves) * block + 10 + len(series) * 22
     desc = "; ".join(
         f"{wave}: " + ", ".join(f"{label} {_pct(values[i]) if isinstance(values[i], float) else hidden_label}"
                                  for label, values in series)
@@ -37,38 +37,35 @@ def stacked_bars(chart_id: str, title: str, waves: list[str], series: list[tuple
              f'<desc id="{chart_id}-d">{escape(desc)}</desc>']
     y = 4
     for i, wave in enumerate(waves):
-        block = rows_per_wave * BAR_HEIGHT
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + block / 2 + 5:.0f}" text-anchor="end" '
-                     f'class="chart-label">{escape(wave)}</text>')
+        parts.append(f'<text x="0" y="{y + 14}" class="chart-label">{escape(wave)}</text>')
+        top = y + LABEL_ROW
         values = [s[1][i] for s in series]
         if any(not isinstance(v, float) and v is not None for v in values):
-            parts.append(f'<text x="{LABEL_WIDTH}" y="{y + block / 2 + 5:.0f}" class="chart-label">'
-                         f'{escape(hidden_label)}</text>')
+            parts.append(f'<text x="0" y="{top + 17}" class="chart-label">{escape(hidden_label)}</text>')
         elif stacked:
-            x = float(LABEL_WIDTH)
+            x = 0.0
             for k, share in enumerate(values):
-                w = (share or 0.0) * PLOT_WIDTH
+                w = (share or 0.0) * plot
                 if w > 0:
-                    parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR_HEIGHT}" '
+                    parts.append(f'<rect x="{x:.1f}" y="{top}" width="{w:.1f}" height="{BAR_HEIGHT}" '
                                  f'fill="{PALETTE[k % len(PALETTE)]}" stroke="#ffffff" stroke-width="1"/>')
-                    if w >= 34:
-                        parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 18}" text-anchor="middle" '
+                    if w >= 38:
+                        parts.append(f'<text x="{x + w / 2:.1f}" y="{top + 17}" text-anchor="middle" '
                                      f'class="chart-value">{_pct(share)}</text>')
                 x += w
         else:
             for k, share in enumerate(values):
-                w = (share or 0.0) * PLOT_WIDTH
-                top = y + k * BAR_HEIGHT
-                parts.append(f'<rect x="{LABEL_WIDTH}" y="{top + 2}" width="{w:.1f}" height="{BAR_HEIGHT - 4}" '
+                w = (share or 0.0) * (plot - 50)
+                bar_top = top + k * BAR_HEIGHT
+                parts.append(f'<rect x="0" y="{bar_top + 2}" width="{w:.1f}" height="{BAR_HEIGHT - 4}" '
                              f'fill="{PALETTE[k % len(PALETTE)]}"/>')
-                parts.append(f'<text x="{LABEL_WIDTH + w + 4:.1f}" y="{top + 18}" class="chart-label">'
+                parts.append(f'<text x="{w + 4:.1f}" y="{bar_top + 17}" class="chart-label">'
                              f'{_pct(share or 0.0)}</text>')
-        y += block + 14
-    y += 10
+        y += block
+    y += 6
     for k, (label, _values) in enumerate(series):
-        col, row = k % 2, k // 2
-        lx, ly = 10 + col * (width // 2), y + row * 22
-        parts.append(f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{PALETTE[k % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{lx + 20}" y="{ly + 12}" class="chart-legend">{escape(label[:40])}</text>')
+        ly = y + k * 22
+        parts.append(f'<rect x="0" y="{ly}" width="14" height="14" fill="{PALETTE[k % len(PALETTE)]}"/>')
+        parts.append(f'<text x="20" y="{ly + 12}" class="chart-legend">{escape(label[:44])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -1,6 +1,7 @@
 """Queries for results and exports: one query per questionnaire into a long DataFrame, then pure exporters."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import pandas as pd
@@ -18,9 +19,14 @@ from app.models import (
     Wave,
 )
 from app.questionnaires.service import definition_of, latest_version
+from exports.aggregates import Aggregates
 from exports.localtime import local_time
 from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
 from forms import Question
+from forms.types.base import Tabulation
+
+
+CHUNK_ROWS = 50_000  # answer rows fetched at a time for the data sheet and the long CSV
 
 
 class UnknownQuestionnaire(LookupError):
@@ -44,8 +50,13 @@ def waves_of(slug: str) -> list[Wave]:
         .where(QuestionnaireVersion.slug == slug).order_by(Wave.opens_at, Wave.id)))
 
 
-def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality: int | None = None) -> SurveyData:
-    """Everything the survey export and the results page need, for the chosen waves (default: all)."""
+def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality: int | None = None,
+                with_answers: bool = True) -> SurveyData:
+    """Everything the survey export and the results page need, for the chosen waves (default: all).
+
+    The tables come from aggregate queries; `with_answers` adds the long answer frame the data sheets
+    need (the results page does without it).
+    """
     waves = waves_of(slug)
     if wave_ids:
         wanted = set(wave_ids)
@@ -62,7 +73,9 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         questions=questions,
         waves=infos,
         municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
-        answers=long_answers(ids),
+        chunks=(lambda: answer_chunks(ids, only_municipality)) if with_answers else None,
+        listed=(lambda question_ids: long_answers(ids, question_ids)) if with_answers else None,
+        aggregates=survey_aggregates(ids, *_counted(questions)),
         invited=_invited(ids),
         threshold=int(current_app.config["ANONYMITY_THRESHOLD"]),
         only_municipality=only_municipality,
@@ -70,11 +83,7 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
     )
 
 
-def long_answers(wave_ids: list[int]) -> pd.DataFrame:
-    """The one query: every submitted response of the waves with its answers, one row per answer value.
-
-    A response without answers still gives one row (question_id missing), so it counts as answered.
-    """
+def _long_query(wave_ids: list[int], question_ids: list[str] | None = None, only_municipality: int | None = None):
     query = (
         select(Response.id, Response.wave_id, Response.municipality_id, Answer.question_id, Answer.option_code,
                Answer.number, Answer.text, Answer.date_value)
@@ -82,7 +91,14 @@ def long_answers(wave_ids: list[int]) -> pd.DataFrame:
         .where(Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
         .order_by(Response.wave_id, Response.municipality_id, Response.id, Answer.question_id, Answer.option_code)
     )
-    rows = db.session.execute(query).all()
+    if question_ids is not None:
+        query = query.where(Answer.question_id.in_(question_ids))
+    if only_municipality is not None:
+        query = query.where(Response.municipality_id == only_municipality)
+    return query
+
+
+def _frame(rows) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=LONG_COLUMNS)
     for column in ("response_id", "wave_id", "municipality_id"):
         frame[column] = frame[column].astype("int64")
@@ -91,11 +107,94 @@ def long_answers(wave_ids: list[int]) -> pd.DataFrame:
     return frame
 
 
+def long_answers(wave_ids: list[int], question_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every submitted response of the waves with its answers (of these questions), one row per answer value.
+
+    A response without answers still gives one row (question_id missing), so it counts as answered.
+    """
+    return _frame(db.session.execute(_long_query(wave_ids, question_ids)).all())
+
+
+def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,
+                  rows_per_chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """The long answers streamed from a server-side cursor, in chunks that each hold whole responses."""
+    query = _long_query(wave_ids, only_municipality=only_municipality).execution_options(
+        stream_results=True, yield_per=rows_per_chunk)
+    carry: list = []
+    with db.engine.connect().execution_options(read_only=True) as connection:
+        for part in connection.execute(query).partitions(rows_per_chunk):
+            rows = carry + list(part)
+            last = rows[-1][0]
+            cut = len(rows)
+            while cut > 0 and rows[cut - 1][0] == last:
+                cut -= 1
+            carry = rows[cut:]
+            if cut:
+                yield _frame(rows[:cut])
+    if carry:
+        yield _frame(carry)
+
+
+def _counted(questions: list[Question]) -> tuple[frozenset, frozenset]:
+    """(single-choice questions, the other counted questions)."""
+    single = frozenset(q.id for q in questions if q.kind.tabulation is Tabulation.OPTIONS and not q.kind.multiple)
+    return single, frozenset(q.id for q in questions if q.kind.tabulated and q.id not in single)
+
+
+def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset = frozenset(),
+                      others: set[str] | frozenset | None = None) -> Aggregates:
+    """GROUP BY queries: responses per wave and municipality; per option the responses that chose it; per
+    question the responses that answered it with the sum and count of its numbers.
+
+    A question in `single_choice` has exactly one option per answer, so its answered count is the sum of
+    its option counts and needs no query of its own: the page's cost stays close to one option query.
+    `others` names the remaining questions to count (None: every other question).
+    """
+    submitted = (Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
+    keys = (Response.wave_id, Response.municipality_id)
+    sizes = db.session.execute(select(*keys, func.count()).where(*submitted).group_by(*keys)).all()
+    def option_counts(counted, *where):
+        return db.session.execute(
+            select(*keys, Answer.question_id, Answer.option_code, counted)
+            .join(Answer, Answer.response_id == Response.id).where(*submitted, Answer.option_code.is_not(None), *where)
+            .group_by(*keys, Answer.question_id, Answer.option_code)).all()
+
+    # One answer row per single-choice answer: count(*), in one plain GROUP BY over every coded answer (a
+    # filter on the question would steer SQLite off its plan); several options per answer: count responses.
+    chosen = sorted(single_choice)
+    options = [row for row in option_counts(func.count()) if row[2] in single_choice] if chosen else []
+    if others is None or others:
+        rest = Answer.question_id.not_in(chosen) if others is None else Answer.question_id.in_(sorted(others))
+        options += option_counts(func.count(func.distinct(Answer.response_id)), rest)
+    answered_query = (
+        select(*keys, Answer.question_id, func.count(func.distinct(Answer.response_id)),
+               func.coalesce(func.sum(Answer.number), 0), func.count(Answer.number))
+        .join(Answer, Answer.response_id == Response.id).where(*submitted))
+    if others is not None:
+        answered_query = answered_query.where(Answer.question_id.in_(sorted(others)))
+    elif single_choice:
+        answered_query = answered_query.where(Answer.question_id.not_in(sorted(single_choice)))
+    answered = db.session.execute(answered_query.group_by(*keys, Answer.question_id)).all() \
+        if others is None or others else []
+    derived: dict[tuple, int] = {}
+    for wave_id, municipality_id, question_id, _code, n in options:
+        if question_id in single_choice:
+            key = (wave_id, municipality_id, question_id)
+            derived[key] = derived.get(key, 0) + n
+    answered += [(*key, n, 0, 0) for key, n in derived.items()]
+    return Aggregates.from_rows(sizes, answered, options)
+
+
 def _invited(wave_ids: list[int]) -> pd.DataFrame:
     rows = db.session.execute(
         select(Invitation.wave_id, Invitation.municipality_id, func.count())
         .where(Invitation.wave_id.in_(wave_ids)).group_by(Invitation.wave_id, Invitation.municipality_id)).all()
     return pd.DataFrame(rows, columns=["wave_id", "municipality_id", "invited"])
+
+
+def wave_infos(waves: list[Wave]) -> list[WaveInfo]:
+    """The waves as the exports see them (labels, dates, fingerprints), without any answers."""
+    return [_wave_info(w, w.questionnaire_version) for w in waves]
 
 
 def _questions(versions: list[QuestionnaireVersion]) -> list[Question]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,10 +11,9 @@ from app.auth.access import role_required
 from app.extensions import db
 from app.models import ExportJob, Municipality
 from app.results import jobs, service
-from app.results.presentation import format_cell, page_tables
+from app.results.presentation import default_waves, page_questions
 from app.results.queries import exportable
 from exports import EXPORTERS, exporters_for
-from exports.survey import SurveyExporter
 
 bp = Blueprint("results", __name__, url_prefix="/resultater")
 results_access = role_required("coordinator", "team_leader")
@@ -34,21 +34,21 @@ def index():
 @results_access
 def survey(slug: str):
     try:
-        data = service.survey_data(slug, only_municipality=_own_municipality())
+        every = service.waves_of(slug)
+        if not every:
+            raise service.UnknownQuestionnaire(slug)
+        known = {w.id for w in every}
+        chosen = [int(v) for v in request.args.getlist("bolge") if v.isdigit() and int(v) in known]
+        if not chosen:
+            chosen = default_waves(service.wave_infos(every))
+        data = service.survey_data(slug, chosen, only_municipality=_own_municipality(), with_answers=False)
     except service.UnknownQuestionnaire:
         abort(404)
-    municipalities = [(m, data.group_label(m)) for m in data.groups[1:]]
-    choice = request.args.get("kommune", "")
-    allowed = {str(m) for m, _label in municipalities} | {"", "alle"}
-    if choice not in allowed:
-        choice = ""
-    if choice == "alle" or not current_user.is_coordinator:
-        shown = set(data.groups)
-    else:
-        shown = {None} | ({int(choice)} if choice else set())
-    tables = page_tables(data, SurveyExporter(data).question_tables(), shown)
-    return render_template("results/survey.html", data=data, tables=tables, slug=slug, choice=choice,
-                           municipalities=municipalities)
+    breakdown = request.args.get("kommuner") == "1"
+    lang = get_locale().language if get_locale() else "da"
+    questions = page_questions(data, lang, breakdown)
+    return render_template("results/survey.html", data=data, questions=questions, slug=slug, every=every,
+                           chosen=set(chosen), breakdown=breakdown)
 
 
 @bp.route("/evalueringsskemaer")
@@ -112,5 +112,4 @@ def municipality_name(municipality_id: int | None) -> str:
         return _("Hele netværket")
     return db.session.scalar(select(Municipality.name).where(Municipality.id == municipality_id)) or ""
 
-bp.add_app_template_global(format_cell, "format_cell")
 bp.add_app_template_global(exporters_for, "exporters_for")

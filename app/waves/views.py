@@ -64,6 +64,21 @@ def _plan_from(form: WaveForm) -> service.WavePlan:
                             reminder_days=parse_reminder_days(form.reminder_days.data or ""))
 
 
+def _outside_experiment(plan: service.WavePlan) -> list[str]:
+    """The chosen municipalities that do not take part in the questionnaire's experiment (none without one)."""
+    experiment = plan.version.experiment if plan.version is not None else None
+    if experiment is None:
+        return []
+    taking_part = {m.id for m in experiment.municipalities}
+    return [m.name for m in plan.municipalities if m.id not in taking_part]
+
+
+def _needs_confirmation(plan: service.WavePlan) -> list[str]:
+    """Municipalities outside the experiment that the coordinator has not yet confirmed."""
+    outside = _outside_experiment(plan)
+    return [] if request.form.get("confirm_outside") == "1" else outside
+
+
 @bp.route("/ny", methods=["GET", "POST"])
 @coordinator_required
 def new():
@@ -75,7 +90,8 @@ def new():
     form = _wave_form(request.form if request.method == "POST" else None, **defaults)
     if repeats is not None:
         form.version_id.choices = [c for c in form.version_id.choices if c[0] == repeats.questionnaire_version_id]
-    if form.validate_on_submit():
+    outside: list[str] = []
+    if form.validate_on_submit() and not (outside := _needs_confirmation(_plan_from(form))):
         try:
             wave = service.plan_wave(_plan_from(form), repeats=repeats)
         except service.WaveError as exc:
@@ -85,7 +101,8 @@ def new():
             db.session.commit()
             flash(_("Runden er oprettet som kladde."), "success")
             return redirect(url_for("waves.detail", wave_id=wave.id))
-    return render_template("waves/edit.html", form=form, wave=None, repeats=repeats), 200 if not form.errors else 422
+    return render_template("waves/edit.html", form=form, wave=None, repeats=repeats,
+                           outside=outside), 200 if not form.errors else 422
 
 
 @bp.route("/<int:wave_id>/rediger", methods=["GET", "POST"])
@@ -100,7 +117,8 @@ def edit(wave_id: int):
             "municipality_ids": [m.id for m in wave.municipalities],
             "reminder_days": ", ".join(str(d) for d in wave.reminder_days or [])}
     form = _wave_form(request.form if request.method == "POST" else None, **data)
-    if form.validate_on_submit():
+    outside: list[str] = []
+    if form.validate_on_submit() and not (outside := _needs_confirmation(_plan_from(form))):
         try:
             service.update_wave(wave, _plan_from(form))
         except service.WaveError as exc:
@@ -110,7 +128,8 @@ def edit(wave_id: int):
             db.session.commit()
             flash(_("Runden er gemt."), "success")
             return redirect(url_for("waves.detail", wave_id=wave.id))
-    return render_template("waves/edit.html", form=form, wave=wave, repeats=wave.repeats), 200 if not form.errors else 422
+    return render_template("waves/edit.html", form=form, wave=wave, repeats=wave.repeats,
+                           outside=outside), 200 if not form.errors else 422
 
 
 @bp.get("/<int:wave_id>")

@@ -134,15 +134,17 @@ def _assert_shown_in_field(html: str, question, stored) -> None:
 
 
 def _assert_tabulated(exporter: SurveyExporter, question, shown_as: str, shown) -> None:
-    tables = {t.name: t for t in exporter.question_tables()}
+    # Sheets and the free-text list name a question by its number, never by its id.
+    number = exporter.data.number_of(question.id)
+    tables = {int(t.name.split(".", 1)[0]): t for t in exporter.question_tables()}
     free_text = exporter.free_text_table()
     if shown_as == "listed":
-        assert question.id not in tables
-        assert [row[0] for row in free_text.rows] == [question.id]
+        assert number not in tables
+        assert [row[0] for row in free_text.rows] == [number]
         assert free_text.rows[0][3] == shown
         return
-    table = tables[question.id]
-    assert not [row for row in free_text.rows if row[0] == question.id]
+    table = tables[number]
+    assert not [row for row in free_text.rows if row[0] == number]
     network = [row for row in table.rows if row[0] == "Netværket i alt"]
     if shown_as == "mean":
         [mean_row] = [row for row in network if row[1] == "Gennemsnit"]

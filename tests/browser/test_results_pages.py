@@ -33,11 +33,19 @@ def test_results_pages_pass_axe_and_the_export_finishes_with_a_download(app, kno
         page.goto(f"{base}/resultater/survey/{SLUG}")
         assert page.locator("svg[role=img] title").count() == 2
         assert_accessible(page)
-        page.select_option("#kommune", label="Jammerbugt")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        content = page.evaluate("document.querySelector('main .wrap, main').getBoundingClientRect().width")
+        assert content <= 960
+        with page.expect_navigation():
+            page.click("text=Vis kommunerne")
+        assert "kommuner=1" in page.url
+        assert page.locator("th[scope=row]", has_text="Jammerbugt").count() > 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        assert_accessible(page)
+        page.uncheck(f"input[name=bolge][value='{known_survey.wave_ids['Januar 2019']}']")
         with page.expect_navigation():
             page.click("form.filter-form button")
-        assert "kommune=" in page.url
-        assert page.locator("th[scope=row]", has_text="Jammerbugt").count() > 0
+        assert page.locator("thead th", has_text="Januar 2019").count() == 0
         assert_accessible(page)
         with page.expect_navigation():
             page.click("form.export-form button")
@@ -53,6 +61,10 @@ def test_results_page_is_usable_at_360_px(app, known_survey, make_user, chromium
     _id, email, password = make_user("team_leader", "aalborg")
     with live_server(app) as base, chromium(chromium_path, viewport={"width": 360, "height": 740}) as page:
         _log_in(page, base, email, password)
-        page.goto(f"{base}/resultater/survey/{SLUG}")
+        page.goto(f"{base}/resultater/survey/{SLUG}?kommuner=1")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # The chart's text is drawn at 12 px or more on a phone.
+        sizes = page.evaluate("[...document.querySelectorAll('svg.chart text')]"
+                              ".map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)")
+        assert sizes and min(sizes) >= 12
         assert_accessible(page)

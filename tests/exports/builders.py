@@ -51,3 +51,9 @@ def respondents(wave_id: int, municipality_id: int, start: int, answers: list[di
         if "kommentar" in a:
             rows.append((rid, wave_id, municipality_id, "kommentar", None, None, a["kommentar"]))
     return rows
+
+
+def question_sheet(names, number: int) -> str:
+    """The sheet of the question with this number ("2. Hvilke kanaler?"): named by number and wording."""
+    names = getattr(names, "sheetnames", names)
+    return next(name for name in names if name.startswith(f"{number}. "))

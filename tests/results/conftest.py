@@ -51,9 +51,16 @@ def known_survey(app) -> KnownSurvey:
     return survey
 
 
+NUMBERS = {"ly_forenklet": 1, "ly_kvalitet": 2}  # the questions' numbers, which name their sheets
+
+
 def read_table(path: Path, sheet: str, first_header: str) -> pd.DataFrame:
-    """A sheet's table read with pandas, its header found as the row starting with `first_header`."""
+    """A sheet's table read with pandas, its header found as the row starting with `first_header`.
+
+    A question id as `sheet` reads that question's sheet (named by its number and wording)."""
     book = openpyxl.load_workbook(path, read_only=True)
+    if sheet in NUMBERS:
+        sheet = next(name for name in book.sheetnames if name.startswith(f"{NUMBERS[sheet]}. "))
     header = next(i for i, row in enumerate(book[sheet].iter_rows(values_only=True)) if row[0] == first_header)
     book.close()
     return pd.read_excel(path, sheet_name=sheet, header=header)

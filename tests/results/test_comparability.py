@@ -50,3 +50,8 @@ def test_changed_wording_is_shown_with_both_versions_and_no_change_is_computed(a
     assert set(changed[change].dropna()) == {"ikke sammenlignelig"}
     same = read_table(out, "ly_kvalitet", "Gruppe").set_index(["Gruppe", "Svarmulighed"])
     assert same.loc[("Netværket i alt", "i nogen grad af højere kvalitet"), change] == 0
+    codebook = read_table(out, "Kodebog", "Variabel")
+    wording = set(codebook.loc[codebook["Variabel"] == "ly_forenklet", "Spørgsmål"])
+    assert len(wording) == 1
+    text = wording.pop()
+    assert OLD in text and NEW in text and "(Januar 2019)" in text and "(Sommer 2020)" in text

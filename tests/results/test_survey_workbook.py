@@ -4,7 +4,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from tests.results.conftest import HIDDEN, SLUG, read_table
+from tests.exports.builders import question_sheet
+from tests.results.conftest import HIDDEN, NUMBERS, SLUG, read_table
 
 EXTENT = {1: "Slet ikke", 2: "I mindre grad", 3: "Hverken eller", 4: "I nogen grad", 5: "I høj grad",
           9: "Ved ikke (manglende værdi)"}
@@ -129,7 +130,7 @@ def test_sheets_have_frozen_headers_filters_valid_names_and_a_chart_per_question
         assert sheet.freeze_panes is not None
         assert sheet.auto_filter.ref
     for question in ("ly_forenklet", "ly_kvalitet"):
-        charts = book[question]._charts
+        charts = book[question_sheet(book, NUMBERS[question])]._charts
         assert len(charts) == 1
         assert charts[0].grouping == "percentStacked"
     data = read_table(workbook, "Kodebog", "Variabel")

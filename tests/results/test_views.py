@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import ExportJob, Municipality
 from app.worker import run_pending
 from tests.conftest import extract_csrf
+from tests.exports.builders import question_sheet
 from tests.results.conftest import SLUG
 
 
@@ -47,12 +48,14 @@ def test_coordinator_sees_network_tables_with_an_accessible_chart(client, known_
     assert "I nogen grad" in html
 
 
-def test_filter_by_municipality_shows_it_and_hides_small_groups(app, client, known_survey, make_user, login):
+def test_the_breakdown_by_municipality_is_shown_on_demand_and_hides_small_groups(app, client, known_survey,
+                                                                                  make_user, login):
     _id, email, password = make_user("coordinator")
     login(client, email, password)
-    html = client.get(f"/resultater/survey/{SLUG}?kommune={_municipality_id(app, 'jammerbugt')}").get_data(as_text=True)
-    assert "Jammerbugt</th>" in html and "Aalborg</th>" not in html
-    everything = client.get(f"/resultater/survey/{SLUG}?kommune=alle").get_data(as_text=True)
+    html = client.get(f"/resultater/survey/{SLUG}").get_data(as_text=True)
+    assert "Jammerbugt</th>" not in html and "Vis kommunerne" in html
+    everything = client.get(f"/resultater/survey/{SLUG}?kommuner=1").get_data(as_text=True)
+    assert "Jammerbugt</th>" in everything and "Aalborg</th>" in everything
     rebild = re.findall(r"<tr><th scope=\"row\">Rebild</th>(.*?)</tr>", everything)
     assert rebild and all("skjult" in row for row in rebild)
 
@@ -61,10 +64,42 @@ def test_team_leader_sees_only_the_own_municipality_even_with_a_tampered_filter(
                                                                                  make_user, login):
     _id, email, password = make_user("team_leader", "aalborg")
     login(client, email, password)
-    html = client.get(f"/resultater/survey/{SLUG}?kommune={_municipality_id(app, 'jammerbugt')}").get_data(as_text=True)
+    html = client.get(f"/resultater/survey/{SLUG}?kommuner=1&kommune={_municipality_id(app, 'jammerbugt')}"
+                      ).get_data(as_text=True)
     assert "Aalborg</th>" in html
     for other in ("Jammerbugt", "Thisted", "Rebild"):
         assert f"{other}</th>" not in html
+
+
+def test_waves_are_columns_and_each_change_carries_its_marker(client, known_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    html = client.get(f"/resultater/survey/{SLUG}").get_data(as_text=True)
+    assert '<th scope="col" class="num">Januar 2019</th><th scope="col" class="num">Sommer 2020</th>' in html
+    assert html.count('class="marker') >= 2
+    assert "kan skyldes tilfældigheder" in html or "signifikant (p &lt; 0,05)" in html
+    assert "ly_forenklet" not in html  # no internal ids in titles or labels
+    assert "<h2 id=\"q-1\">1. I hvor høj grad" in html
+
+
+def test_choosing_one_wave_shows_only_it(client, known_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    wave = known_survey.wave_ids["Sommer 2020"]
+    html = client.get(f"/resultater/survey/{SLUG}?bolge={wave}").get_data(as_text=True)
+    assert '<th scope="col" class="num">Sommer 2020</th>' in html
+    assert '<th scope="col" class="num">Januar 2019</th>' not in html
+
+
+def test_the_page_in_english_has_english_headers_and_markers(client, known_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    token = extract_csrf(client.get("/resultater/").get_data(as_text=True))
+    client.post("/sprog", data={"csrf_token": token, "lang": "en"})
+    html = client.get(f"/resultater/survey/{SLUG}?kommuner=1").get_data(as_text=True)
+    assert "Option</th>" in html and "Show municipalities" not in html and "Hide municipalities" in html
+    assert "could be chance" in html or "significant (p &lt; 0.05)" in html
+    assert "kan skyldes" not in html and "Svarmulighed" not in html
 
 
 def test_export_is_queued_by_the_request_run_by_a_worker_and_offers_the_files(client, known_survey, make_user, login):
@@ -80,7 +115,7 @@ def test_export_is_queued_by_the_request_run_by_a_worker_and_offers_the_files(cl
     download = client.get(state["files"]["xlsx"])
     assert download.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(download.data))
-    assert "ly_forenklet" in book.sheetnames
+    assert question_sheet(book, 1).startswith("1. I hvor høj grad")
 
 
 def test_team_leader_export_has_only_the_own_municipality(app, client, known_survey, make_user, login):
@@ -89,11 +124,11 @@ def test_team_leader_export_has_only_the_own_municipality(app, client, known_sur
     location = _start_export(client).headers["Location"]
     state = _wait_done(client, location)
     book = openpyxl.load_workbook(io.BytesIO(client.get(state["files"]["xlsx"]).data))
-    sheet = book["ly_forenklet"]
+    sheet = book[question_sheet(book, 1)]
     groups = {row[0] for row in sheet.iter_rows(values_only=True) if row[0]}
     assert {"Netværket i alt", "Aalborg"} <= groups
     assert not groups & {"Jammerbugt", "Thisted", "Rebild"}
-    data = {row[1] for row in book["Data"].iter_rows(min_row=5, values_only=True)}
+    data = {row[1] for row in book["Data"].iter_rows(min_row=6, values_only=True)}
     assert data == {"Aalborg"}
 
 

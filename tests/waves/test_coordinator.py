@@ -149,3 +149,36 @@ def test_a_scheduled_wave_opening_in_the_past_cannot_be_scheduled_when_already_c
     with app.app_context():
         assert db.session.get(Wave, wave_id).status == "draft"
         assert db.session.get(Wave, wave_id).closes_at - db.session.get(Wave, wave_id).opens_at == timedelta(days=31)
+
+
+def test_planning_a_wave_outside_the_questionnaires_experiment_asks_for_confirmation(app, client, make_user, login):
+    # Ledighedsydelse runs in Aalborg, Jammerbugt, Thisted and Rebild; Læsø is outside it.
+    _coordinator(client, make_user, login)
+    with app.app_context():
+        version_id = latest_version("ledighedsydelse-raadgiver").id
+    page = client.get("/runder/ny")
+    form = {"csrf_token": extract_csrf(page.get_data(as_text=True)), "version_id": version_id, "label": "Januar 2027",
+            "opens_local": "2027-01-11T09:00", "closes_local": "2027-02-01T12:00",
+            "municipality_ids": _ids(app, "aalborg", "laesoe"), "reminder_days": ""}
+    warned = client.post("/runder/ny", data=form)
+    html = warned.get_data(as_text=True)
+    assert warned.status_code == 200 and "Læsø deltager ikke i spørgeskemaets forsøg." in html
+    assert "Aalborg deltager" not in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Wave)) == 0
+    confirmed = client.post("/runder/ny", data={**form, "confirm_outside": "1"})
+    assert confirmed.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Wave)) == 1
+
+
+def test_planning_inside_the_experiment_needs_no_confirmation(app, client, make_user, login):
+    _coordinator(client, make_user, login)
+    with app.app_context():
+        version_id = latest_version("ledighedsydelse-raadgiver").id
+    page = client.get("/runder/ny")
+    response = client.post("/runder/ny", data={
+        "csrf_token": extract_csrf(page.get_data(as_text=True)), "version_id": version_id, "label": "Januar 2027",
+        "opens_local": "2027-01-11T09:00", "closes_local": "2027-02-01T12:00",
+        "municipality_ids": _ids(app, "aalborg", "rebild"), "reminder_days": ""})
+    assert response.status_code == 302

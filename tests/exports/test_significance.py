@@ -1,0 +1,77 @@
+"""Significance figures against published reference values, and the choice of test."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from exports.significance import MAYBE_CHANCE, SIGNIFICANT, rank_test, two_proportions, wilson
+
+
+def test_fisher_exact_on_the_tea_tasting_table_gives_fishers_own_p():
+    # Fisher (1935), the lady tasting tea: 3 of 4 right against 1 of 4; two-sided p = 0.4857 (R fisher.test).
+    result = two_proportions(3, 4, 1, 4)
+    assert result.test == "fisher"
+    assert result.p == pytest.approx(0.4857, abs=5e-5)
+
+
+def test_two_proportion_test_equals_r_prop_test_without_correction():
+    # prop.test(c(15, 25), c(50, 50), correct = FALSE): X-squared = 4.1667, p-value = 0.04123.
+    result = two_proportions(15, 50, 25, 50)
+    assert result.test == "two-proportion"
+    assert result.p == pytest.approx(0.04123, abs=5e-6)
+    assert result.marker == SIGNIFICANT
+
+
+@pytest.mark.parametrize("x,n,low,high", [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605),
+                                          (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)])
+def test_wilson_intervals_equal_newcombes_table(x, n, low, high):
+    # Newcombe (1998), Statistics in Medicine 17:857-872, Table II, method 3 (score, no continuity correction).
+    interval = wilson(x, n)
+    assert interval.low == pytest.approx(low, abs=5e-5)
+    assert interval.high == pytest.approx(high, abs=5e-5)
+
+
+def test_mann_whitney_equals_the_published_normal_approximation():
+    # SciPy's reference example (males vs females): U = 17, asymptotic two-sided p = 0.11134688653314041.
+    result = rank_test({19: 1, 22: 1, 16: 1, 29: 1, 24: 1}, {20: 1, 11: 1, 17: 1, 12: 1})
+    assert result.test == "mann-whitney"
+    assert result.p == pytest.approx(0.11134688653314041, rel=1e-9)
+
+
+def test_mann_whitney_on_likert_ties_uses_the_tie_corrected_variance():
+    before, after = {1: 2, 2: 3, 3: 1, 4: 1}, {2: 1, 3: 3, 4: 2, 5: 1}
+    # An independent computation: midranks, U, the tie-corrected variance, continuity correction.
+    values = [c for c, k in before.items() for _ in range(k)] + [c for c, k in after.items() for _ in range(k)]
+    ordered = sorted(values)
+    rank = {v: (ordered.index(v) + 1 + len(ordered) - ordered[::-1].index(v)) / 2 for v in set(values)}
+    n1, n2, n = 7, 7, 14
+    u = sum(rank[c] * k for c, k in before.items()) - n1 * (n1 + 1) / 2
+    ties = sum(t ** 3 - t for t in (values.count(v) for v in set(values)))
+    sigma = math.sqrt(n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))))
+    z = (abs(u - n1 * n2 / 2) - 0.5) / sigma
+    expected = math.erfc(z / math.sqrt(2))
+    assert rank_test(before, after).p == pytest.approx(expected, rel=1e-9)
+
+
+def test_seven_advisers_moving_from_two_to_three_is_called_chance():
+    # The case from the issue: +14 percentage points with 7 advisers in each wave.
+    result = two_proportions(2, 7, 3, 7)
+    assert result.test == "fisher" and result.p == pytest.approx(1.0)
+    assert result.marker == MAYBE_CHANCE
+
+
+def test_nothing_is_tested_without_answers_or_without_variation():
+    assert two_proportions(0, 0, 3, 7) is None
+    assert two_proportions(7, 7, 9, 9) is None
+    assert rank_test({}, {3: 4}) is None
+    assert rank_test({4: 3}, {4: 5}) is None
+    assert wilson(0, 0) is None
+
+
+@pytest.mark.parametrize("x1,n1,x2,n2", [(15, 50, 25, 50), (120, 400, 151, 410), (30, 31, 20, 45)])
+def test_the_two_proportion_p_is_scipys_chi_square_without_correction(x1, n1, x2, n2):
+    from scipy import stats
+
+    reference = stats.chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False).pvalue
+    assert two_proportions(x1, n1, x2, n2).p == pytest.approx(reference, rel=1e-12)
