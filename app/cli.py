@@ -18,8 +18,10 @@ questionnaires_cli = AppGroup("questionnaires", help="Check and load questionnai
 def check_command(paths: tuple[Path, ...]) -> None:
     """Validate YAML files or folders; print every problem as path:line: message."""
     from forms import check_paths
+    from forms.loader import catalogue_root
 
-    problems = check_paths(list(paths) or None, root=Path(current_app.config["QUESTIONNAIRES_DIR"]))
+    root = catalogue_root(paths, current_app.config["QUESTIONNAIRES_DIR"])
+    problems = check_paths(list(paths) or None, root=root)
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         click.echo(str(problem), err=True)

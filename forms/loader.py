@@ -65,6 +65,17 @@ def parse_questionnaire_text(text: str, name: str,
     return questionnaire, tuple(problems.warnings)
 
 
+def catalogue_root(paths: Iterable[PathLike] | None, default: PathLike) -> Path:
+    """The root to read scales and shared blocks from: the one holding the first path, else `default`.
+
+    `check COPY/` on a copied catalogue reads the copy's own scales.yaml and shared/, never the
+    configured folder's.
+    """
+    given = list(paths or ())
+    found = find_root(given[0]) if given else None
+    return found if found is not None else Path(default)
+
+
 def find_root(path: PathLike) -> Path | None:
     """The nearest folder at or above `path` that holds scales.yaml."""
     start = Path(path)

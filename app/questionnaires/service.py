@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Experiment, Municipality, QuestionFingerprint, QuestionnaireVersion
 from forms import Catalogue, Questionnaire, load_catalogue
+from forms.loader import catalogue_root
 
 
 @dataclass
@@ -29,8 +30,8 @@ class LoadReport:
 
 def read_catalogue(paths: Iterable[str | Path] | None = None) -> Catalogue:
     """Read and validate YAML (raises forms.CatalogueError listing every problem)."""
-    root = Path(current_app.config["QUESTIONNAIRES_DIR"])
-    return load_catalogue(list(paths) if paths else None, root=root)
+    given = list(paths) if paths else None
+    return load_catalogue(given, root=catalogue_root(given, current_app.config["QUESTIONNAIRES_DIR"]))
 
 
 def store_catalogue(catalogue: Catalogue) -> LoadReport:
