@@ -1,6 +1,6 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 from app.models.export import ExportJob
-from app.models.questionnaire import QuestionFingerprint, QuestionnaireVersion
+from app.models.questionnaire import CatalogueFile, QuestionFingerprint, QuestionnaireVersion
 from app.models.reference import Experiment, Municipality
 from app.models.response import Answer, Response
 from app.models.supervision import CaseListEntry, EvaluationScheme, SupervisionRecord, SupervisionRound
@@ -12,6 +12,7 @@ __all__ = [
     "Answer",
     "AuditEntry",
     "CaseListEntry",
+    "CatalogueFile",
     "EvaluationScheme",
     "Experiment",
     "ExportJob",
