@@ -59,6 +59,22 @@ def load_command(paths: tuple[Path, ...]) -> None:
         )
 
 
+@questionnaires_cli.command("export")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def export_command(target: Path) -> None:
+    """Write the stored catalogue to the folder TARGET, exactly as stored; loading it back stores nothing."""
+    from app.questionnaires.catalogue import export_catalogue, versions_without_text
+
+    missing = versions_without_text()
+    written = export_catalogue(target)
+    for path in written:
+        click.echo(f"wrote {target / path}")
+    if missing:
+        click.echo("no stored text (load the catalogue once to keep it): " + ", ".join(missing), err=True)
+        sys.exit(1)
+    click.echo(f"Exported {len(written)} file(s) to {target}.")
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the demo network is already there.")

@@ -17,12 +17,14 @@ def register_web(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.auth.views import init_login
     from app.main.views import bp as main_bp
+    from app.questionnaires.views import bp as questionnaires_bp
     from app.results.views import bp as results_bp
     from app.supervision.views import bp as supervision_bp
     from app.waves.views import bp as waves_bp
 
     init_login(app)
-    for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp):
+    for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp,
+                      questionnaires_bp):
         app.register_blueprint(blueprint)
 
     app.after_request(lambda response: add_security_headers(app, response))
@@ -71,6 +73,7 @@ NAV = (
     ("supervision.index", _l("Ledelsestilsyn"), ("coordinator", "team_leader")),
     ("supervision.schemes", _l("Evalueringsskemaer"), ("coordinator", "team_leader")),
     ("results.index", _l("Resultater"), ("coordinator", "team_leader")),
+    ("questionnaires.index", _l("Spørgeskemaer"), ("coordinator",)),
 )
 
 
