@@ -209,7 +209,8 @@ def _act(path: str, text: str, base: str, action: str, preview_lang: str):
             lang = preview_lang if preview_lang in ("da", "en") else "da"
             questionnaire = catalogue.questionnaires[slug]
             context.update(preview=questionnaire, preview_lang=lang,
-                           preview_form=form_class_for(questionnaire, lang)(meta={"csrf": False}, formdata=None))
+                           preview_form=form_class_for(questionnaire, lang, cache=False)(meta={"csrf": False},
+                                                                                       formdata=None))
     if action in ("changes", "check"):
         context["changes"] = catalogue_changes(catalogue) if action == "changes" else None
     return _editor(path, text, base, **context)

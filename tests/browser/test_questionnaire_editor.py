@@ -120,3 +120,21 @@ def test_conditions_work_in_the_preview_at_phone_width(app, make_user, chromium_
         _check_page(page, 360)
         page.locator("#question-lae265_uden input[value='2']").check()
         assert follow_up.is_hidden()
+
+
+def test_typed_text_left_without_publishing_is_offered_back_when_the_file_is_opened_again(app, make_user,
+                                                                                         chromium_path):
+    _id, email, password = make_user("coordinator")
+    with live_server(app) as base, chromium(chromium_path) as page:
+        _log_in(page, base, email, password)
+        page.goto(f"{base}/spoergeskemaer/rediger?sti={SLUG}.yaml")
+        typed = page.input_value("#yaml").replace(OLD, "forenklet, ikke gemt?")
+        page.fill("#yaml", typed)
+        page.goto(f"{base}/spoergeskemaer/")
+        page.goto(f"{base}/spoergeskemaer/rediger?sti={SLUG}.yaml")
+        assert page.input_value("#yaml") != typed
+        offer = page.locator("p.restore")
+        assert offer.count() == 1
+        assert_accessible(page)
+        offer.locator("button").click()
+        assert page.input_value("#yaml") == typed
