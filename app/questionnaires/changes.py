@@ -89,7 +89,7 @@ def _aspects(old: Question, new: Question, old_ids: list[str], new_ids: list[str
     found = []
     if old.text != new.text:
         found.append("text")
-    if old.type != new.type:
+    if old.kind is not new.kind:
         found.append("type")
     old_options = [(o.code, o.label, o.missing) for o in old.options]
     if old_options != [(o.code, o.label, o.missing) for o in new.options]:

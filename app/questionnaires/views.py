@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from app.auth.access import coordinator_required
 from app.extensions import csrf, db
 from app.models import QuestionnaireVersion, User
 from app.questionnaires import catalogue as cat
@@ -30,17 +32,9 @@ def _bounded_body():
     request.max_content_length = cat.MAX_FILE_BYTES + 64 * 1024
 
 
-def _coordinator() -> None:
-    """Anonymous visitors go to the login page, team leaders get 403 (for GET pages)."""
-    if not current_user.is_authenticated:
-        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
-    if not current_user.is_coordinator:
-        abort(403)
-
-
 @bp.get("/")
+@coordinator_required
 def index():
-    _coordinator()
     versions = list(db.session.scalars(select(QuestionnaireVersion).order_by(
         QuestionnaireVersion.slug, QuestionnaireVersion.version.desc())))
     by_slug: dict[str, list[QuestionnaireVersion]] = {}
@@ -57,8 +51,8 @@ def index():
 
 
 @bp.get("/<slug>")
+@coordinator_required
 def detail(slug: str):
-    _coordinator()
     versions = list(db.session.scalars(select(QuestionnaireVersion).where(QuestionnaireVersion.slug == slug)
                                        .order_by(QuestionnaireVersion.version.desc())))
     if not versions:
@@ -70,8 +64,8 @@ def detail(slug: str):
 
 
 @bp.get("/<slug>/v<int:number>.yaml")
+@coordinator_required
 def download(slug: str, number: int):
-    _coordinator()
     version = db.session.scalar(select(QuestionnaireVersion).where(
         QuestionnaireVersion.slug == slug, QuestionnaireVersion.version == number))
     if version is None or version.source_text is None:
@@ -81,8 +75,8 @@ def download(slug: str, number: int):
 
 
 @bp.get("/fil.yaml")
+@coordinator_required
 def download_file():
-    _coordinator()
     stored = cat.stored_files().get(request.args.get("sti", ""))
     if stored is None:
         abort(404)
@@ -95,8 +89,8 @@ def _yaml_response(text: str, name: str) -> Response:
 
 
 @bp.get("/rediger")
+@coordinator_required
 def edit():
-    _coordinator()
     path = request.args.get("sti", "")
     stored = cat.stored_files().get(path) if is_catalogue_path(path) else None
     if stored is None:
@@ -130,9 +124,9 @@ def edit_post():
 
 
 @bp.post("/kopi")
+@coordinator_required
 def copy():
     """A new questionnaire begun as a copy of a stored one under a new id; nothing is stored yet."""
-    _coordinator()
     source = cat.file_of(request.form.get("slug", ""))
     if source is None:
         abort(404)
@@ -152,9 +146,9 @@ def copy():
 
 
 @bp.post("/upload")
+@coordinator_required
 def upload():
     """A .yaml file uploaded into the editor and checked at once; nothing is stored."""
-    _coordinator()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Vælg en .yaml-fil."), "error")
@@ -184,21 +178,24 @@ def _act(path: str, text: str, base: str, action: str, preview_lang: str):
     if action == "publish":
         try:
             report, _stored = cat.publish({path: text}, {path: base}, current_user)
+            db.session.commit()
         except cat.Conflict as conflict:
             db.session.rollback()
-            return _editor(path, text, base, problems=problems, conflict=conflict,
-                           conflict_diff=_line_diff(conflict.base.text if conflict.base else "",
-                                                    conflict.theirs.text), status=409)
+            return _conflict(path, text, base, problems, conflict)
+        except IntegrityError:
+            # Another coordinator published the same file in the same moment: theirs is stored now.
+            db.session.rollback()
+            theirs = cat.stored_files().get(path)
+            base_file = cat.stored_at_token(base) if base else None
+            return _conflict(path, text, base, problems, cat.Conflict(path, base_file, theirs))
         except CatalogueError as exc:
             db.session.rollback()
             return _editor(path, text, base, problems=list(exc.problems), status=422)
-        db.session.commit()
         if report.new_versions or report.files_changed:
             flash(_("Offentliggjort: %(what)s.", what=", ".join(report.files_changed + report.new_versions)), "success")
         else:
             flash(_("Intet nyt at gemme: definitionen er den samme som den gemte."), "success")
-        slug = catalogue.questionnaire_files and next(
-            (q for q, p in catalogue.questionnaire_files.items() if p == path), None)
+        slug = next((q for q, p in catalogue.questionnaire_files.items() if p == path), None)
         return redirect(url_for("questionnaires.detail", slug=slug) if slug else url_for("questionnaires.index"))
     context: dict = {"problems": problems, "checked": True}
     if action == "preview":
@@ -214,6 +211,11 @@ def _act(path: str, text: str, base: str, action: str, preview_lang: str):
     if action in ("changes", "check"):
         context["changes"] = catalogue_changes(catalogue) if action == "changes" else None
     return _editor(path, text, base, **context)
+
+
+def _conflict(path: str, text: str, base: str, problems: list[Problem], conflict: cat.Conflict):
+    diff = _line_diff(conflict.base.text if conflict.base else "", conflict.theirs.text)
+    return _editor(path, text, base, problems=problems, conflict=conflict, conflict_diff=diff, status=409)
 
 
 def _id_kept(path: str, stored, catalogue) -> list[Problem]:

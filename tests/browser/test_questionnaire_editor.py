@@ -3,6 +3,7 @@ publish and plan a wave on the new version; axe-core on every page state at 1280
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from tests.support.browser import assert_accessible, chromium, live_server
@@ -114,12 +115,12 @@ def test_conditions_work_in_the_preview_at_phone_width(app, make_user, chromium_
         page.goto(f"{base}/spoergeskemaer/rediger?sti=revalidering-tilsyn.yaml")
         _press(page, "Forhåndsvis")
         follow_up = page.locator("#question-lae265_egen_laege")
-        assert follow_up.is_hidden()
+        expect(follow_up).to_be_hidden()
         page.locator("#question-lae265_uden input[value='1']").check()
-        assert follow_up.is_visible()
+        expect(follow_up).to_be_visible()
         _check_page(page, 360)
         page.locator("#question-lae265_uden input[value='2']").check()
-        assert follow_up.is_hidden()
+        expect(follow_up).to_be_hidden()
 
 
 def test_typed_text_left_without_publishing_is_offered_back_when_the_file_is_opened_again(app, make_user,
@@ -134,7 +135,7 @@ def test_typed_text_left_without_publishing_is_offered_back_when_the_file_is_ope
         page.goto(f"{base}/spoergeskemaer/rediger?sti={SLUG}.yaml")
         assert page.input_value("#yaml") != typed
         offer = page.locator("p.restore")
-        assert offer.count() == 1
+        expect(offer).to_have_count(1)
         assert_accessible(page)
         offer.locator("button").click()
         assert page.input_value("#yaml") == typed
