@@ -54,6 +54,17 @@ def test_the_catalogue_lists_versions_labels_and_the_waves_using_them(app, coord
     assert "extent5" in html and "lae265" in html and "revalidering-tilsyn" in html
 
 
+def test_the_scales_and_a_blocks_exact_text_can_be_downloaded(app, coordinator):
+    html = coordinator.get("/spoergeskemaer/").get_data(as_text=True)
+    assert "/spoergeskemaer/fil.yaml?sti=scales.yaml" in html
+    assert "/spoergeskemaer/fil.yaml?sti=shared/lae265-tilsyn.yaml" in html
+    for path in ("scales.yaml", "shared/lae265-tilsyn.yaml"):
+        response = coordinator.get(f"/spoergeskemaer/fil.yaml?sti={path}")
+        assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        assert response.get_data(as_text=True) == (ROOT / "questionnaires" / path).read_text(encoding="utf-8")
+    assert coordinator.get("/spoergeskemaer/fil.yaml?sti=../config.py").status_code == 404
+
+
 def test_a_broken_edit_shows_every_problem_at_its_line_keeps_the_text_and_stores_nothing(app, coordinator):
     _html, text, base = open_editor(coordinator)
     broken = text.replace("scale: extent5", "scale: extent7", 1).replace("scale: quality4", "scale: nope", 1)
