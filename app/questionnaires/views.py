@@ -148,22 +148,73 @@ def copy():
 @bp.post("/upload")
 @coordinator_required
 def upload():
-    """A .yaml file uploaded into the editor and checked at once; nothing is stored."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    """.yaml files uploaded and checked at once: one opens in the editor, several are checked together.
+
+    Nothing is stored until the coordinator publishes.
+    """
+    uploads = [u for u in request.files.getlist("file") if u.filename]
+    if not uploads:
         flash(_("Vælg en .yaml-fil."), "error")
         return redirect(url_for("questionnaires.index"))
-    data = upload.read(cat.MAX_FILE_BYTES + 1)
-    if len(data) > cat.MAX_FILE_BYTES:
-        abort(413)
-    try:
-        text = _normalised(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        flash(_("Filen er ikke gemt som UTF-8-tekst. Gem den som UTF-8, og prøv igen."), "error")
+    texts: dict[str, str] = {}
+    for upload_file in uploads:
+        data = upload_file.read(cat.MAX_FILE_BYTES + 1)
+        if len(data) > cat.MAX_FILE_BYTES:
+            abort(413)
+        try:
+            text = _normalised(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            flash(_("Filen %(name)s er ikke gemt som UTF-8-tekst. Gem den som UTF-8, og prøv igen.",
+                    name=upload_file.filename), "error")
+            return redirect(url_for("questionnaires.index"))
+        path = _path_for_upload(upload_file.filename, text)
+        if path in texts:
+            flash(_("To af filerne hører til samme sted (%(path)s). Upload dem hver for sig.", path=path), "error")
+            return redirect(url_for("questionnaires.index"))
+        texts[path] = text
+    stored = cat.stored_files()
+    bases = {path: stored[path].token if path in stored else "" for path in texts}
+    if len(texts) == 1:
+        (path, text), = texts.items()
+        return _act(path, text, bases[path], "check", "da")
+    return _bundle(texts, bases, "check")
+
+
+@bp.post("/samlet")
+@coordinator_required
+def bundle():
+    """Several uploaded files, checked again or published together."""
+    count = request.form.get("count", type=int) or 0
+    texts, bases = {}, {}
+    for n in range(min(count, 50)):
+        path = request.form.get(f"path_{n}", "")
+        if not is_catalogue_path(path):
+            abort(404)
+        texts[path] = _normalised(request.form.get(f"text_{n}", ""))
+        bases[path] = request.form.get(f"base_{n}", "")
+    if not texts:
         return redirect(url_for("questionnaires.index"))
-    path = _path_for_upload(upload.filename, text)
-    stored = cat.stored_files().get(path)
-    return _act(path, text, stored.token if stored else "", "check", "da")
+    return _bundle(texts, bases, "publish" if request.form.get("action") == "publish" else "check")
+
+
+def _bundle(texts: dict[str, str], bases: dict[str, str], action: str):
+    problems, catalogue = cat.check(texts)
+    files = [(path, texts[path], bases[path]) for path in texts]
+    if catalogue is None:
+        return render_template("questionnaires/bundle.html", files=files, problems=problems, changes=None), 422
+    if action == "publish":
+        try:
+            report, _stored = cat.publish(texts, bases, current_user)
+            db.session.commit()
+        except (cat.Conflict, IntegrityError):
+            db.session.rollback()
+            return render_template("questionnaires/bundle.html", files=files, problems=problems, changes=None,
+                                   conflict=True), 409
+        flash(_("Offentliggjort: %(what)s.", what=", ".join(report.files_changed + report.new_versions) or "-"),
+              "success")
+        return redirect(url_for("questionnaires.index"))
+    return render_template("questionnaires/bundle.html", files=files, problems=problems,
+                           changes=catalogue_changes(catalogue))
 
 
 def _act(path: str, text: str, base: str, action: str, preview_lang: str):

@@ -139,3 +139,29 @@ def test_typed_text_left_without_publishing_is_offered_back_when_the_file_is_ope
         assert_accessible(page)
         offer.locator("button").click()
         assert page.input_value("#yaml") == typed
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_several_files_uploaded_at_once_are_checked_together(app, make_user, chromium_path, tmp_path, width):
+    from tests.conftest import ROOT
+
+    scales = (ROOT / "questionnaires" / "scales.yaml").read_text(encoding="utf-8")
+    (tmp_path / "scales.yaml").write_text(scales.replace('"af samme kvalitet"', '"af omtrent samme kvalitet"', 1),
+                                          encoding="utf-8")
+    (tmp_path / "ny-blok.yaml").write_text(
+        'block:\n  id: ny_blok\n  questions:\n    - id: nb_ok\n      type: yes_no\n'
+        '      text: {da: "Er alt i orden?", en: "Is everything fine?"}\n', encoding="utf-8")
+    _id, email, password = make_user("coordinator")
+    with live_server(app) as base, chromium(chromium_path, viewport={"width": width, "height": 900}) as page:
+        _log_in(page, base, email, password)
+        page.goto(f"{base}/spoergeskemaer/")
+        page.set_input_files("#file", [str(tmp_path / "scales.yaml"), str(tmp_path / "ny-blok.yaml")])
+        with page.expect_navigation():
+            page.click("form.upload-form button")
+        expect(page.locator(".check-ok")).to_have_count(1)
+        assert page.locator("li.change").count() > 0
+        _check_page(page, width)
+        with page.expect_navigation():
+            page.click("form.bundle-form button.primary")
+        assert "Offentliggjort" in page.locator(".flashes").inner_text()
+        _check_page(page, width)

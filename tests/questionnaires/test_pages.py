@@ -269,3 +269,48 @@ def test_loading_a_copy_with_a_changed_scale_stores_the_scale_text_once(app, run
     assert runner.invoke(args=["questionnaires", "load", str(copy)]).exit_code == 0
     assert runner.invoke(args=["questionnaires", "load", str(copy)]).exit_code == 0
     assert _count(app, CatalogueFile) == before + 1
+
+
+def _upload_many(client, files: list[tuple[bytes, str]]):
+    csrf = extract_csrf(client.get("/spoergeskemaer/").get_data(as_text=True))
+    return client.post("/spoergeskemaer/upload", data={"csrf_token": csrf,
+                                                       "file": [(io.BytesIO(d), n) for d, n in files]},
+                       content_type="multipart/form-data")
+
+
+NEW_BLOCK = b"""\
+block:
+  id: ny_blok
+  questions:
+    - id: nb_ok
+      type: yes_no
+      text: {da: "Er alt i orden?", en: "Is everything fine?"}
+"""
+
+
+def test_several_uploaded_files_are_checked_together_and_published_at_once(app, coordinator):
+    scales = (ROOT / "questionnaires" / "scales.yaml").read_text(encoding="utf-8")
+    changed = scales.replace('"af samme kvalitet"', '"af omtrent samme kvalitet"', 1).encode()
+    response = _upload_many(coordinator, [(changed, "scales.yaml"), (NEW_BLOCK, "ny-blok.yaml")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[-2000:]
+    assert 'value="shared/ny-blok.yaml"' in html and 'value="scales.yaml"' in html
+    assert "ly_kvalitet" in html and "mentor-raadgiver" in html  # every questionnaire the scale changes
+    before = (_count(app), _count(app, CatalogueFile))
+    form = {"csrf_token": extract_csrf(html), "count": "2", "action": "publish"}
+    pairs = re.findall(r'name="path_\d+" value="([^"]+)">\s*<input type="hidden" name="base_\d+" value="([^"]*)"', html)
+    for n, (path, base) in enumerate(pairs):
+        form[f"path_{n}"], form[f"base_{n}"] = path, base
+        form[f"text_{n}"] = changed.decode() if path == "scales.yaml" else NEW_BLOCK.decode()
+    assert coordinator.post("/spoergeskemaer/samlet", data=form).status_code == 302
+    versions, files = _count(app), _count(app, CatalogueFile)
+    assert files == before[1] + 2 and versions > before[0]
+
+
+def test_several_uploaded_files_with_an_error_store_nothing(app, coordinator):
+    before = (_count(app), _count(app, CatalogueFile))
+    response = _upload_many(coordinator, [(NEW_BLOCK.replace(b"yes_no", b"slider"), "ny-blok.yaml"),
+                                          (b"questionnaire:\n  id: [\n", "x.yaml")])
+    assert response.status_code == 422
+    assert "unknown question type" in response.get_data(as_text=True)
+    assert (_count(app), _count(app, CatalogueFile)) == before
