@@ -15,8 +15,8 @@ from app.auth.access import coordinator_required
 from app.extensions import csrf, db
 from app.models import QuestionnaireVersion, User
 from app.questionnaires import catalogue as cat
-from app.questionnaires.changes import catalogue_changes
-from app.questionnaires.service import latest_version
+from app.questionnaires.changes import catalogue_changes, questionnaire_changes
+from app.questionnaires.service import definition_of, latest_version
 from forms import CatalogueError, Problem, form_class_for
 from forms.loader import is_catalogue_path
 from forms.yaml_source import read_yaml
@@ -265,8 +265,15 @@ def _act(path: str, text: str, base: str, action: str, preview_lang: str):
 
 
 def _conflict(path: str, text: str, base: str, problems: list[Problem], conflict: cat.Conflict):
+    """The editor with the text kept, and what the other coordinator changed: lines, and question by question."""
     diff = _line_diff(conflict.base.text if conflict.base else "", conflict.theirs.text)
-    return _editor(path, text, base, problems=problems, conflict=conflict, conflict_diff=diff, status=409)
+    theirs = []
+    if conflict.base is not None and conflict.base.token[:1] == conflict.theirs.token[:1] == "v":
+        old = db.session.get(QuestionnaireVersion, int(conflict.base.token[1:]))
+        new = db.session.get(QuestionnaireVersion, int(conflict.theirs.token[1:]))
+        theirs = [questionnaire_changes(definition_of(old), definition_of(new), old)]
+    return _editor(path, text, base, problems=problems, conflict=conflict, conflict_diff=diff,
+                   conflict_changes=theirs, status=409)
 
 
 def _id_kept(path: str, stored, catalogue) -> list[Problem]:

@@ -165,3 +165,26 @@ def test_several_files_uploaded_at_once_are_checked_together(app, make_user, chr
             page.click("form.bundle-form button.primary")
         assert "Offentliggjort" in page.locator(".flashes").inner_text()
         _check_page(page, width)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_conflicting_publish_shows_what_the_other_changed_and_keeps_the_text(app, make_user, login,
+                                                                              chromium_path, width):
+    from tests.questionnaires.conftest import open_editor, post_editor
+
+    _id, email, password = make_user("coordinator")
+    with live_server(app) as base, chromium(chromium_path, viewport={"width": width, "height": 900}) as page:
+        _log_in(page, base, email, password)
+        page.goto(f"{base}/spoergeskemaer/rediger?sti={SLUG}.yaml")
+        mine = page.input_value("#yaml").replace(OLD, "forenklet efter min mening?")
+        page.fill("#yaml", mine)
+        other = app.test_client()
+        _oid, other_email, other_password = make_user("coordinator")
+        login(other, other_email, other_password)
+        _html, text, token = open_editor(other)
+        assert post_editor(other, text.replace(OLD, "forenklet efter en andens mening?"), "publish", token).status_code == 302
+        _press(page, "Offentliggør")
+        expect(page.locator("section.conflict")).to_have_count(1)
+        assert "forenklet efter en andens mening?" in page.locator("section.conflict").inner_text()
+        assert page.input_value("#yaml") == mine
+        _check_page(page, width)

@@ -132,6 +132,7 @@ def test_publishing_over_a_version_published_meanwhile_is_refused_with_the_diff(
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "forenklet af en anden?" in html and "forenklet af mig?" in html
+    assert 'id="their-changes-heading"' in html and "ly_forenklet" in html  # what they changed, by question
     assert _count(app) == before
 
 
