@@ -237,6 +237,9 @@ def _act(path: str, text: str, base: str, action: str, preview_lang: str):
             # Another coordinator published the same file in the same moment: theirs is stored now.
             db.session.rollback()
             theirs = cat.stored_files().get(path)
+            if theirs is None:
+                return _editor(path, text, base, problems=problems, status=409, notice=_(
+                    "Ikke offentliggjort: en anden offentliggjorde samtidig. Din tekst er bevaret: prøv igen."))
             base_file = cat.stored_at_token(base) if base else None
             return _conflict(path, text, base, problems, cat.Conflict(path, base_file, theirs))
         except CatalogueError as exc:
