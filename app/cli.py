@@ -18,8 +18,10 @@ questionnaires_cli = AppGroup("questionnaires", help="Check and load questionnai
 def check_command(paths: tuple[Path, ...]) -> None:
     """Validate YAML files or folders; print every problem as path:line: message."""
     from forms import check_paths
+    from forms.loader import catalogue_root
 
-    problems = check_paths(list(paths) or None, root=Path(current_app.config["QUESTIONNAIRES_DIR"]))
+    root = catalogue_root(paths, current_app.config["QUESTIONNAIRES_DIR"])
+    problems = check_paths(list(paths) or None, root=root)
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -55,6 +57,22 @@ def load_command(paths: tuple[Path, ...]) -> None:
             f"Loaded {len(report.new_versions)} new version(s); {len(report.unchanged)} unchanged; "
             f"{report.municipalities_changed} municipality and {report.experiments_changed} experiment change(s)."
         )
+
+
+@questionnaires_cli.command("export")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def export_command(target: Path) -> None:
+    """Write the stored catalogue to the folder TARGET, exactly as stored; loading it back stores nothing."""
+    from app.questionnaires.catalogue import export_catalogue, versions_without_text
+
+    missing = versions_without_text()
+    written = export_catalogue(target)
+    for path in written:
+        click.echo(f"wrote {target / path}")
+    if missing:
+        click.echo("no stored text (load the catalogue once to keep it): " + ", ".join(missing), err=True)
+        sys.exit(1)
+    click.echo(f"Exported {len(written)} file(s) to {target}.")
 
 
 @click.command("demo")

@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
     from app.auth.views import init_login
     from app.main.views import bp as main_bp
     from app.privacy.views import bp as privacy_bp
+    from app.questionnaires.views import bp as questionnaires_bp
     from app.respondents.views import bp as respondents_bp
     from app.results.views import bp as results_bp
     from app.supervision.results_views import bp as supervision_results_bp
@@ -29,7 +30,8 @@ def register_web(app: Flask) -> None:
 
     init_login(app)
     for blueprint in (main_bp, auth_bp, waves_bp, answering_bp, supervision_bp, results_bp, users_bp,
-                      account_bp, respondents_bp, auditlog_bp, privacy_bp, supervision_results_bp):
+                      account_bp, respondents_bp, auditlog_bp, privacy_bp, supervision_results_bp,
+                      questionnaires_bp):
         app.register_blueprint(blueprint)
 
     from app.heartbeat import init_app as init_heartbeat
@@ -81,6 +83,7 @@ NAV = (
     ("supervision.index", _l("Ledelsestilsyn"), ("coordinator", "team_leader")),
     ("supervision.schemes", _l("Evalueringsskemaer"), ("coordinator", "team_leader")),
     ("results.index", _l("Resultater"), ("coordinator", "team_leader")),
+    ("questionnaires.index", _l("Spørgeskemaer"), ("coordinator",)),
     ("respondents.index", _l("Respondenter"), ("coordinator",)),
     ("users.index", _l("Brugere"), ("coordinator",)),
     ("auditlog.index", _l("Ændringslog"), ("coordinator",)),

@@ -87,19 +87,24 @@ def _field(q: Question, lang: str) -> Field:
     return q.kind.field(q, lang, kw)
 
 
-def form_class_for(questionnaire: Questionnaire, lang: str = "da") -> type[QuestionnaireForm]:
+def form_class_for(questionnaire: Questionnaire, lang: str = "da",
+                   cache: bool = True) -> type[QuestionnaireForm]:
     """A new form class for `questionnaire` in `lang`, one field `q_<id>` per question.
 
     Cached per (id, fingerprint, lang): a changed definition gets a new class, and no class is
-    ever modified after it is built.
+    ever modified after it is built. `cache=False` builds a class that is not kept (a preview of a
+    definition that may never be stored).
     """
     key = (questionnaire.id, questionnaire.fingerprint, lang)
-    if key not in _FORM_CLASSES:
-        attrs: dict[str, Any] = {"questionnaire": questionnaire, "lang": lang}
-        attrs.update({field_name(q): _field(q, lang) for q in questionnaire.questions})
-        name = "Form_" + questionnaire.id.replace("-", "_")
-        _FORM_CLASSES[key] = type(name, (QuestionnaireForm,), attrs)
-    return _FORM_CLASSES[key]
+    if key in _FORM_CLASSES:
+        return _FORM_CLASSES[key]
+    attrs: dict[str, Any] = {"questionnaire": questionnaire, "lang": lang}
+    attrs.update({field_name(q): _field(q, lang) for q in questionnaire.questions})
+    name = "Form_" + questionnaire.id.replace("-", "_")
+    form_class = type(name, (QuestionnaireForm,), attrs)
+    if cache:
+        _FORM_CLASSES[key] = form_class
+    return form_class
 
 
 def validate_form(form: QuestionnaireForm, questionnaire: Questionnaire, draft: bool) -> bool:

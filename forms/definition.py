@@ -286,6 +286,11 @@ class Catalogue:
     experiments: tuple[Experiment, ...]
     blocks: dict[str, Block]
     warnings: tuple[Problem, ...] = field(default=())
+    # The exact text of every file read below the root, by its path relative to the root ("scales.yaml",
+    # "shared/lae265-tilsyn.yaml"), and the file each questionnaire came from: what is stored to be
+    # checked against, exported and downloaded later.
+    sources: Mapping[str, str] = field(default_factory=dict)
+    questionnaire_files: Mapping[str, str] = field(default_factory=dict)
 
 
 def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Question]:

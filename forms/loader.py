@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterable
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Mapping
 
 from forms.definition import Catalogue, Questionnaire
 from forms.problems import CatalogueError, Problem, Problems
@@ -65,6 +67,17 @@ def parse_questionnaire_text(text: str, name: str,
     return questionnaire, tuple(problems.warnings)
 
 
+def catalogue_root(paths: Iterable[PathLike] | None, default: PathLike) -> Path:
+    """The root to read scales and shared blocks from: the one holding the first path, else `default`.
+
+    `check COPY/` on a copied catalogue reads the copy's own scales.yaml and shared/, never the
+    configured folder's.
+    """
+    given = list(paths or ())
+    found = find_root(given[0]) if given else None
+    return found if found is not None else Path(default)
+
+
 def find_root(path: PathLike) -> Path | None:
     """The nearest folder at or above `path` that holds scales.yaml."""
     start = Path(path)
@@ -102,6 +115,7 @@ def _load(paths: Iterable[PathLike] | None,
     blocks = {b.id: expand_block(b, expander, problems) for b in block_sources.values()}
     ctx = Context(scales, block_sources, frozenset(e.slug for e in experiments))
     questionnaires: dict[str, Questionnaire] = {}
+    files_of: dict[str, _File] = {}
     first_seen: dict[str, str] = {}
     for f in (f for f in requested if roles.get(f) == "questionnaire"):
         if docs[f] is None:
@@ -113,9 +127,56 @@ def _load(paths: Iterable[PathLike] | None,
         elif q is not None:
             first_seen[q.id] = f"{f.display}:{id_line}"
             questionnaires[q.id] = q
+            files_of[q.id] = f
+    relative = {f: _relative(root_path, f) for f in texts}
     catalogue = Catalogue(scales, questionnaires, municipalities, experiments, blocks,
-                          tuple(problems.warnings))
+                          tuple(problems.warnings),
+                          sources={relative[f]: texts[f] for f in texts if relative[f] is not None},
+                          questionnaire_files={q: relative[f] for q, f in files_of.items()
+                                               if relative[f] is not None})
     return problems, catalogue
+
+
+def _relative(root: Path, f: _File) -> str | None:
+    try:
+        return f.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+_SAFE_PATH = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+
+
+def is_catalogue_path(path: str) -> bool:
+    """True for a relative path of a YAML file inside a catalogue ("shared/x.yaml"), nothing else."""
+    parts = PurePosixPath(path).parts
+    return (bool(parts) and "/".join(parts) == path and len(path) <= 200
+            and all(_SAFE_PATH.fullmatch(part) and part not in (".", "..") for part in parts)
+            and path.endswith(YAML_SUFFIXES))
+
+
+def check_files(files: Mapping[str, str]) -> tuple[list[Problem], Catalogue | None]:
+    """Check a whole catalogue given as texts by relative path, exactly as `check` checks a folder.
+
+    The files are written to a fresh folder and loaded from there, so the result is the command
+    line's to the letter; problems name the relative paths. Returns every problem, and the
+    catalogue when there is no error.
+    """
+    with tempfile.TemporaryDirectory(prefix="boelge-catalogue-") as tmp:
+        root = Path(tmp)
+        for path, text in files.items():
+            if not is_catalogue_path(path):
+                raise ValueError(f"not a catalogue path: {path!r}")
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        problems, catalogue = _load(None, root)
+    prefix = os.path.join(str(root), "")
+    found = [replace(p, path=p.path.removeprefix(prefix), message=p.message.replace(prefix, ""))
+             for p in problems.all]
+    if problems.errors or catalogue is None:
+        return found, None
+    return found, replace(catalogue, warnings=tuple(p for p in found if not p.is_error))
 
 
 def _default_root(given: list[str] | None) -> Path | None:

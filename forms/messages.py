@@ -3,6 +3,8 @@
 # Problems found in questionnaire files. Every Problem message is made from one of these templates.
 PROBLEMS: dict[str, str] = {
     "yaml_syntax": "YAML syntax error: {detail}",
+    "yaml_too_deep": "the YAML is nested more than {limit} levels deep",
+    "yaml_too_large": "the YAML stands for more than {limit} values once its aliases are expanded",
     "file_not_found": "file not found",
     "file_unreadable": "cannot read file: {detail}",
     "root_not_found": "cannot find scales.yaml in this folder or any folder above it",

@@ -7,6 +7,13 @@ import yaml
 
 from forms.problems import Problem, make_problem
 
+# Bounds on a document, checked on the parser's events before anything is built: nesting deeper than
+# MAX_DEPTH would exhaust the composer's recursion, and aliases can make a small text stand for
+# billions of values ("billion laughs"), so the values the document stands for are counted with every
+# alias expanded. A real questionnaire is a few levels deep and a few thousand values large.
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
 
 class LineDict(dict):
     """A YAML mapping; `line` is where it starts, `key_lines`/`value_lines` where each entry is."""
@@ -46,6 +53,9 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     loader = yaml.SafeLoader(text)
     problems: list[Problem] = []
     try:
+        refused = _refuse_unbounded(text, path)
+        if refused is not None:
+            return None, [refused]
         node = loader.get_single_node()
         value = None if node is None else _build(loader, node, path, problems)
     except yaml.MarkedYAMLError as exc:
@@ -58,6 +68,37 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     return value, problems
+
+
+def _refuse_unbounded(text: str, path: str) -> Problem | None:
+    """A problem when the document nests deeper than MAX_DEPTH or expands past MAX_NODES values."""
+    sizes: dict[str, int] = {}  # anchor -> number of values it stands for
+    stack: list[list] = []  # open collections: [anchor, size so far]
+    total = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                return make_problem("yaml_too_deep", path, line, limit=MAX_DEPTH)
+            stack.append([event.anchor, 1])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor, 1)
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if stack:
+            stack[-1][1] += size
+        else:
+            total += size
+        if total + sum(s for _a, s in stack) > MAX_NODES:
+            return make_problem("yaml_too_large", path, line, limit=MAX_NODES)
+    return None
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: str, problems: list[Problem]) -> Any:

@@ -2,7 +2,7 @@
 from app.models.account import LoginEvent, RecoveryCode
 from app.models.export import ExportJob
 from app.models.heartbeat import Heartbeat
-from app.models.questionnaire import QuestionFingerprint, QuestionnaireVersion
+from app.models.questionnaire import CatalogueFile, QuestionFingerprint, QuestionnaireVersion
 from app.models.reference import Experiment, Municipality
 from app.models.response import Answer, Response
 from app.models.supervision import CaseListEntry, EvaluationScheme, SupervisionRecord, SupervisionRound
@@ -14,6 +14,7 @@ __all__ = [
     "Answer",
     "AuditEntry",
     "CaseListEntry",
+    "CatalogueFile",
     "EvaluationScheme",
     "Experiment",
     "ExportJob",

@@ -1,9 +1,9 @@
-"""Stored questionnaire versions: the definition as loaded, never changed once stored."""
+"""Stored questionnaire versions (the definition as loaded, never changed once stored) and catalogue files."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -25,8 +25,11 @@ class QuestionnaireVersion(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     fingerprint: Mapped[str] = mapped_column(String(64))
     definition: Mapped[dict] = mapped_column(JSON)
-    source_path: Mapped[str | None] = mapped_column(String(300))
+    source_path: Mapped[str | None] = mapped_column(String(300))  # relative to the catalogue root
+    # The exact YAML text the version was loaded from (None for versions stored before it was kept).
+    source_text: Mapped[str | None] = mapped_column(Text, active_history=True)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     questions: Mapped[list[QuestionFingerprint]] = relationship(
         back_populates="questionnaire_version",
@@ -34,6 +37,7 @@ class QuestionnaireVersion(db.Model):
         cascade="all, delete-orphan",
     )
     experiment = relationship("Experiment")
+    published_by = relationship("User")
 
     def __repr__(self) -> str:
         return f"<QuestionnaireVersion {self.slug} v{self.version}>"
@@ -57,9 +61,28 @@ class QuestionFingerprint(db.Model):
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship(back_populates="questions")
 
 
+class CatalogueFile(db.Model):
+    """One stored text of a catalogue file that is not a questionnaire: scales, a shared block, reference data.
+
+    Rows are only ever added; the newest row of a path is the stored catalogue's file.
+    """
+
+    __tablename__ = "catalogue_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(200), index=True)  # relative to the catalogue root
+    text: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stored_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    stored_by = relationship("User")
+
+
 @event.listens_for(QuestionnaireVersion, "before_update")
 def _versions_are_immutable(_mapper, _connection, target: QuestionnaireVersion) -> None:
     state = db.inspect(target)
-    for attr in ("definition", "fingerprint", "slug", "version"):
+    for attr in ("definition", "fingerprint", "slug", "version", "source_text"):
+        if attr == "source_text" and not any(v is not None for v in state.attrs[attr].history.deleted):
+            continue  # a version stored before texts were kept may be given its text once
         if state.attrs[attr].history.has_changes():
             raise ValueError(f"a stored questionnaire version is never changed ({attr})")

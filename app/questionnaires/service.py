@@ -8,9 +8,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
+from app import audit
 from app.extensions import db
-from app.models import Experiment, Municipality, QuestionFingerprint, QuestionnaireVersion
+from app.models import CatalogueFile, Experiment, Municipality, QuestionFingerprint, QuestionnaireVersion
 from forms import Catalogue, Questionnaire, load_catalogue
+from forms.loader import catalogue_root
 
 
 @dataclass
@@ -19,37 +21,74 @@ class LoadReport:
 
     new_versions: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    files_changed: list[str] = field(default_factory=list)
     municipalities_changed: int = 0
     experiments_changed: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.new_versions or self.municipalities_changed or self.experiments_changed)
+        return bool(self.new_versions or self.municipalities_changed or self.experiments_changed
+                    or self.files_changed)
 
 
 def read_catalogue(paths: Iterable[str | Path] | None = None) -> Catalogue:
     """Read and validate YAML (raises forms.CatalogueError listing every problem)."""
-    root = Path(current_app.config["QUESTIONNAIRES_DIR"])
-    return load_catalogue(list(paths) if paths else None, root=root)
+    given = list(paths) if paths else None
+    return load_catalogue(given, root=catalogue_root(given, current_app.config["QUESTIONNAIRES_DIR"]))
 
 
-def store_catalogue(catalogue: Catalogue) -> LoadReport:
-    """Upsert municipalities and experiments; store a new version of each changed questionnaire."""
+def store_catalogue(catalogue: Catalogue, user=None) -> LoadReport:
+    """Upsert municipalities and experiments; store a new version of each changed questionnaire.
+
+    The one way a catalogue is stored, from `flask questionnaires load` and from the browser alike:
+    the exact texts of the other files are kept when they changed, and the audit log says who
+    stored what (`user` None: the command line).
+    """
     report = LoadReport()
     report.municipalities_changed = _sync_municipalities(catalogue)
     report.experiments_changed = _sync_experiments(catalogue)
+    report.files_changed = _store_files(catalogue, user)
     for questionnaire in catalogue.questionnaires.values():
-        version = store_questionnaire(questionnaire)
+        path = catalogue.questionnaire_files.get(questionnaire.id)
+        before = latest_version(questionnaire.id)
+        version = store_questionnaire(questionnaire, path, catalogue.sources.get(path), user)
         label = f"{questionnaire.id} v{version.version}"
-        (report.new_versions if version in db.session.new else report.unchanged).append(label)
+        (report.unchanged if version is before else report.new_versions).append(label)
     db.session.flush()
     return report
 
 
-def store_questionnaire(questionnaire: Questionnaire, source_path: str | None = None) -> QuestionnaireVersion:
+def stored_file_texts() -> dict[str, CatalogueFile]:
+    """The newest stored row of every catalogue file that is not a questionnaire, by path."""
+    newest: dict[str, CatalogueFile] = {}
+    for row in db.session.scalars(select(CatalogueFile).order_by(CatalogueFile.id)):
+        newest[row.path] = row
+    return newest
+
+
+def _store_files(catalogue: Catalogue, user) -> list[str]:
+    questionnaire_paths = set(catalogue.questionnaire_files.values())
+    newest = stored_file_texts()
+    changed = []
+    for path, text in sorted(catalogue.sources.items()):
+        if path in questionnaire_paths or (path in newest and newest[path].text == text):
+            continue
+        row = CatalogueFile(path=path, text=text, stored_by_id=getattr(user, "id", None))
+        db.session.add(row)
+        db.session.flush()
+        audit.record(user, "catalogue_file_stored", "catalogue_file", row.id, None, {"path": path}, None)
+        changed.append(path)
+    return changed
+
+
+def store_questionnaire(questionnaire: Questionnaire, source_path: str | None = None,
+                        source_text: str | None = None, user=None) -> QuestionnaireVersion:
     """The stored version matching this definition: the latest if unchanged, else a new one."""
     latest = latest_version(questionnaire.id)
     if latest is not None and latest.fingerprint == questionnaire.fingerprint:
+        if latest.source_text is None and source_text is not None:
+            latest.source_text = source_text  # a version stored before texts were kept gets its text once
+            latest.source_path = latest.source_path or source_path
         return latest
     experiment_id = None
     if questionnaire.experiment:
@@ -64,12 +103,18 @@ def store_questionnaire(questionnaire: Questionnaire, source_path: str | None = 
         fingerprint=questionnaire.fingerprint,
         definition=questionnaire.to_dict(),
         source_path=source_path,
+        source_text=source_text,
+        published_by_id=getattr(user, "id", None),
     )
     version.questions = [
         QuestionFingerprint(question_id=q.id, position=i, type=q.type, fingerprint=q.fingerprint)
         for i, q in enumerate(questionnaire.questions)
     ]
     db.session.add(version)
+    db.session.flush()
+    audit.record(user, "questionnaire_published", "questionnaire_version", version.id, None,
+                 {"slug": version.slug, "version": version.version, "label": questionnaire.version,
+                  "path": source_path}, None)
     return version
 
 
