@@ -108,7 +108,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = _env("SECRET_KEY", "test-secret")
+    SECRET_KEY = _env("SECRET_KEY", "test-secret-for-the-test-suite-only-0123456789")
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "smtp"
     SMTP_PORT = 0

@@ -154,9 +154,13 @@ def _case_list(entry: AuditEntry, lookups: Lookups) -> str:
 
 
 def _sample(entry: AuditEntry, lookups: Lookups) -> str:
-    return _("%(who)s trak en stikprøve på %(n)s sager for %(place)s i %(round)s (frø %(seed)s)", who=who(entry),
-             n=_value(entry, "n") or 0, place=_place(entry, lookups), round=_round_label(entry, lookups),
-             seed=_value(entry, "seed") or "")
+    drawn = _("%(who)s trak en stikprøve på %(n)s sager for %(place)s i %(round)s (frø %(seed)s)", who=who(entry),
+              n=_value(entry, "n") or 0, place=_place(entry, lookups), round=_round_label(entry, lookups),
+              seed=_value(entry, "seed") or "")
+    if entry.action != "redraw" or not entry.before:
+        return drawn
+    return _("%(drawn)s i stedet for trækningen med frø %(old)s. Begrundelse: %(reason)s", drawn=drawn,
+             old=entry.before.get("seed") or "", reason=(entry.after or {}).get("reason") or "")
 
 
 def _scheme(entry: AuditEntry, lookups: Lookups) -> str:

@@ -54,4 +54,5 @@ def test_production_refuses_a_secret_key_under_32_bytes_and_says_how_to_make_one
 
 
 def test_production_accepts_a_secret_key_of_32_bytes():
-    create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k" * 32})
+    create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k" * 32,
+                              "SERVER_BASE_URL": "https://boelge.example.dk"})
