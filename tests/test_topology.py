@@ -70,6 +70,7 @@ def _survey(app) -> int:
 def _env(app, smtp_port: int, base: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "MAIL_", "EXPORT_", "SCHEDULER_"))}
     env.update({"BOELGE_ENV": "production", "FLASK_APP": "app:create_app", "SESSION_COOKIE_SECURE": "0",
+                "REQUIRE_2FA": "none",  # the processes are under test here; the second factor has its own tests
                 "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"],
                 "SERVER_BASE_URL": base, "EXPORT_DIR": str(app.config["EXPORT_DIR"]),
                 "MAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
