@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from abc import ABC, abstractmethod
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -43,7 +44,7 @@ class Parts:
     complete: bool = True
 
 
-class QuestionType:
+class QuestionType(ABC):
     """A question type. Subclasses set the class attributes and implement `field`; the rest has defaults."""
 
     name: ClassVar[str]
@@ -70,9 +71,9 @@ class QuestionType:
         return Parts()
 
     # -- the form -----------------------------------------------------------------------------------------
+    @abstractmethod
     def field(self, question: Question, lang: str, kw: dict[str, Any]) -> Field:
         """The unbound WTForms field; `kw` holds label, description and the validators so far."""
-        raise NotImplementedError
 
     def invalid_message(self, question: Question, lang: str) -> str:
         """The message shown in place of WTForms' own when a posted value cannot be read."""
