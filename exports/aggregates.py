@@ -11,14 +11,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 SIZE_COLUMNS = ["wave_id", "municipality_id", "responses"]
-ANSWERED_COLUMNS = ["wave_id", "municipality_id", "question_id", "n", "number_sum", "number_count"]
+ANSWERED_COLUMNS = ["wave_id", "municipality_id", "question_id", "n", "number_sum", "number_count", "number_squares"]
 OPTION_COLUMNS = ["wave_id", "municipality_id", "question_id", "option_code", "n"]
 
 
 @dataclass(frozen=True)
 class Aggregates:
     """`sizes`: submitted responses per wave and municipality; `answered`: per question the responses that
-    answered it (n) and the sum and count of its numbers; `options`: per option the responses choosing it."""
+    answered it (n) and the sum, count and sum of squares of its numbers (for the mean and its spread);
+    `options`: per option the responses choosing it."""
 
     sizes: pd.DataFrame
     answered: pd.DataFrame
@@ -37,10 +38,10 @@ class Aggregates:
         """The same figures from a long answer frame (one row per answer value)."""
         keys = ["wave_id", "municipality_id"]
         sizes = answers.groupby(keys)["response_id"].nunique().rename("responses").reset_index()
-        given = answers[answers["question_id"].notna()]
+        given = answers[answers["question_id"].notna()].assign(squares=lambda f: f["number"] ** 2)
         answered = (given.groupby([*keys, "question_id"])
                     .agg(n=("response_id", "nunique"), number_sum=("number", "sum"),
-                         number_count=("number", "count")).reset_index())
+                         number_count=("number", "count"), number_squares=("squares", "sum")).reset_index())
         coded = given[given["option_code"].notna()]
         options = (coded.groupby([*keys, "question_id", "option_code"])["response_id"].nunique()
                    .rename("n").reset_index())
@@ -48,7 +49,7 @@ class Aggregates:
 
     def per_question(self) -> dict[str, tuple[list[tuple], list[tuple]]]:
         """Per question, its rows as plain tuples: answered (wave, municipality, question, n, number_sum,
-        number_count) and options (wave, municipality, question, option_code, n)."""
+        number_count, number_squares) and options (wave, municipality, question, option_code, n)."""
         result: dict[str, tuple[list[tuple], list[tuple]]] = {}
         for row in self.answered.itertuples(index=False, name=None):
             result.setdefault(row[2], ([], []))[0].append(row)
@@ -61,6 +62,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("wave_id", "municipality_id", "responses", "n", "option_code", "number_count"):
         if column in frame:
             frame[column] = frame[column].astype("int64")
-    if "number_sum" in frame:
-        frame["number_sum"] = frame["number_sum"].astype("float64")
+    for column in ("number_sum", "number_squares"):
+        if column in frame:
+            frame[column] = frame[column].astype("float64")
     return frame

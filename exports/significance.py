@@ -3,7 +3,9 @@
 Shares (an option's share, the top-2-box share): a two-proportion test, which is the chi-square test of the
 2x2 table without continuity correction, or Fisher's exact test when an expected cell count is under 5.
 An ordinal question's distribution of valid codes: the Mann-Whitney U test (two-sided, normal
-approximation with the tie correction, since Likert answers are mostly ties). See docs/exports.md.
+approximation with the tie correction, since Likert answers are mostly ties), computed from the counts per
+code, so that its cost does not grow with the number of answers. A number question's mean: Welch's t-test
+from each wave's mean, standard deviation and count. See docs/exports.md.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ FISHER_BELOW = 5  # smallest expected count for the two-proportion test
 
 @dataclass(frozen=True)
 class TestResult:
-    """The p-value of a change and the test that gave it ("two-proportion", "fisher", "mann-whitney")."""
+    """The p-value of a change and the test that gave it ("two-proportion", "fisher", "mann-whitney", "welch")."""
 
     p: float
     test: str
@@ -65,13 +67,37 @@ def two_proportions(x1: int, n1: int, x2: int, n2: int) -> TestResult | None:
 
 
 def rank_test(before: Mapping[int, int], after: Mapping[int, int]) -> TestResult | None:
-    """Mann-Whitney U on two distributions of ordinal codes given as {code: count}."""
-    a = np.repeat(np.array(list(before), dtype=float), np.array(list(before.values()), dtype=int))
-    b = np.repeat(np.array(list(after), dtype=float), np.array(list(after.values()), dtype=int))
-    if len(a) == 0 or len(b) == 0 or len(set(a) | set(b)) < 2:
+    """Mann-Whitney U on two distributions of ordinal codes given as {code: count}.
+
+    The same statistic and p-value as `scipy.stats.mannwhitneyu(..., method="asymptotic",
+    use_continuity=True)` on the expanded answers (the tests compare them), computed from the counts: tied
+    answers share their midrank, so a code's rank is fixed by the counts below it, and the tie term of the
+    variance is the sum of t^3 - t over the codes.
+    """
+    codes = sorted(c for c in set(before) | set(after) if before.get(c, 0) + after.get(c, 0) > 0)
+    x = np.array([before.get(c, 0) for c in codes], dtype=float)
+    y = np.array([after.get(c, 0) for c in codes], dtype=float)
+    n1, n2 = x.sum(), y.sum()
+    if n1 == 0 or n2 == 0 or len(codes) < 2:
         return None
-    result = stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic", use_continuity=True)
-    return TestResult(float(result.pvalue), "mann-whitney")
+    ties = x + y
+    n = n1 + n2
+    midranks = np.cumsum(ties) - (ties - 1) / 2
+    u1 = float((x * midranks).sum() - n1 * (n1 + 1) / 2)
+    u = max(u1, n1 * n2 - u1)  # two-sided: the larger of U1 and U2, as scipy
+    sigma = np.sqrt(n1 * n2 / 12 * ((n + 1) - float((ties ** 3 - ties).sum()) / (n * (n - 1))))
+    z = (u - n1 * n2 / 2 - 0.5) / sigma
+    return TestResult(float(min(1.0, 2 * special.ndtr(-z))), "mann-whitney")
+
+
+def mean_test(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int) -> TestResult | None:
+    """Welch's t-test of two means from their summaries (scipy's ttest_ind_from_stats, unequal variances).
+
+    None when either wave has fewer than two numbers or neither varies (nothing to test)."""
+    if n1 < 2 or n2 < 2 or (sd1 == 0 and sd2 == 0):
+        return None
+    result = stats.ttest_ind_from_stats(mean1, sd1, n1, mean2, sd2, n2, equal_var=False)
+    return TestResult(float(result.pvalue), "welch")
 
 
 def wilson(x: int, n: int) -> Interval | None:

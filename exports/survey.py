@@ -178,7 +178,7 @@ class SurveyExporter(Exporter):
         result: dict[str, dict[int, frozenset]] = {}
         for qid, (answered, _options) in data.aggregates.per_question().items():
             n_by_wave: dict[int, dict[int, int]] = {}
-            for w, m, _q, n, _sum, _count in answered:
+            for w, m, _q, n, *_numbers in answered:
                 n_by_wave.setdefault(int(w), {})[int(m)] = int(n)
             for wave_id, rule in question_suppression(data, n_by_wave).items():
                 wave_rule = data.wave_suppression.get(wave_id)

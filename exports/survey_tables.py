@@ -1,11 +1,11 @@
 """Per-question comparison tables: counts and shares per wave, N, mean, top-2-box and change, per group."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-
 from exports.anonymity import Suppression, suppress
-from exports.significance import rank_test, two_proportions, wilson
+from exports.significance import TestResult, mean_test, rank_test, two_proportions, wilson
 from exports.survey_data import NETWORK, SurveyData
 from exports.tables import SUPPRESSED, ChartSpec, Column, Table, Typed
 from forms import Question
@@ -24,6 +24,7 @@ class Figures:
     valid: int
     top2: int
     hidden: bool
+    sd: float | None = None  # a number question's sample standard deviation, for the test of its mean
 
 
 def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]]) -> dict[int, Suppression]:
@@ -45,10 +46,11 @@ def question_figures(data: SurveyData, question: Question, answered: list[tuple]
     """Figures keyed by (group, wave id) for a coded or number question, from its aggregate rows
     (`Aggregates.per_question`)."""
     n_by_wave: dict[int, dict[int, int]] = {}
-    numbers: dict[tuple, tuple[float, int]] = {}
-    for wave_id, municipality_id, _qid, n, number_sum, number_count in answered:
+    numbers: dict[tuple, tuple[float, int, float]] = {}
+    for wave_id, municipality_id, _qid, n, number_sum, number_count, number_squares in answered:
         n_by_wave.setdefault(int(wave_id), {})[int(municipality_id)] = int(n)
-        numbers[(int(wave_id), int(municipality_id))] = (float(number_sum or 0.0), int(number_count))
+        numbers[(int(wave_id), int(municipality_id))] = (float(number_sum or 0.0), int(number_count),
+                                                         float(number_squares or 0.0))
     counts: dict[tuple, dict[int, int]] = {}
     for wave_id, municipality_id, _qid, code, n in options:
         counts.setdefault((int(wave_id), int(municipality_id)), {})[int(code)] = int(n)
@@ -61,21 +63,24 @@ def question_figures(data: SurveyData, question: Question, answered: list[tuple]
             members = list(sizes) if group is NETWORK else [group]
             n = sum(sizes.get(m, 0) for m in members)
             merged: dict[int, int] = {}
-            total, count = 0.0, 0
+            total, count, squares = 0.0, 0, 0.0
             for m in members:
                 for code, k in counts.get((wave.id, m), {}).items():
                     merged[code] = merged.get(code, 0) + k
-                s, c = numbers.get((wave.id, m), (0.0, 0))
-                total, count = total + s, count + c
+                s, c, q = numbers.get((wave.id, m), (0.0, 0, 0.0))
+                total, count, squares = total + s, count + c, squares + q
             hidden = rule.total_hidden if group is NETWORK else (group in rule.hidden)
-            figures[(group, wave.id)] = _figures(question, n, merged, total, count, hidden)
+            figures[(group, wave.id)] = _figures(question, n, merged, (total, count, squares), hidden)
     return figures
 
 
-def _figures(question: Question, n: int, counts: dict[int, int], number_sum: float, number_count: int,
+def _figures(question: Question, n: int, counts: dict[int, int], numbers: tuple[float, int, float],
              hidden: bool) -> Figures:
     if question.kind.tabulation is Tabulation.NUMERIC:
-        return Figures(n, {}, number_sum / number_count if number_count else None, number_count, 0, hidden)
+        total, count, squares = numbers
+        mean = total / count if count else None
+        sd = math.sqrt(max(0.0, squares - total * total / count) / (count - 1)) if count > 1 else None
+        return Figures(n, {}, mean, count, 0, hidden, sd)
     scale = question.scale
     valid_codes = set(scale.valid_codes) if scale else set()
     valid = sum(counts.get(c, 0) for c in valid_codes)
@@ -84,6 +89,13 @@ def _figures(question: Question, n: int, counts: dict[int, int], number_sum: flo
         mean = sum(c * counts.get(c, 0) for c in valid_codes) / valid
     top2 = sum(counts.get(c, 0) for c in (scale.top2 if scale else ()))
     return Figures(n, counts, mean, valid, top2, hidden)
+
+
+def test_means(before: Figures, after: Figures) -> TestResult | None:
+    """Welch's test of a number question's mean between two waves (None for a coded question's mean)."""
+    if before.sd is None or after.sd is None or before.mean is None or after.mean is None:
+        return None
+    return mean_test(before.mean, before.sd, before.valid, after.mean, after.sd, after.valid)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -184,7 +196,7 @@ def question_table(data: SurveyData, question: Question, answered: list[tuple], 
         rows.append([label, "N (besvarelser)", None, *n_cells, *([None] * (2 * nw)), *([None] * (3 * len(pairs)))])
         if kind.has_mean(question):
             means = wave_cells(group, lambda f: f.mean)
-            tested = ranked if kind.tabulation is Tabulation.OPTIONS else (lambda fa, fb: None)
+            tested = ranked if kind.tabulation is Tabulation.OPTIONS else test_means
             rows.append([label, "Gennemsnit", None, *([None] * nw), *[Typed(m, "mean") if isinstance(m, float)
                                                                       else m for m in means],
                          *([None] * nw), *changes(plain(means), 1.0, "diff"), *verdicts(group, tested)])

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from app.results.charts import stacked_bars
 from exports.significance import TestResult, rank_test, two_proportions
 from exports.survey_data import NETWORK, SurveyData, WaveInfo
-from exports.survey_tables import Figures, question_figures
+from exports.survey_tables import Figures, question_figures, test_means
 from forms import Question
 from forms.types.base import Tabulation
 
@@ -182,7 +182,7 @@ def _mean_row(data: SurveyData, question: Question, by_wave: dict[int, Figures],
         if fa.mean is None or fb.mean is None:
             return None, None
         result = rank_test({c: k for c, k in fa.counts.items() if c in valid},
-                           {c: k for c, k in fb.counts.items() if c in valid}) if ordinal else None
+                           {c: k for c, k in fb.counts.items() if c in valid}) if ordinal else test_means(fa, fb)
         return fb.mean - fa.mean, result
 
     return PageRow(label or _("Gennemsnit"), cells, _changes(data, question, by_wave, test, "+#,##0.00;-#,##0.00", ""),

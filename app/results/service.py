@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Float, cast, func, select
 
 from app.extensions import db
 from app.models import (
@@ -144,7 +144,7 @@ def _counted(questions: list[Question]) -> tuple[frozenset, frozenset]:
 def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset = frozenset(),
                       others: set[str] | frozenset | None = None) -> Aggregates:
     """GROUP BY queries: responses per wave and municipality; per option the responses that chose it; per
-    question the responses that answered it with the sum and count of its numbers.
+    question the responses that answered it with the sum, count and sum of squares of its numbers.
 
     A question in `single_choice` has exactly one option per answer, so its answered count is the sum of
     its option counts and needs no query of its own: the page's cost stays close to one option query.
@@ -168,7 +168,8 @@ def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset =
         options += option_counts(func.count(func.distinct(Answer.response_id)), rest)
     answered_query = (
         select(*keys, Answer.question_id, func.count(func.distinct(Answer.response_id)),
-               func.coalesce(func.sum(Answer.number), 0), func.count(Answer.number))
+               func.coalesce(func.sum(Answer.number), 0), func.count(Answer.number),
+               func.coalesce(func.sum(cast(Answer.number, Float) * cast(Answer.number, Float)), 0))
         .join(Answer, Answer.response_id == Response.id).where(*submitted))
     if others is not None:
         answered_query = answered_query.where(Answer.question_id.in_(sorted(others)))
@@ -181,7 +182,7 @@ def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset =
         if question_id in single_choice:
             key = (wave_id, municipality_id, question_id)
             derived[key] = derived.get(key, 0) + n
-    answered += [(*key, n, 0, 0) for key, n in derived.items()]
+    answered += [(*key, n, 0, 0, 0) for key, n in derived.items()]
     return Aggregates.from_rows(sizes, answered, options)
 
 

@@ -75,3 +75,33 @@ def test_the_two_proportion_p_is_scipys_chi_square_without_correction(x1, n1, x2
 
     reference = stats.chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False).pvalue
     assert two_proportions(x1, n1, x2, n2).p == pytest.approx(reference, rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_mann_whitney_from_counts_equals_scipy_on_the_expanded_answers(seed):
+    import numpy as np
+    from scipy import stats
+
+    rng = np.random.default_rng(seed)
+    codes = list(range(1, int(rng.integers(2, 8)) + 1))
+    before = {c: int(k) for c, k in zip(codes, rng.integers(0, 40, len(codes))) if k}
+    after = {c: int(k) for c, k in zip(codes, rng.integers(0, 40, len(codes))) if k}
+    a = [c for c, k in before.items() for _ in range(k)]
+    b = [c for c, k in after.items() for _ in range(k)]
+    reference = stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic", use_continuity=True)
+    assert rank_test(before, after).p == pytest.approx(reference.pvalue, rel=1e-9)
+
+
+def test_welch_equals_the_published_sleep_data_result():
+    # R's t.test(extra ~ group, data = sleep): t = -1.8608, df = 17.776, p-value = 0.07939.
+    from statistics import mean, stdev
+
+    from exports.significance import mean_test
+
+    one = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+    two = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    result = mean_test(mean(one), stdev(one), 10, mean(two), stdev(two), 10)
+    assert result.test == "welch"
+    assert result.p == pytest.approx(0.07939, abs=5e-6)
+    assert mean_test(4.0, 0.0, 9, 4.0, 0.0, 12) is None
+    assert mean_test(4.0, 1.0, 1, 5.0, 1.0, 12) is None

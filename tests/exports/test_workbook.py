@@ -12,7 +12,7 @@ import pytest
 from exports.survey import SurveyExporter
 from exports.tables import Column, Table
 from exports.workbook import SheetNames, WorkbookWriter
-from tests.exports.builders import question_sheet, respondents, survey
+from tests.exports.builders import question_sheet, respondents, survey, wave
 
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "\t=1", "{=1+1}"]
 
@@ -175,3 +175,27 @@ def test_a_failing_export_leaves_no_file_behind(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         Simple().write_xlsx(path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_number_questions_change_in_mean_gets_welchs_test(tmp_path):
+    from statistics import mean, stdev
+
+    from scipy import stats
+
+    first = [2, 4, 3, 5, 4, 3, 2, 4, 3, 5]
+    second = [6, 7, 5, 8, 6, 9, 7, 6, 8, 7]
+    rows = respondents(1, 1, 1, [{"maaneder": m} for m in first])
+    rows += respondents(2, 1, 100, [{"maaneder": m} for m in second])
+    data = survey(rows, waves=[wave(1, "Bølge 1"), wave(2, "Bølge 2")])
+    path = tmp_path / "welch.xlsx"
+    SurveyExporter(data).write_xlsx(path)
+    sheet = openpyxl.load_workbook(path)[question_sheet(openpyxl.load_workbook(path), 3)]
+    header = _find(sheet, "Gruppe")
+    names = [c.value for c in sheet[header]]
+    row = next(r for r in range(header + 1, sheet.max_row + 1) if sheet.cell(r, 2).value == "Gennemsnit")
+    p = sheet.cell(row, names.index("p-værdi Bølge 1 → Bølge 2") + 1).value
+    reference = stats.ttest_ind(first, second, equal_var=False).pvalue
+    assert p == pytest.approx(reference, rel=1e-9)
+    assert stats.ttest_ind_from_stats(mean(first), stdev(first), 10, mean(second), stdev(second), 10,
+                                      equal_var=False).pvalue == pytest.approx(reference)
+    assert sheet.cell(row, names.index("Vurdering Bølge 1 → Bølge 2") + 1).value == "signifikant (p < 0,05)"
