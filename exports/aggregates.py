@@ -51,11 +51,16 @@ class Aggregates:
         """Per question, its rows as plain tuples: answered (wave, municipality, question, n, number_sum,
         number_count, number_squares) and options (wave, municipality, question, option_code, n)."""
         result: dict[str, tuple[list[tuple], list[tuple]]] = {}
-        for row in self.answered.itertuples(index=False, name=None):
+        for row in _rows(self.answered):
             result.setdefault(row[2], ([], []))[0].append(row)
-        for row in self.options.itertuples(index=False, name=None):
+        for row in _rows(self.options):
             result.setdefault(row[2], ([], []))[1].append(row)
         return result
+
+
+def _rows(frame: pd.DataFrame):
+    """The frame's rows as plain tuples of Python values (column by column: faster than itertuples)."""
+    return zip(*(frame[column].tolist() for column in frame.columns))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -53,16 +53,18 @@ def two_proportions(x1: int, n1: int, x2: int, n2: int) -> TestResult | None:
     """Is x2/n2 different from x1/n1? None when either sample is empty or the table has no variation."""
     if n1 <= 0 or n2 <= 0:
         return None
-    table = np.array([[x1, n1 - x1], [x2, n2 - x2]])
-    if table.sum(axis=0).min() == 0:
+    yes, total = x1 + x2, n1 + n2
+    if yes == 0 or yes == total:
         return None  # everyone (or no one) in both waves: nothing to test
-    expected = stats.contingency.expected_freq(table)
-    if expected.min() < FISHER_BELOW:
+    table = ((x1, n1 - x1), (x2, n2 - x2))
+    # The expected counts of the 2x2 table under no change (what stats.contingency.expected_freq gives).
+    expected = tuple((n * yes / total, n * (total - yes) / total) for n in (n1, n2))
+    if min(min(row) for row in expected) < FISHER_BELOW:
         return TestResult(float(stats.fisher_exact(table).pvalue), "fisher")
     # Pearson's statistic of the 2x2 table is the square of the two-proportion z; its p-value from the
     # chi-square distribution with one degree of freedom (what chi2_contingency(correction=False) gives,
     # without its per-call overhead: a results page makes hundreds of these tests).
-    statistic = float(((table - expected) ** 2 / expected).sum())
+    statistic = sum((o - e) ** 2 / e for observed, exp in zip(table, expected) for o, e in zip(observed, exp))
     return TestResult(float(special.chdtrc(1, statistic)), "two-proportion")
 
 

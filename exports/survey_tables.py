@@ -42,9 +42,9 @@ def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]])
 
 
 def question_figures(data: SurveyData, question: Question, answered: list[tuple],
-                     options: list[tuple]) -> dict[tuple, Figures]:
+                     options: list[tuple], groups: list | None = None) -> dict[tuple, Figures]:
     """Figures keyed by (group, wave id) for a coded or number question, from its aggregate rows
-    (`Aggregates.per_question`)."""
+    (`Aggregates.per_question`); for every group, or for those named (suppression always sees them all)."""
     n_by_wave: dict[int, dict[int, int]] = {}
     numbers: dict[tuple, tuple[float, int, float]] = {}
     for wave_id, municipality_id, _qid, n, number_sum, number_count, number_squares in answered:
@@ -59,7 +59,7 @@ def question_figures(data: SurveyData, question: Question, answered: list[tuple]
     for wave in data.waves:
         rule = rules[wave.id]
         sizes = n_by_wave.get(wave.id, {})
-        for group in data.groups:
+        for group in data.groups if groups is None else groups:
             members = list(sizes) if group is NETWORK else [group]
             n = sum(sizes.get(m, 0) for m in members)
             merged: dict[int, int] = {}
