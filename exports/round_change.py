@@ -1,13 +1,12 @@
 """Change between consecutive rounds in percentage points, and whether it is larger than chance.
 
-Kept apart so that the survey tables' significance test can replace `significant` in one place.
+The test is the survey tables' own (`exports/significance.two_proportions`): the two-proportion test, or
+Fisher's exact test when an expected count is under 5, two-sided at 5 %.
 """
 from __future__ import annotations
 
-import math
+from exports.significance import two_proportions
 
-# Two-sided 5 % level of the normal distribution.
-Z_CRITICAL = 1.959963984540054
 MARKER = "*"
 
 
@@ -19,15 +18,9 @@ def pp_change(count_a: int, n_a: int, count_b: int, n_b: int) -> float | None:
 
 
 def significant(count_a: int, n_a: int, count_b: int, n_b: int) -> bool:
-    """Two-proportion z-test with a pooled share, two-sided at 5 %; False when it cannot be computed."""
-    if not n_a or not n_b:
-        return False
-    pooled = (count_a + count_b) / (n_a + n_b)
-    variance = pooled * (1 - pooled) * (1 / n_a + 1 / n_b)
-    if variance <= 0:
-        return False
-    z = (count_b / n_b - count_a / n_a) / math.sqrt(variance)
-    return abs(z) >= Z_CRITICAL
+    """Whether the change from a to b is larger than chance; False when there is nothing to test."""
+    result = two_proportions(count_a, n_a, count_b, n_b)
+    return result is not None and result.significant
 
 
 def marker(count_a: int, n_a: int, count_b: int, n_b: int) -> str:
