@@ -9,6 +9,7 @@ from each wave's mean, standard deviation and count. See docs/exports.md.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -102,9 +103,18 @@ def mean_test(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: i
     return TestResult(float(result.pvalue), "welch")
 
 
+Z_95 = float(special.ndtri(0.975))  # the two-sided 95 % point of the normal distribution, 1.959963984540054
+
+
 def wilson(x: int, n: int) -> Interval | None:
-    """The Wilson score 95 % interval of x/n (scipy's binomtest)."""
+    """The Wilson score 95 % interval of x/n.
+
+    The score interval's closed form, which is what scipy's `binomtest(x, n).proportion_ci(method="wilson")`
+    returns (a test compares them); binomtest itself also computes an exact p-value by summing the binomial
+    distribution, whose cost grows with n, and a workbook asks for thousands of intervals."""
     if n <= 0:
         return None
-    ci = stats.binomtest(x, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return Interval(float(ci.low), float(ci.high))
+    share, z2 = x / n, Z_95 * Z_95
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z_95 * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return Interval(max(0.0, centre - half), min(1.0, centre + half))

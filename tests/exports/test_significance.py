@@ -105,3 +105,13 @@ def test_welch_equals_the_published_sleep_data_result():
     assert result.p == pytest.approx(0.07939, abs=5e-6)
     assert mean_test(4.0, 0.0, 9, 4.0, 0.0, 12) is None
     assert mean_test(4.0, 1.0, 1, 5.0, 1.0, 12) is None
+
+
+@pytest.mark.parametrize("x,n", [(0, 1), (1, 1), (0, 10), (10, 10), (3, 7), (81, 263), (15, 148), (999, 5000)])
+def test_wilson_equals_scipys_binomtest_interval(x, n):
+    from scipy import stats
+
+    reference = stats.binomtest(x, n).proportion_ci(confidence_level=0.95, method="wilson")
+    interval = wilson(x, n)
+    assert (interval.low, interval.high) == (pytest.approx(reference.low, abs=1e-12),
+                                             pytest.approx(reference.high, abs=1e-12))
