@@ -103,7 +103,7 @@ def _frame(rows) -> pd.DataFrame:
     for column in ("response_id", "wave_id", "municipality_id"):
         frame[column] = frame[column].astype("int64")
     for column in ("option_code", "number"):
-        frame[column] = frame[column].astype("Float64").astype("float64")
+        frame[column] = frame[column].astype("float64")  # None becomes NaN
     return frame
 
 
