@@ -42,6 +42,7 @@ def query_for(identifier: str) -> Callable[[Query], Query]:
     return register
 
 
+@query_for("report-survey")
 @query_for("survey")
 def _survey(request: ExportRequest) -> Any:
     return service.survey_data(request.slug, list(request.selected) or None, request.municipality_id)
