@@ -48,12 +48,14 @@ def _survey(request: ExportRequest) -> Any:
     return service.survey_data(request.slug, list(request.selected) or None, request.municipality_id)
 
 
+@query_for("report-supervision")
 @query_for("supervision")
 def _supervision(request: ExportRequest) -> Any:
     return service.supervision_data(request.slug, list(request.selected) or None, request.municipality_id,
                                     include_records=request.records)
 
 
+@query_for("report-schemes")
 @query_for("schemes")
 def _schemes(request: ExportRequest) -> Any:
     return service.scheme_compilations(request.municipality_id)
