@@ -13,7 +13,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
 
 from exports.cells import clean_text
 
@@ -53,7 +53,7 @@ class ReportDocument:
     @property
     def text_width(self):
         section = self.doc.sections[0]
-        return section.page_width - section.left_margin - section.right_margin
+        return Emu(section.page_width - section.left_margin - section.right_margin)
 
     def _set_language(self, tag: str) -> None:
         """The language of every run by default (spelling, hyphenation, screen readers)."""
