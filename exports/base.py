@@ -63,6 +63,7 @@ class Exporter(ABC):
     file_kinds: ClassVar[tuple[str, ...]] = ("xlsx",)  # the main file's kind first, then the files beside it
     parts: ClassVar[str] = "sheets"  # what `write()` returns the names of
     command: ClassVar[tuple[str, ...]] = ()  # the `flask export` command's path; () means (identifier,)
+    languages: ClassVar[tuple[str, ...]] = ("da",)  # more than one: the constructor takes `language`
 
     @classmethod
     def suffix(cls) -> str:

@@ -60,8 +60,8 @@ def _command(exporter: type[Exporter]) -> click.Command:
     """The `flask export <identifier>` command, with the options the exporter's attributes call for."""
 
     def run(output: Path, municipality_slug: str | None, slug: str | None = None,
-            selected: tuple[str, ...] = (), records: bool = False) -> None:
-        request = ExportRequest(slug, tuple(_ids(selected)), _municipality_id(municipality_slug), records)
+            selected: tuple[str, ...] = (), records: bool = False, language: str = "da") -> None:
+        request = ExportRequest(slug, tuple(_ids(selected)), _municipality_id(municipality_slug), records, language)
         try:
             built = build_exporter(exporter.identifier, request)
         except service.UnknownQuestionnaire:
@@ -80,6 +80,10 @@ def _command(exporter: type[Exporter]) -> click.Command:
     if exporter.offers_records:
         params.append(click.Option(["--records/--no-records"], default=True, show_default=True,
                                    help="Include the reviewed cases with their answers."))
+    if len(exporter.languages) > 1:
+        params.append(click.Option(["--language"], type=click.Choice(exporter.languages), default="da",
+                                   show_default=True, help="The document's language (English where the "
+                                                           "questionnaire has English texts)."))
     params.append(click.Option(["--municipality", "municipality_slug"],
                                help="Only this municipality's tables (and the network total), e.g. aalborg."))
     params.append(click.Option(["-o", "--output"], type=click.Path(dir_okay=False, path_type=Path),

@@ -72,6 +72,9 @@ def start_export():
     selected = _selected(exporter, slug)
     if selected:
         params["selected"] = selected
+    language = get_locale().language if get_locale() else "da"
+    if language in exporter.languages[1:]:
+        params["language"] = language
     job = jobs.create_job(exporter.identifier, params, current_user)
     db.session.commit()  # a worker process picks the job up; this process only queues it
     return redirect(url_for("results.job", job_id=job.id), code=303)

@@ -12,13 +12,20 @@ from typing import ClassVar
 
 from exports.base import Exporter, Progress
 from exports.documents.document import ReportDocument
-from forms import Text
+from forms import Question, Text
 
 
 class DocumentExporter(Exporter):
     file_kinds = ("docx",)
     parts = "sections"
     label: ClassVar[Text] = Text("Word-bilag", "Word appendix")
+    languages = ("da", "en")
+
+    @staticmethod
+    def language_for(asked: str, questions: list[Question], title_en: str | None = "") -> str:
+        """English when it was asked for and the questionnaire has English texts throughout; else Danish."""
+        english = asked == "en" and title_en is not None and all(q.text.en for q in questions)
+        return "en" if english else "da"
 
     @abstractmethod
     def build(self, progress: Progress | None = None) -> tuple[ReportDocument, list[str]]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from exports.anonymity import SUPPRESSED_LABEL
 from exports.documents import numbers
+from exports.documents.words import say
 from exports.tables import SUPPRESSED, Column, cell_kind
 
 NUMERIC_KINDS = frozenset({"int", "pct", "mean", "pp", "diff", "p"})
@@ -13,12 +14,12 @@ NUMERIC_KINDS = frozenset({"int", "pct", "mean", "pp", "diff", "p"})
 
 def cell_text(column: Column, value: Any, language: str = "da") -> str:
     if value is SUPPRESSED:
-        return SUPPRESSED_LABEL
+        return say(SUPPRESSED_LABEL, language)
     value, kind = cell_kind(column, value)
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, str):
-        return value
+        return say(value, language)
     if kind == "int":
         return numbers.count(value, language)
     if kind == "pct":

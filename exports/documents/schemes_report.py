@@ -5,6 +5,7 @@ from __future__ import annotations
 from exports.base import Progress, register
 from exports.documents.base import DocumentExporter
 from exports.documents.document import ReportDocument
+from exports.documents.words import say
 from exports.schemes import ExperimentSchemes, SchemesExporter
 from forms import Text
 
@@ -22,32 +23,38 @@ class SchemesReportExporter(DocumentExporter):
     subject = Text("evalueringsskemaer", "evaluation schemes")
     help = "The evaluation schemes compiled point by point as a Word document, one chapter per experiment."
 
-    def __init__(self, experiments: list[ExperimentSchemes], **kwargs) -> None:
+    def __init__(self, experiments: list[ExperimentSchemes], language: str = "da", **kwargs) -> None:
         super().__init__(**kwargs)
         self.experiments = experiments
+        points = [p for e in experiments for p in e.points]
+        self.language = self.language_for(language, points, "" if all(e.title_en for e in experiments) else None)
 
     def tables(self):
         """The workbook's compilation tables (the same entries the document lists)."""
         return SchemesExporter(self.experiments).tables()
 
     def build(self, progress: Progress | None = None) -> tuple[ReportDocument, list[str]]:
-        document = ReportDocument(TITLE)
-        document.title(TITLE, "Punkt for punkt, hver kommunes svar")
+        lang = self.language
+        document = ReportDocument(say(TITLE, lang), lang, (say("Side", lang), say("af", lang)))
+        document.title(say(TITLE, lang), say("Punkt for punkt, hver kommunes svar", lang))
         if not self.experiments:
-            document.paragraph("Ingen skemaer endnu.", italic=True)
+            document.paragraph(say("Ingen skemaer endnu.", lang), italic=True)
+        titles = []
         for i, experiment in enumerate(self.experiments, start=1):
-            document.heading(experiment.title, 1)
+            titles.append(experiment.title_en if lang == "en" else experiment.title)
+            document.heading(titles[-1], 1)
             phase = None
             for point, entries in experiment.compiled():
                 if point.phase != phase:
                     phase = point.phase
                     if phase in PHASES:
-                        document.heading(PHASES[phase], 2)
-                document.heading(point.text.da, 3)
+                        document.heading(say(PHASES[phase], lang), 2)
+                document.heading(point.text.get(lang), 3)
                 for municipality, text, submitted in entries:
-                    state = (f"indsendt {submitted:%d.%m.%Y}" if submitted else "ikke indsendt")
+                    state = (say("indsendt {date}", lang, date=f"{submitted:%d.%m.%Y}") if submitted
+                             else say("ikke indsendt", lang))
                     document.paragraph(f"{municipality} ({state})", bold=True)
-                    document.paragraph(text if text else NOT_FILLED, italic=not text)
+                    document.paragraph(text if text else say(NOT_FILLED, lang), italic=not text)
             if progress is not None:
                 progress(i, len(self.experiments))
-        return document, [e.title for e in self.experiments]
+        return document, titles

@@ -144,7 +144,7 @@ def hard_schemes(app):
         add_scheme("revalidering-bevillingsgrundlag", ids["aalborg"],
                    {"p01": "=HYPERLINK(\"http://x\")", "p02": long_text + " SLUTNING"}, when)
         add_scheme("revalidering-bevillingsgrundlag", ids["thisted"],
-                   {"p01": "Thisteds <b>beskrivelse</b> \x00 & <script>"}, None)
+                   {"p01": "Thisteds <b>beskrivelse</b> \x0b & <script>"}, None)
         db.session.commit()
 
 
@@ -209,3 +209,29 @@ def test_the_appendix_of_the_waves_shown_is_a_download_through_an_export_job(cli
     assert any("Sommer 2020" in p.text for p in document.paragraphs)
     assert not any("Januar 2019" in p.text for p in document.paragraphs)  # only the wave shown
     assert "Sommer 2020" in pdf_text(path, tmp_path)
+
+
+def test_survey_appendix_in_english_where_the_questionnaire_has_english_texts(app, runner, planned_survey, tmp_path):
+    path = _export(runner, tmp_path, "survey", "--questionnaire", SLUG, "--language", "en")
+    text = flat(pdf_text(path, tmp_path))
+    assert "Appendix 2: results of the adviser survey" in text and "Network total" in text
+    for question in _questions(app):
+        assert flat(question.text.en) in text
+    network = [c for codes in PLAN["Sommer 2020"].values() for c in codes]
+    assert numbers.share(network.count(4) / len(network), "en") in text  # "29.4 %": English decimals
+    assert "Hidden by the anonymity rule: Rebild (Januar 2019); Thisted (Januar 2019)" in text
+    assert docx.Document(str(path)).core_properties.language == "en-GB"
+
+
+def test_the_english_page_queues_the_english_appendix(client, planned_survey, make_user, login):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    token = extract_csrf(client.get("/resultater/").get_data(as_text=True))
+    client.post("/sprog", data={"csrf_token": token, "lang": "en"})
+    page = client.get(f"/resultater/survey/{SLUG}").get_data(as_text=True)
+    assert "Download Word appendix (appendix 2)" in page
+    response = client.post("/resultater/eksport", data={
+        "csrf_token": extract_csrf(page), "kind": "report-survey", "slug": SLUG})
+    state = _wait_done(client, response.headers["Location"])
+    document = docx.Document(io.BytesIO(client.get(state["files"]["docx"]).data))
+    assert document.paragraphs[0].text == "Appendix 2: results of the adviser survey"
