@@ -134,8 +134,8 @@ class SurveyReportExporter(DocumentExporter):
                 starts.add(len(rows))
             previous = row[0]
             rows.append(cells)
-        room = document.text_width.cm - 5.6 - pairs * 4.8
-        widths = [2.4, 3.2] + [room / (2 * nw)] * (2 * nw) + [1.8, 3.0] * pairs
+        room = document.text_width.cm - 5.4 - pairs * 5.0
+        widths = [2.4, 3.0] + [room / (2 * nw)] * (2 * nw) + [2.1, 2.9] * pairs
         document.table(headers, rows, [False, False] + [True] * (2 * nw) + [True, False] * pairs,
                        bold_rows=starts, widths=widths)
         self._chart(document, number, question, table)
