@@ -48,7 +48,7 @@ class ReportDocument:
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, Cm(2.0))
         self._page_numbers(*page_label)
-        self.doc.styles["Normal"].font.name = "Liberation Sans"
+        self.doc.styles["Normal"].font.name = "Arial"  # LibreOffice shows it with the metric-compatible Liberation Sans
         self.doc.styles["Normal"].font.size = Pt(10)
 
     @property
@@ -165,9 +165,6 @@ class ReportDocument:
         properties.set("title", _text(caption))
         properties.set("name", f"Figur {self.figures}")
         self.doc.add_paragraph(_text(caption), style="Caption")
-
-    def page_break(self) -> None:
-        self.doc.add_page_break()
 
     def save(self, path: str | Path) -> None:
         path = Path(path)

@@ -235,3 +235,21 @@ def test_the_english_page_queues_the_english_appendix(client, planned_survey, ma
     state = _wait_done(client, response.headers["Location"])
     document = docx.Document(io.BytesIO(client.get(state["files"]["docx"]).data))
     assert document.paragraphs[0].text == "Appendix 2: results of the adviser survey"
+
+
+def test_a_team_leaders_appendix_has_only_the_own_municipality_and_the_network(client, planned_survey, make_user,
+                                                                             login, tmp_path):
+    _id, email, password = make_user("team_leader", "jammerbugt")
+    login(client, email, password)
+    page = client.get("/resultater/").get_data(as_text=True)
+    response = client.post("/resultater/eksport", data={
+        "csrf_token": extract_csrf(page), "kind": "report-survey", "slug": SLUG, "municipality_id": "1"})
+    state = _wait_done(client, response.headers["Location"])
+    path = tmp_path / "teamleder.docx"
+    path.write_bytes(client.get(state["files"]["docx"]).data)
+    text = flat(pdf_text(path, tmp_path))
+    assert "Jammerbugt" in text and "Netværket i alt" in text
+    for other in ("Aalborg", "Thisted", "Rebild"):
+        assert other not in text
+    own = PLAN["Sommer 2020"]["jammerbugt"]
+    assert numbers.share(own.count(4) / len(own)) in text
