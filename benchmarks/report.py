@@ -3,7 +3,7 @@ the same real database in the same run.
 
 Data: N responses x Q Likert questions over 2 waves and 11 municipalities (`_survey_db.py`), in a real
 SQLite file and a real PostgreSQL schema. Each figure comes from a fresh subprocess (its own peak memory,
-ru_maxrss):
+Linux's VmHWM, which starts afresh with the process; ru_maxrss would carry the filling parent's peak):
 
 - workbook: what `flask export survey` writes, the workbook and the long CSV beside it;
 - appendix: what `flask export report survey` writes, the .docx with a table and a chart per question.
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ GOAL = 1.0  # appendix seconds / workbook seconds at the full size
 def measure(kind: str, url: str) -> dict:
     """One measurement in this process: seconds to write the file from the database, and peak memory."""
     from app.results import service
-    from benchmarks._survey_db import SLUG, make_app
+    from benchmarks._survey_db import SLUG, make_app, peak_mb
     from exports.documents.survey_report import SurveyReportExporter
     from exports.survey import SurveyExporter
 
@@ -49,7 +48,7 @@ def measure(kind: str, url: str) -> dict:
             SurveyReportExporter(service.survey_data(SLUG)).write(target)
         result["seconds"] = time.perf_counter() - start
     result["bytes"] = target.stat().st_size
-    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    result["max_rss_mb"] = peak_mb()
     for child in folder.iterdir():
         if child.is_file():
             child.unlink()
