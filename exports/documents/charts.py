@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from io import BytesIO
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from exports.chart_style import PALETTE
 
 DPI = 150
@@ -17,6 +14,11 @@ DPI = 150
 def bar_chart(waves: Sequence[str], series: Sequence[tuple[str, Sequence]], hidden_label: str,
               percent: Callable[[float], str], stacked: bool = True) -> bytes:
     """`series` is [(option label, [share per wave, or None, or a hidden marker]), ...]; returns PNG bytes."""
+    # matplotlib takes 0.4 s to import: only a process that draws a chart (an export worker) pays for it,
+    # not every web worker that imports the exporters
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     rows = len(waves) if stacked else len(waves) * max(1, len(series))
     figure = Figure(figsize=(6.3, 0.9 + 0.42 * rows + 0.22 * len(series)), dpi=DPI)
     FigureCanvasAgg(figure)
