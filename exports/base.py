@@ -1,10 +1,11 @@
 """Exporters as small registered classes: an identifier, a label, what they export, and the tables they yield.
 
 `EXPORTERS` is the one list of them: `flask export`, export jobs and the results page's download buttons
-are all built from it. The base class owns the file formats: every exporter is written to .xlsx by the
-same writer, and an exporter may name tables that also go out as CSV (too long for a sheet, or wanted
-in long form). A new workbook is one exporter module here, imported in `exports/__init__.py`, plus its
-query in `app/results/queries.py`.
+are all built from it. The base class owns the file formats: `file_kinds[0]` is the kind of the main
+file, which `write()` writes (here the .xlsx workbook, by the same writer for every exporter; a document
+exporter, `exports/documents/`, writes a .docx instead), and an exporter may name tables that also go
+out as CSV (too long for a sheet, or wanted in long form). A new workbook is one exporter module here,
+imported in `exports/__init__.py`, plus its query in `app/results/queries.py`.
 """
 from __future__ import annotations
 
@@ -59,7 +60,15 @@ class Exporter(ABC):
     selects: ClassVar[str | None] = None
     offers_records: ClassVar[bool] = False
     csv_suffixes: ClassVar[tuple[str, ...]] = ()
-    file_kinds: ClassVar[tuple[str, ...]] = ("xlsx",)
+    file_kinds: ClassVar[tuple[str, ...]] = ("xlsx",)  # the main file's kind first, then the files beside it
+    parts: ClassVar[str] = "sheets"  # what `write()` returns the names of
+    command: ClassVar[tuple[str, ...]] = ()  # the `flask export` command's path; () means (identifier,)
+    languages: ClassVar[tuple[str, ...]] = ("da",)  # more than one: the constructor takes `language`
+
+    @classmethod
+    def suffix(cls) -> str:
+        """The main file's extension ("xlsx", "docx")."""
+        return cls.file_kinds[0]
 
     def __init__(self, max_rows: int = EXCEL_MAX_ROWS) -> None:
         self.max_rows = max_rows
@@ -71,6 +80,10 @@ class Exporter(ABC):
     def csv_tables(self) -> dict[str, Table | pd.DataFrame | Iterable[pd.DataFrame]]:
         """Tables (or DataFrames, or DataFrames in chunks) also written as CSV, keyed by a file-name suffix."""
         return {}
+
+    def write(self, path: str | Path, progress: Progress | None = None) -> list[str]:
+        """Write the main file; returns the names of its parts (sheets). Complete or absent."""
+        return self.write_xlsx(path, progress)
 
     def write_xlsx(self, path: str | Path, progress: Progress | None = None) -> list[str]:
         """Write the workbook; returns the sheet names in order. The file is complete or absent."""

@@ -27,6 +27,7 @@ class ExperimentSchemes:
     points: list[Question]
     municipalities: list[str]
     answers: list[SchemeAnswer]
+    title_en: str | None = None  # the experiment's English title, when it has one
 
     def compiled(self) -> list[tuple[Question, list[tuple[str, str | None, datetime | None]]]]:
         """Point by point: (point, [(municipality, answer, submitted), ...]) in municipality order."""

@@ -59,6 +59,7 @@ class SupervisionData:
     include_records: bool = False
     only_municipality: int | None = None
     coverage: list[Coverage] = field(default_factory=list)
+    title_en: str | None = None  # the questionnaire's English title, when it has one
 
 
 @register

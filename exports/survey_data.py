@@ -55,6 +55,7 @@ class SurveyData:
     chunks: Callable[[], Iterable[pd.DataFrame]] | None = None
     # The long rows of the listed (free-text, date) questions, by question ids; without it, from `answers`.
     listed: Callable[[list[str]], pd.DataFrame] | None = None
+    title_en: str | None = None  # the questionnaire's English title, when it has one
 
     def __post_init__(self) -> None:
         if self.answers is None:

@@ -10,7 +10,8 @@ from html import escape
 
 from markupsafe import Markup
 
-PALETTE = ("#08519c", "#b15928", "#1b7837", "#6a3d9a", "#8c510a", "#3f3f3f", "#c51b7d", "#01665e")
+from exports.chart_style import PALETTE, describe
+
 BAR_HEIGHT = 24
 WIDTH = 330       # drawn at about its own size on a phone and in the 928 px column, so text stays >= 12 px
 LABEL_ROW = 20    # the wave's label sits above its bar (a stacked layout: no label column to squeeze)
@@ -27,10 +28,7 @@ def stacked_bars(chart_id: str, title: str, waves: list[str], series: list[tuple
     rows_per_wave = 1 if stacked else max(1, len(series))
     block = LABEL_ROW + rows_per_wave * BAR_HEIGHT + 10
     height = len(waves) * block + 10 + len(series) * 22
-    desc = "; ".join(
-        f"{wave}: " + ", ".join(f"{label} {_pct(values[i]) if isinstance(values[i], float) else hidden_label}"
-                                 for label, values in series)
-        for i, wave in enumerate(waves))
+    desc = describe(waves, series, hidden_label, _pct)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
              f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
              f'<title id="{chart_id}-t">{escape(title)}</title>',

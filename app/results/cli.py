@@ -1,4 +1,5 @@
-"""Command line: `flask export <exporter> ... -o FILE.xlsx` with a progress bar, one command per exporter."""
+"""Command line: `flask export <exporter> ... -o FILE.xlsx` with a progress bar, one command per exporter
+(the documents under `flask export report <name> ... -o FILE.docx`)."""
 from __future__ import annotations
 
 import sys
@@ -48,9 +49,9 @@ def _write(exporter: Exporter, output: Path) -> None:
                 bar.update(percent - shown[0])
                 shown[0] = percent
 
-        sheets = exporter.write_xlsx(output, progress)
+        parts = exporter.write(output, progress)
         bar.update(100 - shown[0])
-    click.echo(f"Wrote {output} ({len(sheets)} sheets).")
+    click.echo(f"Wrote {output} ({len(parts)} {exporter.parts}).")
     for extra in exporter.write_csvs(output):
         click.echo(f"Wrote {extra}.")
 
@@ -59,8 +60,8 @@ def _command(exporter: type[Exporter]) -> click.Command:
     """The `flask export <identifier>` command, with the options the exporter's attributes call for."""
 
     def run(output: Path, municipality_slug: str | None, slug: str | None = None,
-            selected: tuple[str, ...] = (), records: bool = False) -> None:
-        request = ExportRequest(slug, tuple(_ids(selected)), _municipality_id(municipality_slug), records)
+            selected: tuple[str, ...] = (), records: bool = False, language: str = "da") -> None:
+        request = ExportRequest(slug, tuple(_ids(selected)), _municipality_id(municipality_slug), records, language)
         try:
             built = build_exporter(exporter.identifier, request)
         except service.UnknownQuestionnaire:
@@ -79,16 +80,30 @@ def _command(exporter: type[Exporter]) -> click.Command:
     if exporter.offers_records:
         params.append(click.Option(["--records/--no-records"], default=True, show_default=True,
                                    help="Include the reviewed cases with their answers."))
+    if len(exporter.languages) > 1:
+        params.append(click.Option(["--language"], type=click.Choice(exporter.languages), default="da",
+                                   show_default=True, help="The document's language (English where the "
+                                                           "questionnaire has English texts)."))
     params.append(click.Option(["--municipality", "municipality_slug"],
                                help="Only this municipality's tables (and the network total), e.g. aalborg."))
     params.append(click.Option(["-o", "--output"], type=click.Path(dir_okay=False, path_type=Path),
-                               required=True, help="The .xlsx file to write."))
-    return click.Command(exporter.identifier, callback=with_appcontext(run), params=params, help=exporter.help)
+                               required=True, help=f"The .{exporter.suffix()} file to write."))
+    name = (exporter.command or (exporter.identifier,))[-1]
+    return click.Command(name, callback=with_appcontext(run), params=params, help=exporter.help)
 
 
 def export_cli() -> AppGroup:
     """The `flask export` group: one command per exporter registered when the app is made."""
-    group = AppGroup("export", help="Write Excel workbooks of survey results, supervision and schemes.")
+    group = AppGroup("export", help="Write Excel workbooks and Word appendices of survey results, supervision "
+                                    "and schemes.")
+    subgroups: dict[str, AppGroup] = {}
     for exporter in EXPORTERS.values():
-        group.add_command(_command(exporter))
+        *path, _name = exporter.command or (exporter.identifier,)
+        parent = group
+        for part in path:
+            if part not in subgroups:
+                subgroups[part] = AppGroup(part, help="Write the report appendices as Word documents.")
+                parent.add_command(subgroups[part])
+            parent = subgroups[part]
+        parent.add_command(_command(exporter))
     return group

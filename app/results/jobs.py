@@ -71,7 +71,7 @@ def build_exporter(kind: str, params: dict) -> Exporter:
 
 def file_name(kind: str, params: dict) -> str:
     slug = re.sub(r"[^a-z0-9-]+", "-", str(params.get("slug") or kind).lower()).strip("-") or kind
-    return f"{kind}-{slug}-{utcnow():%Y%m%d-%H%M}.xlsx"
+    return f"{kind}-{slug}-{utcnow():%Y%m%d-%H%M}.{EXPORTERS[kind].suffix()}"
 
 
 def create_job(kind: str, params: dict, user) -> ExportJob:
@@ -90,11 +90,11 @@ def job_folder(job: ExportJob) -> Path:
 
 
 def job_files(job: ExportJob) -> dict[str, Path]:
-    """The finished files of a job by extension (xlsx, and csv for the long answers)."""
+    """The finished files of a job by extension (xlsx or docx, and csv for the long answers)."""
     if job.status != "done" or not job.file_name:
         return {}
     folder = job_folder(job)
-    files = {"xlsx": folder / job.file_name}
+    files = {Path(job.file_name).suffix.lstrip("."): folder / job.file_name}
     exporter = EXPORTERS.get(job.kind)
     for i, suffix in enumerate(exporter.csv_suffixes if exporter else ()):
         files["csv" if i == 0 else f"csv-{suffix}"] = folder / f"{Path(job.file_name).stem}-{suffix}.csv"
@@ -123,7 +123,7 @@ def run_job(job_id: int) -> None:
                 job.progress = percent
                 db.session.commit()
 
-        exporter.write_xlsx(folder / name, progress)
+        exporter.write(folder / name, progress)
         exporter.write_csvs(folder / name)
         job.file_name, job.status, job.progress = name, "done", 100
         job.finished_at = utcnow()

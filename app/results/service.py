@@ -80,6 +80,7 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         threshold=int(current_app.config["ANONYMITY_THRESHOLD"]),
         only_municipality=only_municipality,
         timezone=current_app.config["TIMEZONE"],
+        title_en=definition_of(max(versions.values(), key=lambda v: v.version)).title.en,
     )
 
 
@@ -256,5 +257,6 @@ def scheme_compilations(only_municipality: int | None = None):
                 submitted = scheme.phase1_submitted_at if point.phase == 1 else scheme.phase2_submitted_at
                 answers.append(SchemeAnswer(name, point.id, entry["answers"].get(point.id), local(submitted)))
         result.append(ExperimentSchemes(item.experiment.title_da, points,
-                                        [e["municipality"].name for e in item.entries], answers))
+                                        [e["municipality"].name for e in item.entries], answers,
+                                        title_en=item.experiment.title_en))
     return result

@@ -69,9 +69,23 @@ def start_export():
     # The municipality comes from the account, never from the form: a team leader gets their own only.
     params = {"slug": slug or None, "municipality_id": _own_municipality(),
               "records": exporter.offers_records and current_user.is_coordinator}
+    selected = _selected(exporter, slug)
+    if selected:
+        params["selected"] = selected
+    language = get_locale().language if get_locale() else "da"
+    if language in exporter.languages[1:]:
+        params["language"] = language
     job = jobs.create_job(exporter.identifier, params, current_user)
     db.session.commit()  # a worker process picks the job up; this process only queues it
     return redirect(url_for("results.job", job_id=job.id), code=303)
+
+
+def _selected(exporter, slug: str) -> list[int]:
+    """The chosen waves (the survey page's) among the questionnaire's own; anything else is ignored."""
+    if exporter.selects != "waves":
+        return []
+    known = {w.id for w in service.waves_of(slug)}
+    return sorted({int(v) for v in request.form.getlist("selected") if v.isdigit() and int(v) in known})
 
 
 def _load_job(job_id: int) -> ExportJob:

@@ -66,4 +66,5 @@ def supervision_data(slug: str, round_ids: list[int] | None = None, only_municip
         questions=_questions(list(versions.values())),
         rounds=[RoundInfo(r.id, r.label, r.period_start, r.period_end) for r in rounds],
         municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
-        answers=frame, include_records=include_records, only_municipality=only_municipality, coverage=covered)
+        answers=frame, include_records=include_records, only_municipality=only_municipality, coverage=covered,
+        title_en=definition_of(max(versions.values(), key=lambda v: v.version)).title.en)

@@ -15,3 +15,11 @@ def test_results_benchmark_runs_at_the_smoke_size(capsys):
     assert results.main(["--small", "--repeat", "1"]) == 0
     output = capsys.readouterr().out
     assert "sqlite" in output and "x" in output
+
+
+def test_report_benchmark_runs_at_the_smoke_size_from_a_real_database(capsys):
+    from benchmarks import report
+
+    assert report.main(["--small", "--questions", "3"]) == 0
+    output = capsys.readouterr().out
+    assert "appendix  sqlite" in output and "ratio appendix / workbook, sqlite" in output

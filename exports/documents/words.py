@@ -1,0 +1,121 @@
+"""The documents' own wording in English, keyed by the Danish (the documents are written in Danish first).
+
+Templates keep their `{placeholders}`; `say` looks a text up and fills it in. A text without an English
+entry stays Danish, and `tests/exports/test_document_words.py` checks that none is missing.
+"""
+from __future__ import annotations
+
+from exports.anonymity import SUPPRESSED_LABEL
+from exports.significance import MAYBE_CHANCE, SIGNIFICANT
+from exports.survey_data import NETWORK_LABEL
+from exports.survey_tables import NOT_COMPARABLE
+
+ENGLISH = {
+    # common
+    "Side": "Page", "af": "of", "Metode": "Method", "Resultater": "Results",
+    NETWORK_LABEL: "Network total", SUPPRESSED_LABEL: "hidden", NOT_COMPARABLE: "not comparable",
+    SIGNIFICANT: "significant (p < 0.05)", MAYBE_CHANCE: "could be chance",
+    "Gruppe": "Group", "Svarmulighed": "Option", "Bølge": "Wave", "Kommune": "Municipality", "Runde": "Round",
+    "Version": "Version", "Åbnede": "Opened", "Lukkede": "Closed", "Inviterede": "Invited",
+    "Besvarelser": "Responses", "Svarprocent": "Response rate", "Bemærkning": "Remark",
+    "N (besvarelser)": "N (responses)", "Gennemsnit": "Mean", "Top-2: {labels}": "Top 2: {labels}",
+    "{label} (manglende værdi)": "{label} (missing value)",
+    "{wave}: antal": "{wave}: count", "{wave}: andel": "{wave}: share",
+    "Ændring {a} → {b} (procentpoint)": "Change {a} → {b} (percentage points)",
+    "Vurdering {a} → {b}": "Verdict {a} → {b}",
+    "Figur {n}. Spørgsmål {number}: {wording} (netværket i alt).": "Figure {n}. Question {number}: {wording} "
+                                                                "(network total).",
+    "Søjlediagram for spørgsmål {number}, netværket i alt: {figures}": "Bar chart of question {number}, network "
+                                                                       "total: {figures}",
+    "Skjult efter anonymitetsreglen: {groups}.": "Hidden by the anonymity rule: {groups}.",
+    # the survey appendix
+    "Bilag 2: surveyresultater fra medarbejdersurvey": "Appendix 2: results of the adviser survey",
+    "Bilaget viser svarene på spørgeskemaet \"{title}\" i {waves} bølge(r) med i alt {n} besvarelser. Rådgiverne "
+    "er inviteret personligt pr. e-mail og har svaret i Bølge.":
+        "This appendix shows the answers to the questionnaire \"{title}\" in {waves} wave(s) with {n} responses "
+        "in all. The advisers were invited personally by e-mail and answered in Bølge.",
+    "Der er endnu ingen indsendte besvarelser i de valgte bølger; tabellerne viser 0.":
+        "There are no submitted responses in the chosen waves yet; the tables show 0.",
+    "Bølger": "Waves", "Tider i {zone}.": "Times in {zone}.",
+    "Inviterede, besvarelser og svarprocent pr. bølge og kommune.":
+        "Invited, responses and response rate per wave and municipality.",
+    "Anonymitet og sammenligning": "Anonymity and comparison",
+    "Anonymitetsgrænse: {threshold} besvarelser. En kommune med færre besvarelser vises som \"{hidden}\", og en "
+    "anden lille kommune skjules også, så den skjulte ikke kan regnes ud af netværkets total. Et spørgsmål med "
+    "færre besvarelser end bølgen får samme regel på sine egne tal.":
+        "Anonymity threshold: {threshold} responses. A municipality with fewer responses is shown as "
+        "\"{hidden}\", and another small municipality is hidden too, so that the hidden one cannot be worked out "
+        "from the network total. A question with fewer responses than the wave gets the same rule on its own "
+        "figures.",
+    "Andel = antal / N, hvor N er besvarelserne af spørgsmålet (\"Ved ikke\" og lignende medregnet). "
+    "Gennemsnit og top-2 regnes af de gyldige svar.":
+        "Share = count / N, where N is the responses to the question (\"Don't know\" and the like included). "
+        "Mean and top 2 are computed from the valid answers.",
+    "Ændringen mellem to bølger står i procentpoint (gennemsnit: i point) og kun, når spørgsmålet er stillet med "
+    "samme formulering og skala i begge bølger.":
+        "The change between two waves is in percentage points (mean: in points), and only where the question "
+        "was asked with the same wording and scale in both waves.",
+    "Ved hver ændring står, om den er signifikant (p < 0,05) eller kan skyldes tilfældigheder (test af to andele, "
+    "Fishers eksakte test ved små tal, Mann-Whitney for gennemsnit).":
+        "Each change says whether it is significant (p < 0.05) or could be chance (a two-proportion test, "
+        "Fisher's exact test for small counts, Mann-Whitney for means).",
+    "Fritekst- og datosvar tælles ikke; de står i Excel-filen (arket Fritekst).":
+        "Free-text and date answers are not counted; they are in the Excel file (the Fritekst sheet).",
+    "Spørgsmålet er ændret mellem bølgerne (formulering, type eller skala), så ændringen beregnes ikke.":
+        "The question changed between the waves (wording, type or scale), so no change is computed.",
+    "Andel = antal / N (alle besvarelser af spørgsmålet, manglende værdier medregnet).":
+        "Share = count / N (every response to the question, missing values included).",
+    "Flere svar mulige: andelen er andelen af respondenterne, der valgte muligheden; summen kan overstige 100 %.":
+        "Several answers possible: the share is the share of respondents who chose the option; the shares may "
+        "add up to more than 100 %.",
+    "Gennemsnit af koderne {used}.": "Mean of the codes {used}.",
+    "Gennemsnit af koderne {used}; udeladt: {left}.": "Mean of the codes {used}; left out: {left}.",
+    "Top-2 = andel af de gyldige svar (uden manglende værdier) i {labels}.":
+        "Top 2 = share of the valid answers (without missing values) in {labels}.",
+    " eller ": " or ",
+    # the supervision appendix
+    "Bilag 1: resultat fra ledelsestilsyn": "Appendix 1: results of the management supervision",
+    "Ledelsestilsynet gennemgår sager udvalgt ved en stikprøve (hele sagslisten, hvor der ikke er trukket en "
+    "stikprøve). Tallene omfatter stikprøvens sager og de sager udenfor stikprøven, som en koordinator har "
+    "medtaget. Andel = antal / N, hvor N er de sager, hvor spørgsmålet er besvaret. Tallene beskriver sager, "
+    "ikke personer.":
+        "The management supervision reviews cases drawn in a sample (the whole case list where no sample was "
+        "drawn). The figures count the sample's cases and the cases outside the sample that a coordinator "
+        "included. Share = count / N, where N is the cases in which the question was answered. The figures "
+        "describe cases, not people.",
+    "Gennemgåede sager pr. runde og kommune.": "Reviewed cases per round and municipality.",
+    "Stikprøvens dækning": "The sample's coverage",
+    "Sager på listen, i stikprøven og gennemgået.": "Cases on the list, in the sample and reviewed.",
+    "Der er endnu ingen gennemgåede sager i de valgte runder; tabellerne viser 0.":
+        "There are no reviewed cases in the chosen rounds yet; the tables show 0.",
+    "Andel = antal / N (sager, hvor spørgsmålet er besvaret).":
+        "Share = count / N (cases in which the question was answered).",
+    "Stilles kun, når spørgsmål {number} er besvaret med {labels}.":
+        "Asked only when question {number} was answered with {labels}.",
+    "Fritekst tælles ikke; den står på resultatsiden for koordinatorer.":
+        "Free text is not counted; coordinators find it on the results page.",
+    "Netværket i alt, runderne sammenlignet. {marker}: ændringen er større, end tilfældet kan forklare (test af "
+    "to andele, 5 % niveau).":
+        "Network total, the rounds compared. {marker}: the change is larger than chance can explain (a "
+        "two-proportion test at the 5 % level).",
+    "Periode fra": "Period from", "Periode til": "Period to", "Gennemgåede sager": "Reviewed cases",
+    "Udenfor stikprøven, ikke talt med": "Outside the sample, not counted", "Sager på listen": "Cases on the list",
+    "I stikprøven": "In the sample", "Gennemgået i stikprøven": "Reviewed in the sample",
+    "Udenfor stikprøven": "Outside the sample", "Heraf medtaget af koordinator": "Of these included by a coordinator",
+    "Besvaret (N)": "Answered (N)", "{label} (antal)": "{label} (count)", "{label} (andel)": "{label} (share)",
+    "Median": "Median", "Minimum": "Minimum", "Maksimum": "Maximum",
+    "Ændring {a} → {b} (pp)": "Change {a} → {b} (pp)", "Signifikant {a} → {b}": "Significant {a} → {b}",
+    # the scheme compilation
+    "Evalueringsskemaer samlet": "Evaluation schemes compiled",
+    "Punkt for punkt, hver kommunes svar": "Point by point, each municipality's answer",
+    "Ingen skemaer endnu.": "No schemes yet.",
+    "Før forsøgets start (punkt 1-5)": "Before the experiment started (points 1-5)",
+    "Efter forsøget (punkt 6-10)": "After the experiment (points 6-10)",
+    "(ikke udfyldt)": "(not filled in)", "indsendt {date}": "submitted {date}", "ikke indsendt": "not submitted",
+}
+
+
+def say(text: str, language: str = "da", **values: object) -> str:
+    """The text in the document's language, its placeholders filled in."""
+    template = ENGLISH.get(text, text) if language == "en" else text
+    return template.format(**values) if values else template
