@@ -3,8 +3,9 @@
 Data: N responses x Q Likert questions over 2 waves and 11 municipalities, inserted into a real SQLite
 file and a real PostgreSQL schema (`_survey_db.py`); the export runs the same queries as `flask export
 survey` (aggregates for the tables, the answers streamed from a server-side cursor for the data sheet
-and the long CSV). Each figure is measured in a fresh subprocess, so its peak memory (ru_maxrss, which
-sees C allocations too) is its own:
+and the long CSV). Each figure is measured in a fresh subprocess, so its peak memory (Linux's VmHWM,
+which sees C allocations too and starts afresh with the process; ru_maxrss would carry the peak of the
+parent that filled the database) is its own:
 
 - floor: the same data cells (one row per response: wave, municipality, number, a code per question)
          generated in memory and written with XlsxWriter in constant-memory mode, nothing else;
@@ -20,13 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks._survey_db import peak_mb
 
 MUNICIPALITIES = ["Aalborg", "Brønderslev", "Frederikshavn", "Hjørring", "Jammerbugt", "Læsø", "Mariagerfjord",
                   "Morsø", "Rebild", "Thisted", "Vesthimmerland"]
@@ -84,7 +86,7 @@ def measure(kind: str, responses: int, questions: int, url: str | None = None) -
             exporter.write_csvs(folder / "full.xlsx")
             result["csv_seconds"] = time.perf_counter() - start
         result["bytes"] = (folder / "full.xlsx").stat().st_size
-    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    result["max_rss_mb"] = peak_mb()
     for child in folder.iterdir():
         if child.is_file():
             child.unlink()
