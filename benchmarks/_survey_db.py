@@ -6,9 +6,13 @@ created so the results page can be requested through the real login.
 """
 from __future__ import annotations
 
+import json
 import os
 import resource
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 SLUG = "bench-national"
 EMAIL, PASSWORD = "koordinator@bench.local", "korrekt-hest-batteri"
@@ -34,6 +38,18 @@ def reset_peak() -> None:
     """Start the peak afresh (writing 5 to clear_refs resets VmHWM), so a warm-up's peak is not counted."""
     with open("/proc/self/clear_refs", "w") as handle:
         handle.write("5")
+
+
+def in_subprocess(module: str, *arguments: str) -> dict:
+    """Run `python -m <module> --measure ...` in a fresh process (so its time and peak memory are its own)
+    and return the JSON it prints last."""
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run([sys.executable, "-m", module, "--measure", *arguments], capture_output=True, text=True,
+                          env=env, cwd=root, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def make_app(url: str, folder):

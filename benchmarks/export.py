@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._survey_db import peak_mb
+from benchmarks._survey_db import in_subprocess, peak_mb
 
 MUNICIPALITIES = ["Aalborg", "Brønderslev", "Frederikshavn", "Hjørring", "Jammerbugt", "Læsø", "Mariagerfjord",
                   "Morsø", "Rebild", "Thisted", "Vesthimmerland"]
@@ -94,14 +92,8 @@ def measure(kind: str, responses: int, questions: int, url: str | None = None) -
 
 
 def _run(kind: str, responses: int, questions: int, url: str | None = None) -> dict:
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    command = [sys.executable, "-m", "benchmarks.export", "--measure", kind, "--responses", str(responses),
-               "--questions", str(questions)] + (["--url", url] if url else [])
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=3600)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return in_subprocess("benchmarks.export", kind, "--responses", str(responses), "--questions", str(questions),
+                         *(["--url", url] if url else []))
 
 
 def main(options: list[str]) -> int:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks._survey_db import in_subprocess
 
 GOAL = 1.0  # appendix seconds / workbook seconds at the full size
 
@@ -56,13 +56,7 @@ def measure(kind: str, url: str) -> dict:
 
 
 def _run(kind: str, url: str) -> dict:
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    done = subprocess.run([sys.executable, "-m", "benchmarks.report", "--measure", kind, "--url", url],
-                          capture_output=True, text=True, env=env, cwd=root, timeout=3600)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return in_subprocess("benchmarks.report", kind, "--url", url)
 
 
 def main(options: list[str]) -> int:

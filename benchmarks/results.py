@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._survey_db import EMAIL, PASSWORD, SLUG, fill, make_app, peak_mb, reset_peak, rss_mb
+from benchmarks._survey_db import EMAIL, PASSWORD, SLUG, fill, in_subprocess, make_app, peak_mb, reset_peak, rss_mb
 from benchmarks.submit import database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,12 +75,7 @@ def measure(url: str, repeat: int) -> dict:
 
 
 def _measure_in_subprocess(url: str, repeat: int) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    done = subprocess.run([sys.executable, "-m", "benchmarks.results", "--measure", url, "--repeat", str(repeat)],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=3600)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return in_subprocess("benchmarks.results", url, "--repeat", str(repeat))
 
 
 def main(options: list[str]) -> int:
