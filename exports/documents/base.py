@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from exports.base import Exporter, Progress
 from exports.documents.document import ReportDocument
+from exports.documents.words import say
 from forms import Question, Text
 
 
@@ -20,12 +21,17 @@ class DocumentExporter(Exporter):
     parts = "sections"
     label: ClassVar[Text] = Text("Word-bilag", "Word appendix")
     languages = ("da", "en")
+    language = "da"  # the document's language, set by the subclass from the one asked for
 
     @staticmethod
     def language_for(asked: str, questions: list[Question], title_en: str | None = "") -> str:
         """English when it was asked for and the questionnaire has English texts throughout; else Danish."""
         english = asked == "en" and title_en is not None and all(q.text.en for q in questions)
         return "en" if english else "da"
+
+    def say(self, text: str, **values: object) -> str:
+        """A fixed text of the document in its language."""
+        return say(text, self.language, **values)
 
     @abstractmethod
     def build(self, progress: Progress | None = None) -> tuple[ReportDocument, list[str]]:

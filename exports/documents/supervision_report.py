@@ -6,7 +6,6 @@ from exports.base import Progress, register
 from exports.documents.base import DocumentExporter
 from exports.documents.document import ReportDocument
 from exports.documents.format import cell_text, is_numeric
-from exports.documents.words import say
 from exports.round_change import MARKER
 from exports.supervision import SupervisionData, SupervisionExporter
 from exports.survey_data import NETWORK_LABEL
@@ -32,9 +31,6 @@ class SupervisionReportExporter(DocumentExporter):
         self.data = data
         self.workbook = SupervisionExporter(data)
         self.language = self.language_for(language, data.questions, data.title_en)
-
-    def say(self, text: str, **values: object) -> str:
-        return say(text, self.language, **values)
 
     def tables(self):
         """The workbook's overview, coverage and question tables, which the document lays out."""

@@ -10,7 +10,6 @@ from exports.documents.base import DocumentExporter
 from exports.documents.charts import bar_chart
 from exports.documents.document import ReportDocument
 from exports.documents.format import cell_text, is_numeric
-from exports.documents.words import say
 from exports.survey import SurveyExporter
 from exports.survey_data import NETWORK, SurveyData
 from exports.survey_tables import NOT_COMPARABLE
@@ -36,9 +35,6 @@ class SurveyReportExporter(DocumentExporter):
         self.data = data
         self.workbook = SurveyExporter(data)
         self.language = self.language_for(language, data.questions, data.title_en)
-
-    def say(self, text: str, **values: object) -> str:
-        return say(text, self.language, **values)
 
     def tables(self):
         """The workbook's overview and question tables, which the document lays out."""
