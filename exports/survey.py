@@ -9,7 +9,7 @@ import pandas as pd
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register
 from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
-from exports.survey_rows import published_batches, visible_count, visible_rows
+from exports.survey_rows import published_batches, published_rows, visible_count, visible_rows
 from exports.survey_tables import caption, question_suppression, question_table
 from exports.tables import Column, Table
 from exports.workbook import SHEET_NAME_MAX, SheetNames
@@ -156,6 +156,9 @@ class SurveyExporter(Exporter):
     def _batches(self):
         return published_batches(self.data, self._variables(), self._question_hidden)
 
+    def _entries(self):
+        return published_rows(self.data, self._variables(), self._question_hidden)
+
     def data_table(self) -> Table:
         """One row per response: wave, municipality (hidden groups merged), a column per question.
 
@@ -167,7 +170,7 @@ class SurveyExporter(Exporter):
         notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket.",
                  f"Rækkerne i '{OTHER_GROUP_LABEL}' står efter deres svar, ikke efter kommune eller tidspunkt; "
                  "et spørgsmål, der er skjult for en kommune, står som 'skjult' i alle kommunens rækker."]
-        return Table("Data", "Data: én række pr. besvarelse", columns, _DataRows(self._batches), notes,
+        return Table("Data", "Data: én række pr. besvarelse", columns, _DataRows(self._entries), notes,
                      row_count=visible_count(self.data))
 
     @cached_property
@@ -249,15 +252,14 @@ LONG_CSV_COLUMNS = ["bølge", "kommune", "besvarelse", "spørgsmål", "kode", "t
 
 
 class _DataRows:
-    """The data sheet's rows, built while written from the streamed batches."""
+    """The data sheet's rows, built while written from the streamed responses."""
 
-    def __init__(self, batches) -> None:
-        self.batches = batches
+    def __init__(self, entries) -> None:
+        self.entries = entries
 
     def __iter__(self):
-        for batch in self.batches():
-            for e in batch.entries:
-                yield [e.wave, e.place, e.number, *e.values]
+        for e in self.entries():
+            yield [e.wave, e.place, e.number, *e.values]
 
 
 def _question_sheet_names(questions: list[Question]) -> dict[str, str]:

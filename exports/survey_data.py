@@ -1,7 +1,7 @@
 """The input of a survey export: waves, questions and the long DataFrame of answers, plus the group sizes."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -17,6 +17,8 @@ from forms import Question
 LONG_COLUMNS = ["response_id", "wave_id", "municipality_id", "question_id", "option_code", "number", "text",
                 "date_value"]
 NETWORK = None  # the group key of the network total
+# A data-sheet column: (name, question, option code when multiple choice has a column per option).
+Variable = tuple[str, Question, int | None]
 NETWORK_LABEL = "Netværket i alt"
 
 
@@ -53,6 +55,9 @@ class SurveyData:
     # The long answers in chunks of whole responses, ordered by wave, municipality and response (the
     # database streams them); without it, `answers` is the one chunk.
     chunks: Callable[[], Iterable[pd.DataFrame]] | None = None
+    # The responses as rows (response_id, wave_id, municipality_id, a value per variable), in chunks in the
+    # chunks' order, built by the database; without it, `wide_matrix` builds them from the answer chunks.
+    responses: Callable[[list[Variable]], Iterable[list[Sequence]]] | None = None
     # The long rows of the listed (free-text, date) questions, by question ids; without it, from `answers`.
     listed: Callable[[list[str]], pd.DataFrame] | None = None
     title_en: str | None = None  # the questionnaire's English title, when it has one

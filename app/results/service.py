@@ -1,12 +1,12 @@
-"""Queries for results and exports: one query per questionnaire into a long DataFrame, then pure exporters."""
+"""Queries for results and exports: aggregates for the tables, streamed rows for the data sheets, then pure exporters."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import pandas as pd
 from flask import current_app
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, and_, case, cast, func, select
 
 from app.extensions import db
 from app.models import (
@@ -21,12 +21,13 @@ from app.models import (
 from app.questionnaires.service import definition_of, latest_version
 from exports.aggregates import Aggregates
 from exports.localtime import local_time
-from exports.survey_data import LONG_COLUMNS, SurveyData, WaveInfo
+from exports.survey_data import LONG_COLUMNS, SurveyData, Variable, WaveInfo
 from forms import Question
 from forms.types.base import Tabulation
 
 
-CHUNK_ROWS = 50_000  # answer rows fetched at a time for the data sheet and the long CSV
+CHUNK_ROWS = 50_000  # answer rows fetched at a time for the long CSV
+CHUNK_RESPONSES = 5_000  # response rows fetched at a time for the data sheet
 
 
 class UnknownQuestionnaire(LookupError):
@@ -74,6 +75,7 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         waves=infos,
         municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
         chunks=(lambda: answer_chunks(ids, only_municipality)) if with_answers else None,
+        responses=(lambda variables: response_rows(ids, variables, only_municipality)) if with_answers else None,
         listed=(lambda question_ids: long_answers(ids, question_ids)) if with_answers else None,
         aggregates=survey_aggregates(ids, *_counted(questions)),
         invited=_invited(ids),
@@ -134,6 +136,39 @@ def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,
                 yield _frame(rows[:cut])
     if carry:
         yield _frame(carry)
+
+
+def response_rows(wave_ids: list[int], variables: list[Variable], only_municipality: int | None = None,
+                  rows_per_chunk: int = CHUNK_RESPONSES) -> Iterator[list[Sequence]]:
+    """One row per submitted response, (response_id, wave_id, municipality_id, a value per variable), in
+    chunks from a server-side cursor, ordered by wave, municipality and response.
+
+    The database turns the answers into columns (one aggregate per variable over the response's answer
+    rows), so a data sheet reads one row per response instead of one per answer.
+    """
+    query = (
+        select(Response.id, Response.wave_id, Response.municipality_id,
+               *(_variable_value(question, code) for _name, question, code in variables))
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
+        .group_by(Response.id, Response.wave_id, Response.municipality_id)
+        .order_by(Response.wave_id, Response.municipality_id, Response.id)
+        .execution_options(stream_results=True, yield_per=rows_per_chunk)
+    )
+    if only_municipality is not None:
+        query = query.where(Response.municipality_id == only_municipality)
+    with db.engine.connect().execution_options(read_only=True) as connection:
+        for part in connection.execute(query).partitions(rows_per_chunk):
+            yield part
+
+
+def _variable_value(question: Question, code: int | None):
+    """A variable's value among a response's answer rows: the question's answer, or for a column per
+    option 1 when chosen, 0 when the question was answered without it, and missing when not answered."""
+    asked = Answer.question_id == question.id
+    if code is not None:
+        return func.max(case((and_(asked, Answer.option_code == code), 1), (asked, 0)))
+    return func.min(case((asked, getattr(Answer, question.kind.column))))
 
 
 def _counted(questions: list[Question]) -> tuple[frozenset, frozenset]:

@@ -125,6 +125,23 @@ def test_a_table_longer_than_a_sheet_continues_on_new_sheets_with_every_row(tmp_
     assert seen == list(range(25))
 
 
+def test_whole_numbers_show_as_written_and_the_rest_keep_their_number_format(tmp_path):
+    rows = [[3, 3, 0.25], [-7, 123_456_789_012, 0.5], [2.5, 0, 1], [None, 10**11 - 1, 0]]
+    table = Table("Tal", "Tal", [Column("Kode", "int"), Column("Antal", "int"), Column("Andel", "pct")], rows)
+    path = tmp_path / "tal.xlsx"
+    writer = WorkbookWriter(path)
+    writer.add_table(table)
+    writer.close()
+    sheet = openpyxl.load_workbook(path)["Tal"]
+    cells = [[sheet.cell(r, c) for c in (1, 2, 3)] for r in range(4, 8)]
+    assert [[cell.value for cell in row] for row in cells] == rows
+    # A code or count shows the same in the General format; a fraction or a 12-digit number keeps "0",
+    # and a share keeps its percent format even when it is a whole number.
+    assert [[cell.number_format for cell in row] for row in cells] == [
+        ["General", "General", "0.0%"], ["General", "0", "0.0%"], ["0", "General", "0.0%"],
+        ["General", "General", "0.0%"]]
+
+
 def test_the_overview_says_when_the_data_sheet_was_split(tmp_path):
     data = survey(respondents(1, 1, 1, [{"grad": 3}] * 30))
     exporter = SurveyExporter(data, max_rows=12)
