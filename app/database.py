@@ -34,3 +34,12 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def read_only_transaction(session) -> None:
+    """End the session's transaction and go on in one that only reads: on SQLite a plain BEGIN, which in
+    WAL mode takes no write lock, so a long export never holds up respondents' answers or the workers.
+
+    The session must not write before its next commit."""
+    session.commit()
+    session.connection(execution_options={"read_only": True})

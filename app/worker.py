@@ -93,7 +93,7 @@ def run_claimed(app: Flask, job_id: int, worker: str) -> None:
     beating = _BeatThread(app, job_id, worker)
     beating.start()
     try:
-        run_job(job_id)
+        run_job(job_id, worker)
     finally:
         beating.done.set()
         beating.join(5)

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import pandas as pd
 
+from exports.files import written_in_place
 from exports.tables import Table
 from exports.workbook import (
     EXCEL_MAX_ROWS,
@@ -98,19 +99,14 @@ class Exporter(ABC):
             if progress is not None:
                 progress(min(done, total), total)
 
-        partial = path.with_name(path.name + ".part")
-        writer = WorkbookWriter(partial, self.max_rows)
         names: list[str] = []
-        try:
+        with written_in_place(path) as partial:
+            writer = WorkbookWriter(partial, self.max_rows)
             for table in tables:
                 before = done
                 names += writer.add_table(table, step)
                 step(len(table) - (done - before))
             writer.close()
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        partial.replace(path)
         return names
 
     def write_csvs(self, path: str | Path) -> list[Path]:
@@ -119,14 +115,13 @@ class Exporter(ABC):
         written = []
         for suffix, table in self.csv_tables().items():
             target = path.with_name(f"{path.stem}-{suffix}.csv")
-            partial = target.with_name(target.name + ".part")
-            if isinstance(table, pd.DataFrame):
-                write_frame_csv(partial, table)
-            elif isinstance(table, Table):
-                write_csv(partial, table.columns, table.rows)
-            else:  # DataFrames in chunks, appended one after the other
-                write_frame_csv_chunks(partial, table)
-            partial.replace(target)
+            with written_in_place(target) as partial:
+                if isinstance(table, pd.DataFrame):
+                    write_frame_csv(partial, table)
+                elif isinstance(table, Table):
+                    write_csv(partial, table.columns, table.rows)
+                else:  # DataFrames in chunks, appended one after the other
+                    write_frame_csv_chunks(partial, table)
             written.append(target)
         return written
 

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from app.database import read_only_transaction
 from app.extensions import db
 from app.models import Municipality
 from app.results import service
@@ -62,6 +63,7 @@ def _command(exporter: type[Exporter]) -> click.Command:
     def run(output: Path, municipality_slug: str | None, slug: str | None = None,
             selected: tuple[str, ...] = (), records: bool = False, language: str = "da") -> None:
         request = ExportRequest(slug, tuple(_ids(selected)), _municipality_id(municipality_slug), records, language)
+        read_only_transaction(db.session)  # on SQLite: no write lock held while the file is written
         try:
             built = build_exporter(exporter.identifier, request)
         except service.UnknownQuestionnaire:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from app.database import read_only_transaction
 from app.extensions import db
 from app.models import ExportJob, utcnow
 from app.results.queries import ExportRequest
@@ -101,39 +102,79 @@ def job_files(job: ExportJob) -> dict[str, Path]:
     return {k: v for k, v in files.items() if v.exists()}
 
 
-def run_job(job_id: int) -> None:
+class ClaimLost(Exception):
+    """The job was taken up by another worker (or ended) while this one ran it."""
+
+
+def _record(job_id: int, worker: str, **values) -> None:
+    """Record progress or the end of a job this worker still holds, in a short transaction of its own;
+    raises ClaimLost when the job is no longer this worker's running job."""
+    with db.engine.begin() as connection:
+        result = connection.execute(update(ExportJob).where(
+            ExportJob.id == job_id, ExportJob.claimed_by == worker, ExportJob.status == "running").values(**values))
+    if result.rowcount != 1:
+        raise ClaimLost(job_id)
+
+
+def run_job(job_id: int, worker: str | None = None) -> None:
     """Run a job a worker claimed (status running) to the end, inside an app context; the job row
-    says how it went."""
+    says how it went.
+
+    Every change to the job row is conditional on `worker` still holding it: a worker that stalled (not
+    died) long enough for its job to be taken up again changes nothing when it wakes, and removes the
+    file it was writing. While the file is written the session holds only a read transaction, so on
+    SQLite respondents and the other workers can write beside a long export.
+    """
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.status != "running":
+    if job is None or job.status != "running" or (worker is not None and job.claimed_by != worker):
         db.session.commit()
         return
+    worker = job.claimed_by or ""
+    kind, params = job.kind, dict(job.params)
+    folder = job_folder(job)
+    name = file_name(kind, params)
+    written: list[Path] = []
     try:
-        exporter = build_exporter(job.kind, job.params)
-        db.session.commit()  # end the queries' transaction: on SQLite it would hold the write lock
-        folder = job_folder(job)
+        read_only_transaction(db.session)  # the export only reads; its changes to the job go by `_record`
+        exporter = build_exporter(kind, params)
         folder.mkdir(parents=True, exist_ok=True)
-        name = file_name(job.kind, job.params)
         last = [0]
 
         def progress(done: int, total: int) -> None:
             percent = min(99, int(done * 100 / total))
             if percent >= last[0] + 5:
                 last[0] = percent
-                job.progress = percent
-                db.session.commit()
+                _record(job_id, worker, progress=percent)
 
+        written.append(folder / name)
         exporter.write(folder / name, progress)
+        written.extend(folder / f"{Path(name).stem}-{suffix}.csv" for suffix in exporter.csv_suffixes)
         exporter.write_csvs(folder / name)
-        job.file_name, job.status, job.progress = name, "done", 100
-        job.finished_at = utcnow()
         db.session.commit()
+        _record(job_id, worker, file_name=name, status="done", progress=100, finished_at=utcnow())
+    except ClaimLost:
+        db.session.rollback()
+        current_app.logger.warning("export job %s: taken up by another worker while %s ran it; its file is "
+                                   "discarded", job_id, worker)
+        _discard(job_id, written)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job and logged
         db.session.rollback()
         current_app.logger.exception("export job %s failed", job_id)
-        job = db.session.get(ExportJob, job_id)
-        job.status, job.message, job.finished_at = "failed", exc.__class__.__name__, utcnow()
+        try:
+            _record(job_id, worker, status="failed", message=exc.__class__.__name__, finished_at=utcnow())
+        except ClaimLost:
+            _discard(job_id, written)
+    finally:
         db.session.commit()
+
+
+def _discard(job_id: int, written: list[Path]) -> None:
+    """Remove the files a run that lost its job wrote, unless they are the job's own finished files."""
+    kept = db.session.scalar(select(ExportJob.file_name).where(ExportJob.id == job_id))
+    db.session.commit()
+    for path in written:
+        if kept is None or not path.name.startswith(Path(kept).stem):
+            path.unlink(missing_ok=True)
 
 
 def prune_exports(now: datetime) -> int:

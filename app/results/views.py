@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.access import role_required
+from app.database import read_only_transaction
 from app.extensions import db
 from app.models import ExportJob, Municipality
 from app.results import jobs, service
@@ -33,6 +34,7 @@ def index():
 @bp.route("/survey/<slug>")
 @results_access
 def survey(slug: str):
+    read_only_transaction(db.session)  # on SQLite its queries then hold no write lock (answers go on beside it)
     try:
         every = service.waves_of(slug)
         if not every:

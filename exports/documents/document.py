@@ -1,6 +1,6 @@
 """A Word document as the report appendices need it (python-docx): real headings, tables whose header row
 repeats on every page, page numbers, images with alternative text, the document's language, and every
-text cleaned of characters XML cannot hold. Written to `<name>.part` and renamed when complete."""
+text cleaned of characters XML cannot hold. Written to a `.part` file of its own and renamed when complete."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -17,6 +17,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt
 
 from exports.cells import clean_text
+from exports.files import written_in_place
 
 LANGUAGE_TAGS = {"da": "da-DK", "en": "en-GB"}
 TABLE_HALF_POINTS = 16  # 8 pt
@@ -167,14 +168,8 @@ class ReportDocument:
         self.doc.add_paragraph(_text(caption), style="Caption")
 
     def save(self, path: str | Path) -> None:
-        path = Path(path)
-        partial = path.with_name(path.name + ".part")
-        try:
+        with written_in_place(path) as partial:
             self.doc.save(partial)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        partial.replace(path)
 
 
 RIGHT = '<w:jc w:val="right"/>'

@@ -135,7 +135,7 @@ def test_a_running_job_is_stamped_by_its_beat_thread(app, monkeypatch):
     _age_heartbeat(app, job_id, 3600)
     stamped = threading.Event()
 
-    def slow_job(running_id: int) -> None:
+    def slow_job(running_id: int, _worker: str) -> None:
         for _ in range(200):
             if _job(app, running_id).heartbeat_at > utcnow() - timedelta(seconds=60):
                 stamped.set()
@@ -146,6 +146,87 @@ def test_a_running_job_is_stamped_by_its_beat_thread(app, monkeypatch):
     with app.app_context():
         worker.run_claimed(app, job_id, "slow:1")
     assert stamped.is_set()
+
+
+def _stall_while_another_worker_takes_over(app, monkeypatch, finish: bool):
+    """Worker "stalled:1" runs a job; just before it writes, it stops beating long enough for the job to
+    be requeued and claimed by "fresh:2", which runs it to the end (`finish`) or is still running."""
+    (job_id,) = _queue(app)
+    real = jobs.build_exporter
+    calls = []
+
+    def build(kind, params):
+        exporter = real(kind, params)
+        calls.append(kind)
+        if len(calls) == 1:  # the stalled worker's run
+            write = exporter.write
+
+            def stalled_write(path, progress=None):
+                _age_heartbeat(app, job_id, 3600)
+                if finish:
+                    other = threading.Thread(target=worker.work_once, args=(app, "fresh:2"))
+                    other.start()
+                    other.join(60)
+                else:
+                    with app.app_context():
+                        worker.recover_stale()
+                        worker.claim_next("fresh:2")
+                        db.session.remove()
+                return write(path, progress)
+
+            exporter.write = stalled_write
+        return exporter
+
+    monkeypatch.setattr(jobs, "build_exporter", build)
+    with app.app_context():
+        assert worker.claim_next("stalled:1") == job_id
+        jobs.run_job(job_id, "stalled:1")
+        db.session.remove()
+    return job_id
+
+
+def test_a_stalled_worker_that_wakes_after_another_finished_its_job_changes_nothing(app, monkeypatch):
+    job_id = _stall_while_another_worker_takes_over(app, monkeypatch, finish=True)
+    job = _job(app, job_id)
+    assert (job.status, job.claimed_by, job.attempts, job.progress) == ("done", "fresh:2", 2, 100)
+    with app.app_context():
+        files = list(jobs.job_folder(job).iterdir())
+    assert [f.name for f in files if f.suffix == ".xlsx"] == [job.file_name]  # the stalled run left no file
+
+
+def test_a_stalled_worker_does_not_finish_or_fail_a_job_another_worker_is_running(app, monkeypatch):
+    job_id = _stall_while_another_worker_takes_over(app, monkeypatch, finish=False)
+    job = _job(app, job_id)
+    assert (job.status, job.claimed_by, job.file_name, job.progress) == ("running", "fresh:2", None, 0)
+    with app.app_context():
+        folder = jobs.job_folder(job)
+        assert not folder.exists() or not [f for f in folder.iterdir() if f.is_file()]
+
+
+def test_others_can_write_while_a_worker_writes_an_export(app, monkeypatch):
+    """On SQLite a transaction left open by the job's session would hold the write lock for the whole
+    export: respondents' answers and other workers' claims would wait for it, then fail."""
+    (job_id,) = _queue(app)
+    real = jobs.build_exporter
+    written: list[object] = []
+
+    def build(kind, params):
+        exporter = real(kind, params)
+        write = exporter.write
+
+        def write_beside_another(path, progress=None):
+            other = threading.Thread(target=lambda: written.extend(_queue(app)))
+            other.start()
+            other.join(60)
+            return write(path, progress)
+
+        exporter.write = write_beside_another
+        return exporter
+
+    monkeypatch.setattr(jobs, "build_exporter", build)
+    assert worker.work_once(app, "writer:1") == job_id
+    assert len(written) == 1 and _job(app, written[0]).status == "queued"
+    assert _job(app, job_id).status == "done"
 
 
 def test_an_export_that_raises_fails_at_once_without_a_second_attempt(app):
