@@ -108,6 +108,7 @@ def backup_command(target: Path) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.privacy.cli import privacy_cli
     from app.results.cli import export_cli
     from app.runner import serve_command
     from app.scheduler_cli import scheduler_cli
@@ -115,5 +116,5 @@ def register_cli(app: Flask) -> None:
     from app.worker import worker_command
 
     for command in (backup_command, questionnaires_cli, users_cli, demo_command, scheduler_cli,
-                    supervision_cli, export_cli(), worker_command, serve_command):
+                    supervision_cli, export_cli(), worker_command, serve_command, privacy_cli):
         app.cli.add_command(command)

@@ -7,17 +7,20 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.auth.access import coordinator_required
 from app.extensions import db
-from app.models import SupervisionRound, Wave, utcnow
-from app.privacy import retention
+from app.models import Municipality, SupervisionRound, Wave, utcnow
+from app.privacy import cpr_scan, retention
 from app.privacy.access import access_file, find_respondent
 from app.privacy.forms import AccessRequestForm, PostponeForm
 
 bp = Blueprint("privacy", __name__, url_prefix="/personoplysninger")
 KINDS = {"runde": Wave, "tilsyn": SupervisionRound}
+CPR_SHOWN = 500  # findings listed on the page; the count says how many there are
 
 
 @bp.get("/")
@@ -78,3 +81,22 @@ def access_request():
     db.session.commit()
     return send_file(io.BytesIO(content), mimetype="application/json", as_attachment=True,
                      download_name=f"indsigt-respondent-{respondent.id}.json")
+
+
+@bp.get("/cpr")
+@coordinator_required
+def cpr_numbers():
+    findings = cpr_scan.scan()
+    names = {m.id: m.name for m in db.session.scalars(select(Municipality))}
+    return render_template("privacy/cpr.html", findings=findings[:CPR_SHOWN], total=len(findings), names=names,
+                           removed=cpr_scan.REMOVED)
+
+
+@bp.post("/cpr/fjern")
+@coordinator_required
+def remove_cpr_numbers():
+    changed = cpr_scan.remove(current_user._get_current_object())
+    db.session.commit()
+    flash(ngettext("CPR-numrene er fjernet fra %(num)s række.", "CPR-numrene er fjernet fra %(num)s rækker.",
+                   changed), "success")
+    return redirect(url_for("privacy.cpr_numbers"))
