@@ -172,8 +172,7 @@ def check_files(files: Mapping[str, str]) -> tuple[list[Problem], Catalogue | No
             target.write_text(text, encoding="utf-8")
         problems, catalogue = _load(None, root)
     prefix = os.path.join(str(root), "")
-    found = [replace(p, path=p.path.removeprefix(prefix), message=p.message.replace(prefix, ""))
-             for p in problems.all]
+    found = [p.without(prefix) for p in problems.all]
     if problems.errors or catalogue is None:
         return found, None
     return found, replace(catalogue, warnings=tuple(p for p in found if not p.is_error))

@@ -1,4 +1,5 @@
 """The one catalogue of user-facing messages: questionnaire problems and answer validation."""
+import re
 
 # Problems found in questionnaire files. Every Problem message is made from one of these templates.
 PROBLEMS: dict[str, str] = {
@@ -50,6 +51,110 @@ PROBLEMS: dict[str, str] = {
     "duplicate_reference": "duplicate {what} '{value}' (first at line {first})",
     "duplicate_questionnaire": "duplicate questionnaire id '{id}' (also in {other})",
 }
+
+# The same problems in Danish, for the browser editor (same keys and placeholders; tested).
+PROBLEMS_DA: dict[str, str] = {
+    "yaml_syntax": "fejl i YAML-syntaksen: {detail}",
+    "yaml_too_deep": "YAML-teksten er indlejret mere end {limit} niveauer dybt",
+    "yaml_too_large": "YAML-teksten står for mere end {limit} værdier, når dens aliaser er foldet ud",
+    "file_not_found": "filen findes ikke",
+    "file_unreadable": "filen kan ikke læses: {detail}",
+    "root_not_found": "scales.yaml findes ikke i denne mappe eller i en mappe over den",
+    "missing_file": "en fil mangler: kataloget skal indeholde {name}",
+    "empty_file": "filen er tom",
+    "duplicate_yaml_key": "nøglen '{key}' står to gange (første gang i linje {first})",
+    "unknown_key": "ukendt nøgle '{key}' i {where}{hint}",
+    "key_not_for_type": "nøglen '{key}' gælder ikke for spørgsmål af typen {type}",
+    "missing_key": "den påkrævede nøgle '{key}' mangler i {where}",
+    "wrong_type": "'{key}' skal være {expected}, ikke {actual}",
+    "bad_choice": "'{key}' skal være en af {choices}, ikke '{value}'",
+    "bad_id": "'{value}' er ikke et gyldigt {what} ({rule})",
+    "either_key": "brug enten '{first}' eller '{second}' i {where}, ikke begge",
+    "unknown_type": "ukendt spørgsmålstype '{value}' (mulige: {choices})",
+    "unknown_scale": "ukendt skala '{value}'",
+    "scale_or_options": "et spørgsmål af typen {type} skal have enten 'scale' eller 'options'",
+    "empty_options": "'{key}' skal have mindst én svarmulighed",
+    "duplicate_option": "svarkoden {code} står to gange i {where} (første gang i linje {first})",
+    "top2_unknown_code": "top2-koden {code} er ikke en svarmulighed (uden for 'ved ikke') på skalaen '{scale}'",
+    "min_above_max": "min ({min}) er større end max ({max})",
+    "duplicate_question": "spørgsmåls-id'et '{id}' er brugt to gange (første gang i {first})",
+    "duplicate_question_include": (
+        "spørgsmåls-id'et '{id}' kommer igen med include af '{block}' (første gang i {first})"
+    ),
+    "duplicate_section": "afsnits-id'et '{id}' er brugt to gange (første gang i linje {first})",
+    "condition_unknown_question": "betingelsen henviser til et ukendt spørgsmål '{question}'",
+    "condition_later_question": (
+        "betingelsen for '{id}' henviser til '{question}', som ikke kommer før det"
+    ),
+    "condition_not_coded": (
+        "betingelsen henviser til '{question}', et spørgsmål af typen {type} uden kodede svar"
+    ),
+    "condition_unknown_code": (
+        "betingelsens kode {code} er ikke en svarmulighed i spørgsmålet '{question}' (mulige: {codes})"
+    ),
+    "unknown_block": "include af en ukendt blok '{block}'",
+    "include_cycle": "include i ring: {cycle}",
+    "duplicate_block": "blok-id'et '{id}' er brugt to gange (også i {other})",
+    "missing_danish": "dansk tekst ('da') mangler i '{key}'",
+    "missing_english": "engelsk tekst ('en') mangler i '{key}'",
+    "unknown_experiment": "ukendt forsøg '{value}'",
+    "unknown_municipality": "ukendt kommune '{value}' i forsøget '{experiment}'",
+    "duplicate_reference": "{what} '{value}' står to gange (første gang i linje {first})",
+    "duplicate_questionnaire": "spørgeskema-id'et '{id}' er brugt to gange (også i {other})",
+}
+
+# The parameters of a problem that describe rather than quote (where, what was expected, what was found):
+# their English texts are made in code, so their Danish comes from these patterns, tried in order. A
+# group named `inner` is itself a phrase and is translated in turn; a text no pattern matches stays as is.
+PHRASE_PARAMS = frozenset({"where", "expected", "actual", "what", "rule", "hint"})
+PHRASES_DA: tuple[tuple[str, str], ...] = (
+    (r"question '(?P<id>.+)'", "spørgsmålet '{id}'"),
+    (r"question", "et spørgsmål"),
+    (r"scale '(?P<id>.+)'", "skalaen '{id}'"),
+    (r"section (?P<n>\d+)", "afsnit {n}"),
+    (r"an option of (?P<inner>.+)", "en svarmulighed i {inner}"),
+    (r"an entry of '(?P<key>.+)'", "en post i '{key}'"),
+    (r"an include", "en include"),
+    (r"a shared block file", "en fil med fælles blokke"),
+    (r"a questionnaire file \(or a top-level 'questions' list\)",
+     "en spørgeskemafil (eller en liste 'questions' øverst)"),
+    (r"a questionnaire file", "en spørgeskemafil"),
+    (r"this entry", "denne post"),
+    (r"a mapping with the key '(?P<key>.+)'", "en mapping med nøglen '{key}'"),
+    (r"a text or a mapping with 'da' and 'en'", "en tekst eller en mapping med 'da' og 'en'"),
+    (r"a mapping or list", "en mapping eller en liste"),
+    (r"a mapping", "en mapping (nøgler med værdier)"),
+    (r"a scale mapping", "en mapping for en skala"),
+    (r"a section mapping", "en mapping for et afsnit"),
+    (r"an option mapping \{code, da, en\}", "en mapping for en svarmulighed {{code, da, en}}"),
+    (r"a question or an include", "et spørgsmål eller en include"),
+    (r"a list of option codes", "en liste af svarkoder"),
+    (r"a list of options", "en liste af svarmuligheder"),
+    (r"a list of questions", "en liste af spørgsmål"),
+    (r"a list of sections", "en liste af afsnit"),
+    (r"a list of municipality slugs", "en liste af kommune-id'er"),
+    (r"a list of (?P<key>.+)", "en liste af {key}"),
+    (r"a list", "en liste"),
+    (r"a text", "en tekst"),
+    (r"a whole number", "et helt tal"),
+    (r"true or false", "true eller false"),
+    (r"a plain name", "et enkelt navn"),
+    (r"empty", "tom"),
+    (r"the number (?P<value>.+)", "tallet {value}"),
+    (r'the text "(?P<value>.*)"', 'teksten "{value}"'),
+    (r"the date (?P<value>.+)", "datoen {value}"),
+    (r" \(did you mean '(?P<key>.+)'\?\)", " (mente du '{key}'?)"),
+    (r"question id", "spørgsmåls-id"),
+    (r"questionnaire id", "spørgeskema-id"),
+    (r"block id", "blok-id"),
+    (r"section id", "afsnits-id"),
+    (r"municipality code", "kommunekode"),
+    (r"municipality slug", "kommune-id"),
+    (r"experiment", "forsøg"),
+    (r"a lowercase letter, then lowercase letters, digits or _", "et lille bogstav, så små bogstaver, cifre eller _"),
+    (r"lowercase letters, digits and -", "små bogstaver, cifre og -"),
+    (r"lowercase letters, digits, _ and -", "små bogstaver, cifre, _ og -"),
+)
 
 # Messages shown to respondents when an answer is refused, per language.
 ANSWERS: dict[str, dict[str, str]] = {
@@ -103,9 +208,29 @@ ANSWERS: dict[str, dict[str, str]] = {
 }
 
 
-def problem_message(template: str, /, **params: object) -> str:
-    """Return the text of catalogue problem `template` filled with `params`."""
-    return PROBLEMS[template].format(**params)
+def problem_message(template: str, lang: str = "en", /, **params: object) -> str:
+    """Return the text of catalogue problem `template` filled with `params`, in English or Danish."""
+    if lang == "en":
+        return PROBLEMS[template].format(**params)
+    return PROBLEMS_DA[template].format(**{name: phrase_da(value) if name in PHRASE_PARAMS else value
+                                           for name, value in params.items()})
+
+
+_PATTERNS = tuple((re.compile(pattern), danish) for pattern, danish in PHRASES_DA)
+
+
+def phrase_da(value: object) -> object:
+    """The Danish of a descriptive parameter (see PHRASES_DA); anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    for pattern, danish in _PATTERNS:
+        match = pattern.fullmatch(value)
+        if match:
+            groups = match.groupdict()
+            if "inner" in groups:
+                groups["inner"] = phrase_da(groups["inner"])
+            return danish.format(**groups)
+    return value
 
 
 def answer_message(code: str, lang: str = "da", **params: object) -> str:

@@ -1,7 +1,7 @@
 """Problems found in questionnaire files, each with its location and a message from the catalogue."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Literal
 
 from forms.messages import problem_message
@@ -19,6 +19,20 @@ class Problem:
     key: str | None = None
     severity: Severity = "error"
     code: str | None = None
+    # The template's parameters (as (name, value) pairs), so the message can be given in Danish too.
+    params: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str = "da") -> str:
+        """The message in `lang`: Danish (the default, also for an unknown language) or English."""
+        if lang == "en" or self.code is None:
+            return self.message
+        return problem_message(self.code, "da", key=self.key, **dict(self.params))
+
+    def without(self, prefix: str) -> Problem:
+        """The same problem with `prefix` (a temporary folder) taken out of its path, message and parameters."""
+        return replace(self, path=self.path.removeprefix(prefix), message=self.message.replace(prefix, ""),
+                       params=tuple((name, value.replace(prefix, "") if isinstance(value, str) else value)
+                                    for name, value in self.params))
 
     @property
     def is_error(self) -> bool:
@@ -65,7 +79,7 @@ class Problems:
     def _add(self, template: str, path: str, line: int | None, key: str | None,
              severity: Severity, params: dict) -> None:
         message = problem_message(template, key=key, **params)
-        self.add(Problem(path, line, message, key, severity, template))
+        self.add(Problem(path, line, message, key, severity, template, _frozen(params)))
 
     @property
     def all(self) -> list[Problem]:
@@ -86,4 +100,11 @@ class Problems:
 def make_problem(template: str, path: str, line: int | None, key: str | None = None,
                  /, **params: object) -> Problem:
     """Build one error from catalogue template `template`."""
-    return Problem(path, line, problem_message(template, key=key, **params), key, "error", template)
+    return Problem(path, line, problem_message(template, key=key, **params), key, "error", template,
+                   _frozen(params))
+
+
+def _frozen(params: dict) -> tuple[tuple[str, object], ...]:
+    """Parameters as hashable pairs (a problem is a dict key): anything but a number or text as its text."""
+    return tuple((name, value if isinstance(value, (str, int, float)) or value is None else str(value))
+                 for name, value in params.items())

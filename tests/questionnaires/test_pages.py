@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEntry, CatalogueFile, QuestionnaireVersion
 from tests.conftest import ROOT, extract_csrf
+from tests.app.test_translations import compiled_english  # noqa: F401  (fixture)
 from tests.forms.test_hostile_yaml import BILLION_LAUGHS
 from tests.questionnaires.conftest import PATH, SLUG, open_editor, post_editor
 
@@ -73,10 +74,25 @@ def test_a_broken_edit_shows_every_problem_at_its_line_keeps_the_text_and_stores
     response = post_editor(coordinator, broken, "publish", base)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert f'data-line="{line7}"' in html and "unknown scale &#39;extent7&#39;" in html
-    assert "unknown scale &#39;nope&#39;" in html
+    assert f'data-line="{line7}"' in html and "ukendt skala &#39;extent7&#39;" in html
+    assert "ukendt skala &#39;nope&#39;" in html
     assert "scale: extent7" in html  # the typed text is in the editor again
     assert _count(app) == before
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_problems_read_in_the_pages_language(app, coordinator, compiled_english):
+    _html, text, base = open_editor(coordinator)
+    broken = text.replace("scale: extent5", "scale: extent7", 1).replace("\n  title:", "\n  titel: x\n  title:", 1)
+    danish = post_editor(coordinator, broken, "check", base).get_data(as_text=True)
+    assert "ukendt skala &#39;extent7&#39;" in danish and "unknown scale" not in danish
+    assert "ukendt nøgle &#39;titel&#39; i &#39;questionnaire&#39; (mente du &#39;title&#39;?)" in danish
+    assert 'lang="en"' not in danish.split('id="problems"')[1].split("</section>")[0]  # Danish, not marked English
+    token = extract_csrf(danish)
+    coordinator.post("/sprog", data={"lang": "en", "next": "/", "csrf_token": token})
+    english = post_editor(coordinator, broken, "check", base).get_data(as_text=True)
+    assert "unknown scale &#39;extent7&#39;" in english and "ukendt skala" not in english
+    assert "(did you mean &#39;title&#39;?)" in english
 
 
 def test_an_expired_csrf_token_keeps_the_typed_text_and_does_nothing(app, coordinator):
@@ -154,7 +170,7 @@ def test_changing_the_id_in_the_editor_is_refused_and_a_copy_under_an_existing_i
     renamed = text.replace(f"id: {SLUG}", "id: mentor-raadgiver", 1)
     response = post_editor(coordinator, renamed, "check", base)
     assert response.status_code == 422
-    assert "duplicate questionnaire id &#39;mentor-raadgiver&#39;" in response.get_data(as_text=True)
+    assert "spørgeskema-id&#39;et &#39;mentor-raadgiver&#39; er brugt to gange" in response.get_data(as_text=True)
     response = post_editor(coordinator, text.replace(f"id: {SLUG}", "id: helt-nyt", 1), "publish", base)
     assert response.status_code == 422
     csrf = extract_csrf(coordinator.get(f"/spoergeskemaer/{SLUG}").get_data(as_text=True))
@@ -216,7 +232,7 @@ def test_an_uploaded_alias_bomb_is_refused_at_its_line_and_stores_nothing(app, c
     response = _upload(coordinator, BILLION_LAUGHS.encode())
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "once its aliases are expanded" in html
+    assert "når dens aliaser er foldet ud" in html
     assert _count(app) == before
 
 
@@ -313,5 +329,5 @@ def test_several_uploaded_files_with_an_error_store_nothing(app, coordinator):
     response = _upload_many(coordinator, [(NEW_BLOCK.replace(b"yes_no", b"slider"), "ny-blok.yaml"),
                                           (b"questionnaire:\n  id: [\n", "x.yaml")])
     assert response.status_code == 422
-    assert "unknown question type" in response.get_data(as_text=True)
+    assert "ukendt spørgsmålstype &#39;slider&#39;" in response.get_data(as_text=True)
     assert (_count(app), _count(app, CatalogueFile)) == before
