@@ -29,6 +29,9 @@ class Config:
 
     ENV_NAME = "base"
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # Keys replaced by SECRET_KEY, comma-separated: sessions signed and second-factor secrets sealed with
+    # them are still accepted (the secrets are sealed again under SECRET_KEY at their next use).
+    SECRET_KEY_FALLBACKS = [k.strip() for k in (_env("SECRET_KEY_FALLBACKS") or "").split(",") if k.strip()]
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'boelge.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30_000)

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app import throttle
+from app.auth import sealing
 from app.extensions import db
 from app.models import RecoveryCode, User, utcnow
 
@@ -90,7 +91,7 @@ def confirm_enrolment(user: User, secret: str, code: str, at: datetime) -> list[
     if step is None:
         _failed(user)
         return None
-    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = secret, at, step
+    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = sealing.seal(secret), at, step
     throttle.clear(THROTTLE_SCOPE, f"user:{user.id}")
     return new_recovery_codes(user)
 
@@ -103,7 +104,13 @@ def verify(user: User, code: str, at: datetime) -> str | None:
     """
     if not user.has_second_factor:
         return None
-    step = matching_step(user.totp_secret, code, at)
+    secret, reseal = sealing.unseal(user.totp_secret)
+    if secret is None:
+        current_app.logger.error("user %s: the second-factor secret cannot be opened with SECRET_KEY or "
+                                 "SECRET_KEY_FALLBACKS; only a recovery code can sign in", user.id)
+    elif reseal:
+        user.totp_secret = sealing.seal(secret)
+    step = matching_step(secret, code, at) if secret is not None else None
     if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
         user.totp_last_step = step
         throttle.clear(THROTTLE_SCOPE, f"user:{user.id}")

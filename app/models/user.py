@@ -44,7 +44,7 @@ class User(UserMixin, db.Model):
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # TOTP second factor (RFC 6238): the shared secret once confirmed, and the last time step used,
     # so a code is accepted only once.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(255))  # sealed (app/auth/sealing.py)
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 

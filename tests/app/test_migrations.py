@@ -26,3 +26,26 @@ def test_downgrade_to_empty_and_upgrade_again(empty_app):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert "responses" in inspect(db.engine).get_table_names()
+
+
+def test_0007_seals_the_second_factor_secrets_stored_before_it_and_the_downgrade_opens_them(empty_app):
+    from sqlalchemy import text
+
+    from app.auth import sealing
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    with empty_app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (email, name, password_hash, role, active, created_at, session_version, totp_secret) "
+                "VALUES ('k@example.dk', 'K', 'x', 'coordinator', true, '2026-01-01 00:00:00', 1, :s)"), {"s": secret})
+        upgrade(revision="0007")
+        with db.engine.connect() as connection:
+            stored = connection.execute(text("SELECT totp_secret FROM users")).scalar_one()
+        assert stored.startswith(sealing.PREFIX) and secret not in stored
+        assert sealing.unseal(stored) == (secret, False)
+        upgrade(revision="0007")  # nothing to do: sealed twice would not open
+        downgrade(revision="0006")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT totp_secret FROM users")).scalar_one() == secret
