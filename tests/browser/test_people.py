@@ -131,7 +131,7 @@ def test_invite_mail_password_totp_then_deactivation_throws_the_session_out(app,
         coordinator.click("table a:has-text('Nina Ny')")
         assert_accessible(coordinator)
         coordinator.click("button:has-text('Deaktivér')")
-        assert "Nina Ny er deaktiveret og logget ud" in coordinator.content()
+        coordinator.wait_for_selector("text=Nina Ny er deaktiveret og logget ud")
         assert_accessible(coordinator)
         invitee.reload()
         assert invitee.url.startswith(f"{base}/login")

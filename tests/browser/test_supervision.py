@@ -63,7 +63,7 @@ def test_team_leader_logs_three_cases_and_edits_one(app, make_user, make_round, 
         page.click("text=Registrér en sag")
         _fill_case(page, "010203-1234", "Skal ikke gemmes", ANSWERS)
         page.click("button[type=submit].primary")
-        assert "ligner et CPR-nummer" in page.content()
+        page.wait_for_selector("text=ligner et CPR-nummer")
         assert page.is_checked("#q_lae265_tvivl-1")
         assert_accessible(page)
         page.goto(f"{base}/tilsyn/runder/{round_id}")

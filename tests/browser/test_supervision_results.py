@@ -87,6 +87,6 @@ def test_the_record_form_with_a_unit_and_an_outside_mark_passes_axe_at_360_px(ap
         page.fill("#case_reference", "FRE-2")
         page.fill("#q_rf_varighed", "61")
         page.click("button[type=submit].primary")
-        assert "Angiv et helt antal måneder mellem 1 og 60." in page.content()
+        page.wait_for_selector("text=Angiv et helt antal måneder mellem 1 og 60.")
         assert _fits(page, 360)
         assert_accessible(page)
