@@ -43,6 +43,8 @@ def assert_accessible(page) -> None:
     """Run axe-core on the page; fail listing each WCAG 2.1 AA violation."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click that submits a form returns once the next page has started loading: audit it whole.
+    page.wait_for_load_state()
     result = Axe().run(page, options=WCAG_21_AA)
     violations = result.response["violations"]
     assert not violations, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
