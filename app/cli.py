@@ -32,22 +32,43 @@ def check_command(paths: tuple[Path, ...]) -> None:
 
 
 @questionnaires_cli.command("load")
+@click.option("--force", is_flag=True,
+              help="Store the folder's texts as they are, also where the stored catalogue changed since.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def load_command(paths: tuple[Path, ...]) -> None:
-    """Validate and store the catalogue; a changed questionnaire becomes a new version."""
+def load_command(force: bool, paths: tuple[Path, ...]) -> None:
+    """Validate and store the catalogue; a changed questionnaire becomes a new version.
+
+    What was published in the browser (or loaded from a newer folder) since the folder's texts is
+    never undone: an older text is kept as stored, and a text of its own beside a browser edit stops
+    the load (`--force` stores the folder anyway).
+    """
     from forms import CatalogueError
 
-    from app.questionnaires.service import read_catalogue, store_catalogue
+    from app.questionnaires.catalogue import load_folder
+    from app.questionnaires.service import read_catalogue
 
     try:
-        catalogue = read_catalogue(paths)
+        outcome = load_folder(read_catalogue(paths), force)
     except CatalogueError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         click.echo("Nothing loaded.", err=True)
         sys.exit(1)
-    report = store_catalogue(catalogue)
+    if outcome.report is None:
+        db.session.rollback()
+        for held in outcome.conflicts:
+            click.echo(f"{held.path}: {_stored_since(held)} after the folder's text was loaded, "
+                       "and the folder holds a different text.", err=True)
+        click.echo("Nothing loaded. Bring the folder up to date with `flask questionnaires export DIR` and "
+                   "change it there, or store the folder's texts anyway with `flask questionnaires load "
+                   "--force`.", err=True)
+        sys.exit(1)
+    report = outcome.report
     db.session.commit()
+    for held in outcome.kept:
+        click.echo(f"kept as stored: {held.path}, {_stored_since(held)}; the folder holds an older text.")
+    if outcome.kept:
+        click.echo("`flask questionnaires export DIR` brings the folder up to date.")
     for label in report.new_versions:
         click.echo(f"new version: {label}")
     if not report.changed:
@@ -57,6 +78,15 @@ def load_command(paths: tuple[Path, ...]) -> None:
             f"Loaded {len(report.new_versions)} new version(s); {len(report.unchanged)} unchanged; "
             f"{report.municipalities_changed} municipality and {report.experiments_changed} experiment change(s)."
         )
+
+
+def _stored_since(held) -> str:
+    """"published in the browser by Nina Ny on 2026-12-03 10:15 UTC as version 3", or "loaded from a folder ..."."""
+    when = held.at.strftime("%Y-%m-%d %H:%M UTC")
+    version = f" as version {held.version}" if held.version else ""
+    if held.by is None:
+        return f"loaded from a folder on {when}{version}"
+    return f"published in the browser by {held.by} on {when}{version}"
 
 
 @questionnaires_cli.command("export")

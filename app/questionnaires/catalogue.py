@@ -1,7 +1,8 @@
 """The stored catalogue as files: checked with edits in place, published, exported as a folder."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -152,3 +153,78 @@ def version_users(version_ids: list[int]) -> dict[int, list[tuple[str, str, int]
             SupervisionRound.questionnaire_version_id.in_(version_ids)).order_by(SupervisionRound.id)):
         used[rnd.questionnaire_version_id].append(("round", rnd.label, rnd.id))
     return used
+
+
+@dataclass(frozen=True)
+class Held:
+    """A folder file a load does not store as it is, and the stored text that stands instead."""
+
+    path: str
+    by: str | None  # who published the stored text in the browser; None: it was loaded from a folder
+    at: datetime
+    version: int | None  # the questionnaire's stored version, for a questionnaire file
+
+
+@dataclass
+class FolderLoad:
+    """What loading a folder did: `report` is None when a conflict stopped it (nothing stored)."""
+
+    report: LoadReport | None
+    kept: list[Held] = field(default_factory=list)  # the folder holds an older stored text: kept as stored
+    conflicts: list[Held] = field(default_factory=list)  # a text of its own, after a browser edit
+
+
+def load_folder(folder: Catalogue, force: bool = False) -> FolderLoad:
+    """Store a catalogue read from a folder without undoing what was stored since the folder's texts.
+
+    A file whose folder text is an older stored text of the same path is behind (it was published in
+    the browser, or loaded from a newer folder, since): it is kept as stored, and so are the
+    questionnaires built on it. A file with a text never stored, where the stored file was last
+    published in the browser, is a conflict, and nothing is stored. Every other file loads as usual.
+    `force` stores the folder as it is, as a new version wherever it differs. Flushes, never commits.
+    """
+    if force:
+        return FolderLoad(store_catalogue(folder))
+    history = _stored_history()
+    edited: dict[str, str] = {}
+    kept: list[Held] = []
+    conflicts: list[Held] = []
+    for path, text in sorted(folder.sources.items()):
+        texts = history.get(path)
+        if not texts or texts[-1][0] == text:
+            edited[path] = text
+            continue
+        _text, by, at, version = texts[-1]
+        held = Held(path, by, at, version)
+        if any(older == text for older, *_rest in texts[:-1]):
+            kept.append(held)
+        elif by is not None:
+            conflicts.append(held)
+        else:
+            edited[path] = text
+    if conflicts:
+        return FolderLoad(None, kept, conflicts)
+    if not kept:
+        return FolderLoad(store_catalogue(folder))
+    problems, merged = check(edited)
+    if merged is None:
+        raise CatalogueError(problems)
+    return FolderLoad(store_catalogue(merged), kept)
+
+
+def _stored_history() -> dict[str, list[tuple[str, str | None, datetime, int | None]]]:
+    """Per path, every text stored for it, oldest first: (text, browser publisher's name, when, version)."""
+    history: dict[str, list[tuple[str, str | None, datetime, int | None]]] = {}
+    for row in db.session.scalars(select(CatalogueFile).order_by(CatalogueFile.id)):
+        history.setdefault(row.path, []).append(
+            (row.text, row.stored_by.name if row.stored_by else None, row.stored_at, None))
+    versions = db.session.scalars(select(QuestionnaireVersion)
+                                  .order_by(QuestionnaireVersion.slug, QuestionnaireVersion.version)).all()
+    newest = {v.slug: v for v in versions}
+    for version in versions:
+        if newest[version.slug].source_text is None or version.source_text is None:
+            continue  # a slug whose newest version has no kept text loads as before
+        history.setdefault(newest[version.slug].source_path or f"{version.slug}.yaml", []).append(
+            (version.source_text, version.published_by.name if version.published_by else None,
+             version.loaded_at, version.version))
+    return history
