@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user
 from app import audit
 from app.account import service
 from app.account.forms import ChangePasswordForm, CodeForm, ConfirmForm, EnrolForm, PasswordCheckForm
-from app.auth import totp
+from app.auth import sealing, totp
 from app.auth.passwords import verify_password
 from app.auth.service import load_user
 from app.extensions import db
@@ -142,9 +142,11 @@ def enrol():
     if user.has_second_factor:
         return redirect(url_for("account.own_page"))
     form = EnrolForm()
-    secret = session.get(ENROL_SECRET)
+    # The session cookie is signed, not encrypted: the secret being enrolled rides in it sealed.
+    secret = sealing.unseal(session[ENROL_SECRET])[0] if session.get(ENROL_SECRET) else None
     if request.method == "GET" or not secret:
-        secret = session[ENROL_SECRET] = totp.new_secret()
+        secret = totp.new_secret()
+        session[ENROL_SECRET] = sealing.seal(secret)
     elif form.validate_on_submit():
         if totp.blocked(user):
             flash(_("For mange forkerte koder. Vent et kvarter, og prøv igen."), "error")

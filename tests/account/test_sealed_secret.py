@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import zlib
 
 import pyotp
 from sqlalchemy import select, update
@@ -9,7 +10,7 @@ from sqlalchemy import select, update
 from app.auth import sealing
 from app.extensions import db
 from app.models import User
-from tests.account.helpers import code_step, enrol, password_step, use_clock
+from tests.account.helpers import code_step, enrol, password_step, recovery_codes_on, secret_on, use_clock
 from tests.conftest import extract_csrf
 
 
@@ -81,3 +82,27 @@ def test_without_the_old_key_the_code_is_refused_and_a_recovery_code_still_signs
     assert "Koden passer ikke" in code_step(client, pyotp.TOTP(secret).at(clock())).get_data(as_text=True)
     assert code_step(client, codes[0]).status_code == 302
     assert client.get("/konto").status_code == 200
+
+
+def _cookie_payload(client) -> bytes:
+    """The session cookie as anyone holding it can read it: the signed payload, decoded, no key needed."""
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    data = cookie.value
+    compressed = data.startswith(".")
+    payload = data.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return zlib.decompress(raw) if compressed else raw
+
+
+def test_the_secret_being_enrolled_is_not_readable_from_the_session_cookie(app, client, make_user, login):
+    clock = use_clock(app)
+    _uid, email, password = make_user("coordinator")
+    login(client, email, password)
+    page = client.get("/konto/totrinsgodkendelse").get_data(as_text=True)
+    secret = secret_on(page)
+    assert secret.encode() not in _cookie_payload(client)
+
+    done = client.post("/konto/totrinsgodkendelse",
+                       data={"code": pyotp.TOTP(secret).at(clock()), "csrf_token": extract_csrf(page)})
+    assert done.status_code == 200 and len(recovery_codes_on(done.get_data(as_text=True))) == 10
