@@ -120,7 +120,9 @@ class ReportDocument:
         Written as one piece of WordprocessingML (python-docx's cell by cell API costs a millisecond a
         cell, and a survey appendix has tens of thousands)."""
         if caption:
-            self.doc.add_paragraph(_text(caption), style="Caption")
+            # kept with the table, as the heading before it is kept with the caption (Heading styles keep
+            # with the next paragraph): a question's heading never ends a page with its table on the next
+            self.doc.add_paragraph(_text(caption), style="Caption").paragraph_format.keep_with_next = True
         count = len(headers)
         numeric = list(numeric) + [False] * (count - len(numeric))
         if widths:
@@ -132,11 +134,12 @@ class ReportDocument:
                  '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                  'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
                  *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>",
-                 '<w:tr><w:trPr><w:tblHeader/></w:trPr>',
-                 *(_cell(text, w, right, True) for text, w, right in zip(headers, twips, numeric)), "</w:tr>"]
+                 '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>',
+                 *(_cell(text, w, right, True, keep=True) for text, w, right in zip(headers, twips, numeric)),
+                 "</w:tr>"]
         for index, values in enumerate(rows):
             bold = index in bold_rows
-            parts.append("<w:tr>")
+            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             # a bold row is bold in its first cell: the start of a group
             parts += [_cell(value, w, right, bold and i == 0)
                       for i, (value, w, right) in enumerate(zip(values, twips, numeric))]
@@ -160,6 +163,7 @@ class ReportDocument:
         """An image with its alternative text (read aloud in place of the image) and a caption below."""
         self.figures += 1
         paragraph = self.doc.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = True  # the caption below stays on the chart's page
         shape = paragraph.add_run().add_picture(BytesIO(png), width=Cm(width_cm))
         properties = shape._inline.docPr
         properties.set("descr", _text(alt_text))
@@ -175,10 +179,12 @@ class ReportDocument:
 RIGHT = '<w:jc w:val="right"/>'
 
 
-def _cell(value: object, width: int, right: bool, bold: bool) -> str:
-    """One table cell as WordprocessingML: its width, alignment, an 8-point run, line breaks kept."""
+def _cell(value: object, width: int, right: bool, bold: bool, keep: bool = False) -> str:
+    """One table cell as WordprocessingML: its width, alignment, an 8-point run, line breaks kept (`keep`:
+    kept on the page of the next row, for the header row)."""
     text = '</w:t><w:br/><w:t xml:space="preserve">'.join(escape(line) for line in _text(value).split("\n"))
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:spacing w:after="0"/>'
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr>{"<w:keepNext/>" if keep else ""}'
+            '<w:spacing w:after="0"/>'
             f'{RIGHT if right else ""}</w:pPr><w:r><w:rPr>{"<w:b/>" if bold else ""}'
             f'<w:sz w:val="{TABLE_HALF_POINTS}"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>')
 
