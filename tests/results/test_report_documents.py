@@ -3,10 +3,14 @@ a known answer plan; well made (headings, header rows, language, page numbers, a
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 import zipfile
 from datetime import datetime, timezone
 
 import docx
+import docx.enum.section
+import docx.shared
 import pytest
 
 from app.extensions import db
@@ -253,3 +257,30 @@ def test_a_team_leaders_appendix_has_only_the_own_municipality_and_the_network(c
         assert other not in text
     own = PLAN["Sommer 2020"]["jammerbugt"]
     assert numbers.share(own.count(4) / len(own)) in text
+
+
+def test_more_than_two_waves_are_laid_out_in_landscape_and_every_table_fits_the_page(app, runner, planned_survey,
+                                                                                     tmp_path):
+    with app.app_context():
+        ids = municipality_ids()
+        third = make_wave(SLUG, "Vinter 2021", datetime(2021, 1, 11, 7, tzinfo=timezone.utc),
+                          [ids[s] for s in NAMES])
+        for slug in NAMES:
+            add_responses(third, ids[slug], [{"ly_forenklet": c, "ly_kvalitet": 3} for c in (1, 2, 3, 4, 5, 4)])
+        db.session.commit()
+    path = _export(runner, tmp_path, "survey", "--questionnaire", SLUG)
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    assert section.orientation == docx.enum.section.WD_ORIENT.LANDSCAPE
+    assert section.page_width > section.page_height
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        widths = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+        assert sum(widths) <= docx.shared.Emu(text_width).twips + 1
+    # LibreOffice lays it out on landscape A4 pages, with every wave's column
+    text = flat(pdf_text(path, tmp_path))
+    assert all(label in text for label in ("Januar 2019", "Sommer 2020", "Vinter 2021"))
+    pdf = next((tmp_path / "pdf").glob("*.pdf"))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert round(width) == 842 and round(height) == 595
