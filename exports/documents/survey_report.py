@@ -2,7 +2,10 @@
 then per question its wording, the workbook's comparison table, a chart and notes on hidden groups."""
 from __future__ import annotations
 
-from exports.anonymity import SUPPRESSED_LABEL
+from datetime import date
+from functools import cached_property
+
+from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Progress, register
 from exports.chart_style import describe
 from exports.documents import numbers
@@ -102,8 +105,7 @@ class SurveyReportExporter(DocumentExporter):
         lang = self.language
         document.heading(f"{number}. {question.text.get(lang)}", 2)
         if table is None:
-            document.paragraph(self.say("Fritekst- og datosvar tælles ikke; de står i Excel-filen (arket "
-                                        "Fritekst)."), italic=True, small=True)
+            self._listed(document, question)
             return
         for note in self._notes(question):
             document.paragraph(note, small=True)
@@ -142,6 +144,29 @@ class SurveyReportExporter(DocumentExporter):
         if any(c == NOT_COMPARABLE for row in table.rows for c in row):
             document.paragraph(self.say("Spørgsmålet er ændret mellem bølgerne (formulering, type eller skala), så "
                                         "ændringen beregnes ikke."), italic=True, small=True)
+
+    def _listed(self, document: ReportDocument, question: Question) -> None:
+        """A free-text or date question's answers as typed, in the workbook's Fritekst order and hiding."""
+        rows = self._free_texts.get(self.data.number_of(question.id), [])
+        if not rows:
+            document.paragraph(self.say("Ingen har svaret på spørgsmålet i de valgte bølger."), italic=True,
+                               small=True)
+            return
+        document.paragraph(self.say("Svarene står, som de er skrevet ({n}); de tælles ikke. Svarene fra "
+                                    "skjulte kommuner står samlet som \"{others}\", ordnet efter svaret.",
+                                    n=numbers.count(len(rows), self.language), others=self.say(OTHER_GROUP_LABEL)),
+                           italic=True, small=True)
+        room = document.text_width.cm - 6.6
+        document.table([self.say("Bølge"), self.say("Kommune"), self.say("Svar")], rows, widths=[3.0, 3.6, room])
+
+    @cached_property
+    def _free_texts(self) -> dict[int, list[list[str]]]:
+        """The workbook's Fritekst rows (same order, same hiding) by question number, as the document shows them."""
+        found: dict[int, list[list[str]]] = {}
+        for number, wave, place, answer in self.workbook.free_text_table().rows:
+            shown = answer.strftime("%d.%m.%Y") if isinstance(answer, date) else str(answer)
+            found.setdefault(number, []).append([wave, self.say(place), shown])
+        return found
 
     def _option_label(self, question: Question, code: int) -> str:
         option = next((o for o in question.options if o.code == code), None)

@@ -5,7 +5,7 @@ entry stays Danish, and `tests/exports/test_document_words.py` checks that none 
 """
 from __future__ import annotations
 
-from exports.anonymity import SUPPRESSED_LABEL
+from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.significance import MAYBE_CHANCE, SIGNIFICANT
 from exports.survey_data import NETWORK_LABEL
 from exports.survey_tables import NOT_COMPARABLE
@@ -59,8 +59,12 @@ ENGLISH = {
     "Fishers eksakte test ved små tal, Mann-Whitney for gennemsnit).":
         "Each change says whether it is significant (p < 0.05) or could be chance (a two-proportion test, "
         "Fisher's exact test for small counts, Mann-Whitney for means).",
-    "Fritekst- og datosvar tælles ikke; de står i Excel-filen (arket Fritekst).":
-        "Free-text and date answers are not counted; they are in the Excel file (the Fritekst sheet).",
+    "Ingen har svaret på spørgsmålet i de valgte bølger.": "Nobody answered the question in the chosen waves.",
+    "Svarene står, som de er skrevet ({n}); de tælles ikke. Svarene fra skjulte kommuner står samlet som "
+    "\"{others}\", ordnet efter svaret.": "The answers as they were written ({n}); they are not counted. The "
+                                          "answers from hidden municipalities stand together as \"{others}\", "
+                                          "in the order of the answers.",
+    OTHER_GROUP_LABEL: "Others (hidden)", "Svar": "Answer",
     "Spørgsmålet er ændret mellem bølgerne (formulering, type eller skala), så ændringen beregnes ikke.":
         "The question changed between the waves (wording, type or scale), so no change is computed.",
     "Andel = antal / N (alle besvarelser af spørgsmålet, manglende værdier medregnet).":

@@ -9,6 +9,7 @@ import zipfile
 from datetime import datetime, timezone
 
 import docx
+import openpyxl
 import docx.enum.section
 import docx.shared
 import pytest
@@ -284,3 +285,61 @@ def test_more_than_two_waves_are_laid_out_in_landscape_and_every_table_fits_the_
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert round(width) == 842 and round(height) == 595
+
+
+REVALIDERING = "revalidering-raadgiver"
+# Aalborg (6) is shown; Thisted (3) falls under the threshold and Jammerbugt (5), the smallest other
+# municipality, is hidden with it: their remarks stand together under "Øvrige (skjult)", by the answer.
+REMARKS = {"aalborg": [f"Aalborg bemærkning {k}" for k in range(6)],
+           "thisted": ["Zeta fra Thisted", "Alfa fra Thisted", "Mu fra Thisted"],
+           "jammerbugt": ["Beta fra Jammerbugt", "Ypsilon fra Jammerbugt", "Delta fra Jammerbugt",
+                          "Omega fra Jammerbugt", "Gamma fra Jammerbugt"]}
+
+
+@pytest.fixture
+def remarks_survey(app):
+    with app.app_context():
+        ids = municipality_ids()
+        wave = make_wave(REVALIDERING, "Januar 2019", datetime(2019, 1, 7, 7, tzinfo=timezone.utc),
+                         [ids[s] for s in REMARKS])
+        # submitted in mixed order, so the database's order says nothing about the municipality
+        for k in range(6):
+            for slug, texts in REMARKS.items():
+                if k < len(texts):
+                    add_responses(wave, ids[slug], [{"rv_foer_opstart": 1, "rv_bemaerkninger": texts[k]}],
+                                  slug=REVALIDERING)
+        db.session.commit()
+    return wave
+
+
+def test_the_survey_appendix_lists_the_free_texts_as_the_workbook_does(app, runner, remarks_survey, tmp_path):
+    path = _export(runner, tmp_path, "survey", "--questionnaire", REVALIDERING)
+    text = flat(pdf_text(path, tmp_path))
+    for texts in REMARKS.values():
+        for remark in texts:
+            assert remark in text
+    document = docx.Document(str(path))
+    listed = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows
+              if any("bemærkning" in cell.text or " fra " in cell.text for cell in row.cells)]
+    shown = [row for row in listed if row[1] == "Aalborg"]
+    merged = [row for row in listed if row[1] == "Øvrige (skjult)"]
+    assert [row[2] for row in shown] == sorted(REMARKS["aalborg"])
+    assert [row[2] for row in merged] == sorted(REMARKS["thisted"] + REMARKS["jammerbugt"])
+    assert len(listed) == 14 and "Thisted" not in {row[1] for row in listed}
+    assert "Svarene står, som de er skrevet (14); de tælles ikke." in text
+
+    # the same rows as the workbook's Fritekst sheet
+    workbook = tmp_path / "svar.xlsx"
+    assert runner.invoke(args=["export", "survey", "--questionnaire", REVALIDERING, "-o", str(workbook)]).exit_code == 0
+    sheet = openpyxl.load_workbook(workbook, read_only=True)["Fritekst"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and isinstance(r[0], int)]
+    number = rows[0][0]
+    assert [[r[1], r[2], r[3]] for r in rows if r[0] == number and r[3] in
+            {t for texts in REMARKS.values() for t in texts}] == listed
+
+
+def test_an_unanswered_free_text_question_says_so_in_english_too(app, runner, remarks_survey, tmp_path):
+    path = _export(runner, tmp_path, "survey", "--questionnaire", REVALIDERING, "--language", "en")
+    text = flat(pdf_text(path, tmp_path))
+    assert "Nobody answered the question in the chosen waves." in text
+    assert "Others (hidden)" in text and "Zeta fra Thisted" in text
