@@ -212,8 +212,76 @@ def problem_message(template: str, lang: str = "en", /, **params: object) -> str
     """Return the text of catalogue problem `template` filled with `params`, in English or Danish."""
     if lang == "en":
         return PROBLEMS[template].format(**params)
+    if template == "yaml_syntax":
+        params = {**params, "detail": yaml_detail_da(str(params.get("detail", "")))}
     return PROBLEMS_DA[template].format(**{name: phrase_da(value) if name in PHRASE_PARAMS else value
                                            for name, value in params.items()})
+
+
+# The YAML parser's (PyYAML's) words in Danish: where it was ("while parsing a flow sequence"), then what
+# it found. Characters and tokens it quotes stay as they are; something not listed stays English.
+YAML_CONTEXTS_DA: tuple[tuple[str, str], ...] = (
+    (r"while scanning for the next token", "ved næste tegn"),
+    (r"while scanning a simple key", "i en nøgle"),
+    (r"while scanning a (?:double-)?quoted scalar", "i en tekst i anførselstegn"),
+    (r"while scanning a block scalar", "i en tekst over flere linjer (| eller >)"),
+    (r"while scanning an alias", "i et alias (*)"),
+    (r"while scanning an anchor", "i et anker (&)"),
+    (r"while (?:scanning|parsing) a tag", "i et tag (!)"),
+    (r"while scanning a directive", "i et direktiv (%)"),
+    (r"while (?:parsing|composing) a block mapping|while composing a mapping",
+     "i en blok af nøgler og værdier"),
+    (r"while parsing a block collection", "i en liste (linjer med -)"),
+    (r"while parsing a flow sequence", "i en liste i [ ]"),
+    (r"while parsing a flow mapping", "i nøgler og værdier i { }"),
+    (r"while parsing a (?:block |flow )?node", "i en værdi"),
+    (r"expected a single document in the stream", "filen må kun rumme ét YAML-dokument"),
+)
+YAML_PROBLEMS_DA: tuple[tuple[str, str], ...] = (
+    (r"expected <block end>, but found (?P<x>.+)",
+     "blokken skulle slutte her, men der står {x} (tjek indrykningen)"),
+    (r"could not find expected ':'", "der mangler et kolon efter nøglen (eller et afsluttende anførselstegn)"),
+    (r"mapping values are not allowed here",
+     "et kolon med mellemrum efter (': ') må ikke stå her: sæt teksten i anførselstegn, eller tjek indrykningen"),
+    (r"found character '\\t' that cannot start any token", "der står et tabulatortegn: ryk ind med mellemrum"),
+    (r"found character (?P<x>.+) that cannot start any token", "tegnet {x} kan ikke stå her"),
+    (r"found unexpected end of stream", "teksten slutter for tidligt (mangler et afsluttende anførselstegn?)"),
+    (r"found unknown escape character (?P<x>.+)", "ukendt tegn {x} efter \\ (skriv \\\\ for en omvendt skråstreg)"),
+    (r"found undefined alias (?P<x>.+)", "aliaset {x} er ikke defineret med et anker (&) før"),
+    (r"found duplicate anchor (?P<x>.+); first occurrence", "ankeret {x} findes to gange; første gang"),
+    (r"found unexpected document separator", "uventet dokumentskille (---)"),
+    (r"but found another document", "der kommer et til efter ---"),
+    (r"expected the node content, but found (?P<x>.+)", "her skulle stå en værdi, men der står {x}"),
+    (r"expected (?P<a>'.+'(?: or '.+')?), but (?:found|got) '<stream end>'",
+     "teksten slutter, hvor der skulle stå {a}"),
+    (r"expected (?P<a>'.+'(?: or '.+')?), but (?:found|got) (?P<x>.+)", "her skulle stå {a}, men der står {x}"),
+    (r"expected a comment or a line break, but found (?P<x>.+)",
+     "her skulle linjen slutte (eller en kommentar med #), men der står {x}"),
+    (r"expected alphabetic or numeric character, but found (?P<x>.+)",
+     "her skulle stå et bogstav eller et tal, men der står {x}"),
+    (r"expected (?P<a>.+), but (?:found|got) (?P<x>.+)", "forventede {a}, men der står {x}"),
+    (r"found (?P<x>.+)", "fandt {x}"),
+)
+_YAML_CONTEXTS = tuple((re.compile("(?:" + p + r")(?: (?P<rest>.+))?"), d) for p, d in YAML_CONTEXTS_DA)
+_YAML_PROBLEMS = tuple((re.compile(p), d) for p, d in YAML_PROBLEMS_DA)
+
+
+def yaml_detail_da(detail: str) -> str:
+    """The YAML parser's detail ("while parsing a flow sequence expected ',' or ']', but got ...") in Danish."""
+    for pattern, danish in _YAML_CONTEXTS:
+        match = pattern.fullmatch(detail)
+        if match:
+            rest = match.group("rest")
+            return danish + (": " + _yaml_problem_da(rest) if rest else "")
+    return _yaml_problem_da(detail)
+
+
+def _yaml_problem_da(problem: str) -> str:
+    for pattern, danish in _YAML_PROBLEMS:
+        match = pattern.fullmatch(problem)
+        if match:
+            return danish.format(**{k: v.replace("' or '", "' eller '") for k, v in match.groupdict().items()})
+    return problem
 
 
 _PATTERNS = tuple((re.compile(pattern), danish) for pattern, danish in PHRASES_DA)

@@ -122,3 +122,36 @@ def test_no_temporary_folder_is_left_in_any_text(problems, tmp_path: Path):
     for p in found:
         for text in (p.message, p.text("da"), str(p.params)):
             assert "boelge-catalogue-" not in text and "/tmp" not in text, text
+
+
+# Broken YAML as people type it, each with the line the problem is at.
+SYNTAX = {
+    "bad indentation": ("questionnaire:\n  id: x\n   version: 1\n", 3),
+    "a colon in an unquoted wording": ("questions:\n  - text: Hvad synes du: er det godt\n", 2),
+    "an unclosed quote": ("questionnaire:\n  title: \"Uafsluttet\n", 3),
+    "a tab for indentation": ("questionnaire:\n\tid: x\n", 2),
+    "an unclosed list": ("questionnaire:\n  ids: [a, b\n", 3),
+    "an unclosed mapping": ("questionnaire: {id: x, version: 1\n", 2),
+    "a list item in a mapping": ("questionnaire:\n  id: x\n  - y\n", 3),
+    "an undefined alias": ("questionnaire:\n  id: *nowhere\n", 2),
+    "a missing colon": ("questionnaire:\n  id: x\n  version\n  kind: survey\n", 4),
+    "an unknown escape": ("questionnaire:\n  title: \"a\\qb\"\n", 2),
+    "two documents": ("questionnaire: {}\n---\nquestionnaire: {}\n", 2),
+}
+YAML_ENGLISH = re.compile(r"\b(while|scanning|parsing|composing|expected|found|but|got|could|not|find|mapping|"
+                          r"values|allowed|here|character|cannot|start|any|token|end|stream|unknown|escape|"
+                          r"undefined|alias|single|document|block|flow|sequence|node|content|simple|key|or)\b")
+
+
+@pytest.mark.parametrize("case", sorted(SYNTAX))
+def test_a_yaml_syntax_error_reads_in_danish_at_its_line(case):
+    text, line = SYNTAX[case]
+    found, catalogue = check_files(_catalogue(**{"broken.yaml": text}))
+    assert catalogue is None
+    (problem,) = [p for p in found if p.path == "broken.yaml"]
+    assert problem.code == "yaml_syntax" and problem.line == line, (problem.line, problem.message)
+    danish = problem.text("da")
+    assert danish.startswith("fejl i YAML-syntaksen: ")
+    quoted = re.sub(r"'[^']*'|\"[^\"]*\"", "", danish.replace("' or '", "''"))  # the characters found, as typed
+    assert "' or '" not in danish and not YAML_ENGLISH.search(quoted), (case, problem.message, danish)
+    assert problem.text("en") == problem.message and problem.message.startswith("YAML syntax error: ")
