@@ -78,17 +78,19 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 # (endpoint, label, roles): shown when the endpoint exists and the user has the role.
+# The menu: the daily work first, then administration (coordinators only); "Min konto" sits in the header
+# beside "Log ud". (endpoint, label, roles, group)
 NAV = (
-    ("waves.index", _l("Runder og besvarelser"), ("coordinator",)),
-    ("supervision.index", _l("Ledelsestilsyn"), ("coordinator", "team_leader")),
-    ("supervision.schemes", _l("Evalueringsskemaer"), ("coordinator", "team_leader")),
-    ("results.index", _l("Resultater"), ("coordinator", "team_leader")),
-    ("questionnaires.index", _l("Spørgeskemaer"), ("coordinator",)),
-    ("respondents.index", _l("Respondenter"), ("coordinator",)),
-    ("users.index", _l("Brugere"), ("coordinator",)),
-    ("auditlog.index", _l("Ændringslog"), ("coordinator",)),
-    ("privacy.index", _l("Personoplysninger"), ("coordinator",)),
-    ("account.own_page", _l("Min konto"), ("coordinator", "team_leader")),
+    ("waves.index", _l("Runder og besvarelser"), ("coordinator",), "work"),
+    ("supervision.index", _l("Ledelsestilsyn"), ("coordinator", "team_leader"), "work"),
+    ("supervision.schemes", _l("Evalueringsskemaer"), ("coordinator", "team_leader"), "work"),
+    ("results.index", _l("Resultater"), ("coordinator", "team_leader"), "work"),
+    ("questionnaires.index", _l("Spørgeskemaer"), ("coordinator",), "work"),
+    ("respondents.index", _l("Respondenter"), ("coordinator",), "admin"),
+    ("users.index", _l("Brugere"), ("coordinator",), "admin"),
+    ("auditlog.index", _l("Ændringslog"), ("coordinator",), "admin"),
+    ("privacy.index", _l("Personoplysninger"), ("coordinator",), "admin"),
+    ("account.own_page", _l("Min konto"), ("coordinator", "team_leader"), "account"),
 )
 
 
@@ -98,8 +100,8 @@ def _nav_items(app: Flask) -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = [
-        {"url": url_for(endpoint), "label": label}
-        for endpoint, label, roles in NAV
+        {"url": url_for(endpoint), "label": label, "group": group}
+        for endpoint, label, roles, group in NAV
         if endpoint in app.view_functions and current_user.role in roles
     ]
     # The item whose address is the longest start of this page's is the current one (aria-current).

@@ -9,7 +9,7 @@ from tests.supervision.conftest import make_round  # noqa: F401  (fixture)
 
 
 def _current(html: str) -> list[str]:
-    return re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+    return re.findall(r'<a href="([^"]+)" aria-current="page"', html)
 
 
 def test_the_navigation_marks_the_current_page(app, client, make_user, login):
@@ -61,3 +61,34 @@ def test_required_questions_and_fields_are_marked_with_the_same_words(app, clien
     html = client.get(f"/tilsyn/runder/{make_round()}/sager/ny").get_data(as_text=True)
     assert "(skal besvares)" not in html
     assert html.count("(skal udfyldes)") >= 2  # the case reference and the questions
+
+
+def _menu(html: str) -> tuple[list[str], list[str], list[str]]:
+    """(the work list, the administration list, the header's account link) by label."""
+    nav = re.search(r'<nav aria-label="Hovedmenu">(.*?)</nav>', html, re.S).group(1)
+    lists = re.findall(r'<ul class="nav"[^>]*>(.*?)</ul>', nav, re.S)
+    labels = [re.findall(r"<a [^>]*>([^<]+)</a>", block) for block in lists]
+    account = re.findall(r'<a href="[^"]+"[^>]*class="account-link">([^<]+)</a>', html)
+    return labels[0], labels[1] if len(labels) > 1 else [], account
+
+
+def test_the_menu_puts_the_daily_work_first_and_administration_apart(app, client, make_user, login):
+    _uid, email, password = make_user("coordinator")
+    login(client, email, password)
+    work, admin, account = _menu(client.get("/").get_data(as_text=True))
+    assert work == ["Forside", "Runder og besvarelser", "Ledelsestilsyn", "Evalueringsskemaer", "Resultater",
+                    "Spørgeskemaer"]
+    assert admin == ["Respondenter", "Brugere", "Ændringslog", "Personoplysninger"]
+    assert account == ["Min konto"]
+    assert _current(client.get("/brugere/").get_data(as_text=True)) == ["/brugere/"]
+    assert _current(client.get("/konto").get_data(as_text=True)) == ["/konto"]
+
+
+def test_a_team_leader_has_no_administration_in_the_menu(app, client, make_user, login):
+    _uid, email, password = make_user("team_leader", "aalborg")
+    login(client, email, password)
+    html = client.get("/").get_data(as_text=True)
+    work, admin, account = _menu(html)
+    assert work == ["Forside", "Ledelsestilsyn", "Evalueringsskemaer", "Resultater"]
+    assert admin == [] and "Administration" not in html
+    assert account == ["Min konto"]
