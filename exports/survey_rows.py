@@ -66,7 +66,7 @@ def published_batches(data: SurveyData, variables: list[Variable],
             chunk = visible_rows(data, chunk)
             if chunk.empty:
                 continue
-            rows = _wide_chunk(chunk, variables)
+            rows = _csv_chunk(data, chunk, variables)
             answers = _without_hidden(chunk[chunk["question_id"].notna()], question_hidden)
             by_response = answers.groupby("response_id").indices if len(answers) else {}
             for rid, w, m, *_values in rows:
@@ -182,6 +182,21 @@ def _without_hidden(answers: pd.DataFrame, question_hidden: dict[str, dict[int, 
             keep &= ~((answers["question_id"] == qid) & (answers["wave_id"] == wave_id)
                       & answers["municipality_id"].isin(list(municipalities))).to_numpy()
     return answers if keep.all() else answers[keep]
+
+
+def _csv_chunk(data: SurveyData, chunk: pd.DataFrame, variables: list[Variable]) -> list[ResponseRow]:
+    """A chunk's response rows as the long CSV needs them: the values (for the order of a merged hidden group)
+    only for the responses of that group; the others keep their place and need none."""
+    responses = chunk.drop_duplicates("response_id")
+    keys = list(zip(responses["response_id"].tolist(), responses["wave_id"].tolist(),
+                    responses["municipality_id"].tolist()))
+    merged = {rid for rid, w, m in keys if data.municipality_label(w, m) == OTHER_GROUP_LABEL}
+    values = {}
+    if merged:
+        held = [rid for rid, _w, _m in keys if rid in merged]
+        values = dict(zip(held, wide_matrix(chunk[chunk["response_id"].isin(held)], held, variables)))
+    blank = [None] * len(variables)
+    return [(rid, int(w), int(m), *values.get(rid, blank)) for rid, w, m in keys]
 
 
 def _wide_chunk(chunk: pd.DataFrame, variables: list[Variable]) -> list[ResponseRow]:

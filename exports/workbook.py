@@ -229,8 +229,9 @@ def write_frame_csv_chunks(path: str | Path, frames: Iterable[pd.DataFrame]) -> 
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         header = True
         for frame in frames:
-            _safe_frame(frame).to_csv(handle, sep=";", index=False, header=header, date_format="%Y-%m-%d",
-                                      lineterminator="\n")
+            # Each chunk as one text written at once: written row by row, the encoder is called per row.
+            handle.write(_safe_frame(frame).to_csv(None, sep=";", index=False, header=header,
+                                                   date_format="%Y-%m-%d", lineterminator="\n"))
             header, count = False, count + len(frame)
     return count
 

@@ -1,9 +1,11 @@
 """Queries for results and exports: aggregates for the tables, streamed rows for the data sheets, then pure exporters."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 from flask import current_app
 from sqlalchemy import Float, and_, case, cast, func, select
@@ -101,13 +103,40 @@ def _long_query(wave_ids: list[int], question_ids: list[str] | None = None, only
     return query
 
 
+_LONG_TYPES = {"response_id": "int64", "wave_id": "int64", "municipality_id": "int64", "question_id": object,
+               "option_code": "float64", "number": "float64", "text": object, "date_value": object}  # None: NaN
+
+
 def _frame(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=LONG_COLUMNS)
-    for column in ("response_id", "wave_id", "municipality_id"):
-        frame[column] = frame[column].astype("int64")
-    for column in ("option_code", "number"):
-        frame[column] = frame[column].astype("float64")  # None becomes NaN
-    return frame
+    """The long rows as a frame, built column by column from plain tuples."""
+    columns = list(zip(*rows)) if len(rows) else [()] * len(LONG_COLUMNS)
+    frame = {name: np.array(values, dtype=_LONG_TYPES[name]) for name, values in zip(LONG_COLUMNS, columns)}
+    dates = frame["date_value"]
+    present = np.flatnonzero(dates != None)  # noqa: E711 (element-wise)
+    if len(present) and isinstance(dates[present[0]], str):  # SQLite keeps a date as its ISO text
+        dates[present] = [date.fromisoformat(v) for v in dates[present]]
+    return pd.DataFrame(frame)
+
+
+def _driver_rows(connection, query, size: int) -> Iterator[list[tuple]]:
+    """The query's rows as the database driver gives them, plain tuples, `size` at a time: from a named
+    (server-side) cursor on PostgreSQL, from SQLite's stepping cursor there.
+
+    The result rows SQLAlchemy builds cost more than the query itself at a million answers; the long rows
+    need none of what they add (the date column, kept as text by SQLite, is converted in `_frame`)."""
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    driver = connection.connection.dbapi_connection
+    postgresql = connection.dialect.name == "postgresql"
+    cursor = driver.cursor(name=f"long_answers_{secrets.token_hex(6)}") if postgresql else driver.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        while batch := cursor.fetchmany(size):
+            yield batch
+    finally:
+        cursor.close()
 
 
 def long_answers(wave_ids: list[int], question_ids: list[str] | None = None) -> pd.DataFrame:
@@ -121,12 +150,11 @@ def long_answers(wave_ids: list[int], question_ids: list[str] | None = None) -> 
 def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,
                   rows_per_chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """The long answers streamed from a server-side cursor, in chunks that each hold whole responses."""
-    query = _long_query(wave_ids, only_municipality=only_municipality).execution_options(
-        stream_results=True, yield_per=rows_per_chunk)
+    query = _long_query(wave_ids, only_municipality=only_municipality)
     carry: list = []
-    with db.engine.connect().execution_options(read_only=True) as connection:
-        for part in connection.execute(query).partitions(rows_per_chunk):
-            rows = carry + list(part)
+    with db.engine.connect().execution_options(read_only=True) as connection, connection.begin():
+        for part in _driver_rows(connection, query, rows_per_chunk):
+            rows = carry + part
             last = rows[-1][0]
             cut = len(rows)
             while cut > 0 and rows[cut - 1][0] == last:
