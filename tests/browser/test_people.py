@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import User
@@ -210,7 +211,7 @@ def test_a_coordinator_finds_a_respondent_excludes_them_and_reads_it_in_the_log(
         page.wait_for_selector("text=1 respondent fundet")
         assert_accessible(page)
         page.click("table a:has-text('Rådgiver 1 Aalborg')")
-        assert page.locator("td", has_text="Besvaret").count() == 1
+        expect(page.locator("td", has_text="Besvaret")).to_have_count(1)
         _type_into(page, "#reason", "Fratrådt 1. marts")
         page.click("button:has-text('Udeluk')")
         page.wait_for_selector("text=er udelukket fra kommende runder")
