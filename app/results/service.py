@@ -144,7 +144,8 @@ def long_answers(wave_ids: list[int], question_ids: list[str] | None = None) -> 
 
     A response without answers still gives one row (question_id missing), so it counts as answered.
     """
-    return _frame(db.session.execute(_long_query(wave_ids, question_ids)).all())
+    parts = _driver_rows(db.session.connection(), _long_query(wave_ids, question_ids), CHUNK_ROWS)
+    return _frame([row for part in parts for row in part])
 
 
 def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,
