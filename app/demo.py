@@ -104,12 +104,14 @@ def _survey_waves(rng: random.Random, municipalities: dict[str, Municipality]) -
             respondents.append(Respondent(name=name, email=email, municipality=municipalities[slug], team="Ledighedsydelse"))
     db.session.add_all(respondents)
     waves = [
-        ("Januar 2019", datetime(2019, 1, 7, 7, tzinfo=timezone.utc), datetime(2019, 1, 31, 22, tzinfo=timezone.utc), 0.0),
-        ("Sommer 2020", datetime(2020, 6, 1, 6, tzinfo=timezone.utc), datetime(2020, 6, 30, 21, tzinfo=timezone.utc), 0.6),
+        ("Januar 2019", "January 2019", datetime(2019, 1, 7, 7, tzinfo=timezone.utc),
+         datetime(2019, 1, 31, 22, tzinfo=timezone.utc), 0.0),
+        ("Sommer 2020", "Summer 2020", datetime(2020, 6, 1, 6, tzinfo=timezone.utc),
+         datetime(2020, 6, 30, 21, tzinfo=timezone.utc), 0.6),
     ]
     previous = None
-    for label, opens, closes, shift in waves:
-        wave = Wave(questionnaire_version=version, label=label, opens_at=opens, closes_at=closes, status="closed",
+    for label, label_en, opens, closes, shift in waves:
+        wave = Wave(questionnaire_version=version, label=label, label_en=label_en, opens_at=opens, closes_at=closes, status="closed",
                     reminder_days=[7, 14], repeats=previous, municipalities=covered, opened_at=opens, closed_at=closes)
         db.session.add(wave)
         db.session.flush()

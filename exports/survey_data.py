@@ -33,6 +33,10 @@ class WaveInfo:
     version: int
     fingerprints: Mapping[str, str]
     wordings: Mapping[str, str]
+    label_en: str | None = None  # the label on English pages and documents, where one was given
+
+    def label_in(self, lang: str) -> str:
+        return (self.label_en or self.label) if lang == "en" else self.label
 
 
 @dataclass

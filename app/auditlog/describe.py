@@ -232,6 +232,12 @@ def _respondent(entry: AuditEntry, lookups: Lookups) -> str:
 def _wave(entry: AuditEntry, lookups: Lookups) -> str:
     wave = lookups.waves.get(_int(_value(entry, "wave_id")))
     label = wave.label if wave else str(_value(entry, "label") or "")
+    if entry.action == "wave_label_en":
+        english = (entry.after or {}).get("label_en")
+        if not english:
+            return _("%(who)s fjernede det engelske navn for runden %(wave)s", who=who(entry), wave=label)
+        return _("%(who)s gav runden %(wave)s det engelske navn \"%(english)s\"", who=who(entry), wave=label,
+                 english=english)
     verbs = {"create": _("%(who)s planlagde runden %(wave)s"), "update": _("%(who)s ændrede runden %(wave)s"),
              "schedule": _("%(who)s satte runden %(wave)s i gang"),
              "unschedule": _("%(who)s satte runden %(wave)s tilbage til kladde"),

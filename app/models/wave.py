@@ -43,6 +43,8 @@ class Wave(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
     label: Mapped[str] = mapped_column(String(120))
+    # The label on English pages and documents ("January 2019"); without one the Danish label is shown.
+    label_en: Mapped[str | None] = mapped_column(String(120))
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(12), default="draft")
@@ -64,6 +66,9 @@ class Wave(db.Model):
     )
     repeats: Mapped[Wave | None] = relationship(remote_side=[id])
     invitations: Mapped[list[Invitation]] = relationship(back_populates="wave")
+
+    def label_in(self, lang: str) -> str:
+        return (self.label_en or self.label) if lang == "en" else self.label
 
     def __repr__(self) -> str:
         return f"<Wave {self.id} {self.label!r} {self.status}>"

@@ -61,7 +61,7 @@ SOURCES = (
     Source("respondents", _l("Respondenter"), Respondent, ("name", "role", "team", "excluded_reason"),
            lambda: Respondent.municipality_id),
     Source("users", _l("Brugere"), User, ("name",), lambda: User.municipality_id),
-    Source("waves", _l("Runder"), Wave, ("label", "retention_postpone_reason")),
+    Source("waves", _l("Runder"), Wave, ("label", "label_en", "retention_postpone_reason")),
     Source("rounds", _l("Ledelsestilsyn"), SupervisionRound, ("label", "retention_postpone_reason")),
     Source("audit", _l("Ændringsloggen"), AuditEntry, ("before", "after"), lambda: AuditEntry.municipality_id,
            json=True),

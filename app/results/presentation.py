@@ -272,5 +272,5 @@ def _chart(data: SurveyData, question: Question, network: dict[int, Figures], pa
         series.append((option.label.get(page.lang), values))
     number = data.number_of(question.id)
     title = _("Spørgsmål %(number)s – netværket i alt, fordeling pr. bølge", number=number)
-    return stacked_bars(f"chart-{number}", title, [w.label for w in data.waves], series, page.hidden,
+    return stacked_bars(f"chart-{number}", title, [w.label_in(page.lang) for w in data.waves], series, page.hidden,
                         stacked=not question.kind.multiple)

@@ -278,7 +278,8 @@ def _wave_info(wave: Wave, version: QuestionnaireVersion) -> WaveInfo:
         select(QuestionFingerprint.question_id, QuestionFingerprint.fingerprint)
         .where(QuestionFingerprint.questionnaire_version_id == version.id)).all())
     wordings = {q.id: q.text.da for q in definition_of(version).questions}
-    return WaveInfo(wave.id, wave.label, wave.opens_at, wave.closes_at, version.version, fingerprints, wordings)
+    return WaveInfo(wave.id, wave.label, wave.opens_at, wave.closes_at, version.version, fingerprints, wordings,
+                    wave.label_en)
 
 
 def supervision_questionnaires() -> list[QuestionnaireVersion]:

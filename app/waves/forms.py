@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -27,6 +27,9 @@ class WaveForm(FlaskForm):
     version_id = SelectField(_l("Spørgeskema"), coerce=int, validators=[DataRequired(_l("Vælg et spørgeskema."))])
     label = StringField(_l("Rundens navn"), description=_l("F.eks. \"Januar 2019\"."),
                         validators=[DataRequired(_l("Skriv et navn.")), Length(max=120)])
+    label_en = StringField(_l("Navn på engelsk"), description=_l("Valgfrit. Vises på de engelske sider og i "
+                                                                   "engelske bilag, f.eks. \"January 2019\"."),
+                           validators=[Optional(), Length(max=120)])
     opens_local = DateTimeLocalField(_l("Åbner (dansk tid)"), format="%Y-%m-%dT%H:%M",
                                      validators=[DataRequired(_l("Angiv dato og klokkeslæt."))])
     closes_local = DateTimeLocalField(_l("Lukker (dansk tid)"), format="%Y-%m-%dT%H:%M",
@@ -65,3 +68,11 @@ class ImportForm(FlaskForm):
                      description=_l("Kolonner: navn, e-mail, kommune; valgfrit rolle og team."),
                      validators=[FileRequired(_l("Vælg en fil.")),
                                  FileAllowed(["csv", "xlsx"], _l("Kun .csv eller .xlsx."))])
+
+
+class EnglishLabelForm(FlaskForm):
+    """The English label alone: it changes what English pages show, never what respondents answered."""
+
+    label_en = StringField(_l("Navn på engelsk"), description=_l("Vises på de engelske sider og i engelske bilag, "
+                                                                   "f.eks. \"January 2019\". Tomt: det danske navn."),
+                           validators=[Optional(), Length(max=120)])

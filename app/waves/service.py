@@ -32,12 +32,13 @@ class WavePlan:
     closes_at: datetime
     municipalities: list[Municipality]
     reminder_days: list[int]
+    label_en: str | None = None
 
 
 def plan_wave(plan: WavePlan, repeats: Wave | None = None) -> Wave:
     """A new draft wave; a citizen questionnaire gets an anonymous public link."""
     _check_times(plan)
-    wave = Wave(questionnaire_version=plan.version, label=plan.label, opens_at=plan.opens_at,
+    wave = Wave(questionnaire_version=plan.version, label=plan.label, label_en=plan.label_en, opens_at=plan.opens_at,
                 closes_at=plan.closes_at, status="draft", reminder_days=sorted(set(plan.reminder_days)),
                 municipalities=list(plan.municipalities), repeats=repeats,
                 anonymous=plan.version.audience == "citizen")
@@ -57,6 +58,7 @@ def update_wave(wave: Wave, plan: WavePlan) -> None:
         raise WaveError(_l("En gentaget runde skal bruge de samme spørgsmål som den runde, den gentager."))
     wave.questionnaire_version = plan.version
     wave.label, wave.opens_at, wave.closes_at = plan.label, plan.opens_at, plan.closes_at
+    wave.label_en = plan.label_en
     wave.municipalities = list(plan.municipalities)
     wave.reminder_days = sorted(set(plan.reminder_days))
     wave.anonymous = plan.version.audience == "citizen"

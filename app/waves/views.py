@@ -19,7 +19,7 @@ from app.models import Municipality, QuestionnaireVersion, Respondent, Wave, utc
 from app.questionnaires.service import definition_of, latest_versions
 from app.waves import service
 from app.waves.clock import local_to_utc, utc_to_local
-from app.waves.forms import ImportForm, WaveForm, parse_reminder_days
+from app.waves.forms import EnglishLabelForm, ImportForm, WaveForm, parse_reminder_days
 from app.waves.links import links_workbook
 from app.waves.respondents import import_respondents
 from forms import form_class_for
@@ -59,6 +59,7 @@ def _plan_from(form: WaveForm) -> service.WavePlan:
     municipalities = list(db.session.scalars(select(Municipality).where(
         Municipality.id.in_(form.municipality_ids.data or []))))
     return service.WavePlan(version=version, label=form.label.data.strip(),
+                            label_en=(form.label_en.data or "").strip() or None,
                             opens_at=local_to_utc(form.opens_local.data),
                             closes_at=local_to_utc(form.closes_local.data), municipalities=municipalities,
                             reminder_days=parse_reminder_days(form.reminder_days.data or ""))
@@ -112,7 +113,7 @@ def edit(wave_id: int):
     if wave.status not in service.EDITABLE_STATUSES:
         flash(_("En åben eller lukket runde kan ikke ændres."), "error")
         return redirect(url_for("waves.detail", wave_id=wave.id))
-    data = {"version_id": wave.questionnaire_version_id, "label": wave.label,
+    data = {"version_id": wave.questionnaire_version_id, "label": wave.label, "label_en": wave.label_en or "",
             "opens_local": utc_to_local(wave.opens_at), "closes_local": utc_to_local(wave.closes_at),
             "municipality_ids": [m.id for m in wave.municipalities],
             "reminder_days": ", ".join(str(d) for d in wave.reminder_days or [])}
@@ -141,6 +142,7 @@ def detail(wave_id: int):
     if wave.anonymous:
         public_link = base_url() + url_for("answering.public_link", token=service.public_token(wave))
     return render_template("waves/detail.html", wave=wave, rates=service.response_rates(wave),
+                           english_form=EnglishLabelForm(label_en=wave.label_en or ""),
                            reminders=service.reminder_times(wave), audience=audience,
                            messages=service.message_counts(wave), public_link=public_link,
                            anonymous=service.anonymous_counts(wave) if wave.anonymous else None)
@@ -164,6 +166,26 @@ def _act(wave_id: int, action, success, audit_action: str):
         db.session.commit()
         count = result if isinstance(result, int) else 0
         flash(success(count) if callable(success) else success % {"count": count}, "success")
+    return redirect(url_for("waves.detail", wave_id=wave.id))
+
+
+@bp.post("/<int:wave_id>/engelsk-navn")
+@coordinator_required
+def english_label(wave_id: int):
+    """Name the wave in English, in any state: the label is only what English pages show."""
+    wave = _wave_or_404(wave_id)
+    form = EnglishLabelForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.label_en.errors) or _("Siden var for gammel. Prøv igen."), "error")
+        return redirect(url_for("waves.detail", wave_id=wave.id))
+    before = wave.label_en
+    wave.label_en = (form.label_en.data or "").strip() or None
+    if wave.label_en != before:
+        audit.record(current_user, "wave_label_en", "wave", wave.id,
+                     {"wave_id": wave.id, "label": wave.label, "label_en": before},
+                     {"wave_id": wave.id, "label": wave.label, "label_en": wave.label_en}, None)
+    db.session.commit()
+    flash(_("Det engelske navn er gemt.") if wave.label_en else _("Det engelske navn er fjernet."), "success")
     return redirect(url_for("waves.detail", wave_id=wave.id))
 
 

@@ -49,7 +49,7 @@ class SurveyReportExporter(DocumentExporter):
         title = self.say(TITLE)
         document = ReportDocument(title, lang, (self.say("Side"), self.say("af")), landscape=len(data.waves) > 2)
         questionnaire = data.title_en if lang == "en" else data.title
-        document.title(title, f"{questionnaire}: {', '.join(w.label for w in data.waves)}")
+        document.title(title, f"{questionnaire}: {', '.join(w.label_in(lang) for w in data.waves)}")
         self._method(document, questionnaire)
         document.heading(self.say("Resultater"), 1)
         tables = iter(self.workbook.question_tables())
@@ -74,7 +74,7 @@ class SurveyReportExporter(DocumentExporter):
                                         "viser 0."), italic=True)
         document.heading(self.say("Bølger"), 2)
         document.table([self.say(h) for h in ("Bølge", "Version", "Åbnede", "Lukkede")],
-                       [[w.label, str(w.version), data.local(w.opens_at).strftime("%d.%m.%Y %H:%M"),
+                       [[w.label_in(lang), str(w.version), data.local(w.opens_at).strftime("%d.%m.%Y %H:%M"),
                          data.local(w.closes_at).strftime("%d.%m.%Y %H:%M")] for w in data.waves],
                        numeric=[False, True, False, False], caption=self.say("Tider i {zone}.", zone=data.timezone))
         document.heading(self.say("Svarprocent"), 2)
@@ -82,6 +82,8 @@ class SurveyReportExporter(DocumentExporter):
         keep = [0, 4, 5, 6, 7]  # wave, municipality, invited, answered, rate
         columns = [overview.columns[c] for c in keep]
         rows = [[cell_text(overview.columns[c], row[c], lang) for c in keep] for row in overview.rows]
+        for row in rows:
+            row[0] = self._wave_name(row[0])
         totals = {i for i, row in enumerate(overview.rows) if row[4] == data.group_label(NETWORK)}
         document.table([self.say(c.header) for c in columns], rows, [is_numeric(c) for c in columns],
                        caption=self.say("Inviterede, besvarelser og svarprocent pr. bølge og kommune."),
@@ -119,10 +121,10 @@ class SurveyReportExporter(DocumentExporter):
         columns = [table.columns[c] for c in keep]
         headers = [self.say("Gruppe"), self.say("Svarmulighed")]
         for w in waves:
-            headers += [self.say("{wave}: antal", wave=w.label), self.say("{wave}: andel", wave=w.label)]
+            headers += [self.say("{wave}: antal", wave=w.label_in(lang)), self.say("{wave}: andel", wave=w.label_in(lang))]
         for a, b in zip(waves, waves[1:]):
-            headers += [self.say("Ændring {a} → {b} (procentpoint)", a=a.label, b=b.label),
-                        self.say("Vurdering {a} → {b}", a=a.label, b=b.label)]
+            headers += [self.say("Ændring {a} → {b} (procentpoint)", a=a.label_in(lang), b=b.label_in(lang)),
+                        self.say("Vurdering {a} → {b}", a=a.label_in(lang), b=b.label_in(lang))]
         rows, starts, previous = [], set(), None
         for row in table.rows:
             cells = [cell_text(c, row[k], lang) for c, k in zip(columns, keep)]
@@ -165,8 +167,16 @@ class SurveyReportExporter(DocumentExporter):
         found: dict[int, list[list[str]]] = {}
         for number, wave, place, answer in self.workbook.free_text_table().rows:
             shown = answer.strftime("%d.%m.%Y") if isinstance(answer, date) else str(answer)
-            found.setdefault(number, []).append([wave, self.say(place), shown])
+            found.setdefault(number, []).append([self._wave_name(wave), self.say(place), shown])
         return found
+
+    def _wave_name(self, label: str) -> str:
+        """A wave's label as the workbook's rows give it, in the document's language."""
+        return self._wave_names.get(label, label)
+
+    @cached_property
+    def _wave_names(self) -> dict[str, str]:
+        return {w.label: w.label_in(self.language) for w in self.data.waves}
 
     def _option_label(self, question: Question, code: int) -> str:
         option = next((o for o in question.options if o.code == code), None)
@@ -211,8 +221,8 @@ class SurveyReportExporter(DocumentExporter):
         found: dict[str, list[str]] = {}
         for row in table.rows:
             for i, wave in enumerate(waves):
-                if row[3 + i] is SUPPRESSED and wave.label not in found.setdefault(row[0], []):
-                    found[row[0]].append(wave.label)
+                if row[3 + i] is SUPPRESSED and wave.label_in(self.language) not in found.setdefault(row[0], []):
+                    found[row[0]].append(wave.label_in(self.language))
         return [f"{self.say(group)} ({', '.join(labels)})" for group, labels in found.items() if labels]
 
     def _chart(self, document: ReportDocument, number: int, question: Question, table: Table) -> None:
@@ -224,7 +234,7 @@ class SurveyReportExporter(DocumentExporter):
                   for r in chart.series_rows]
         if not any(isinstance(v, float) and v > 0 for _label, values in series for v in values):
             return  # nothing answered, or everything hidden: the table says so
-        labels = [w.label for w in self.data.waves]
+        labels = [w.label_in(self.language) for w in self.data.waves]
         hidden = self.say(SUPPRESSED_LABEL)
 
         def percent(value: float) -> str:
