@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms_base import Form
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l("Nuværende adgangskode"), validators=[
         DataRequired(_l("Skriv din nuværende adgangskode.")), Length(max=200)])
     password = PasswordField(_l("Ny adgangskode"), validators=[
@@ -22,20 +22,20 @@ class ChangePasswordForm(FlaskForm):
     ])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(_l("Kode"), description=_l("De seks cifre fra din godkendelsesapp, eller en af dine gendannelseskoder."),
                        validators=[DataRequired(_l("Skriv koden.")), Length(max=40)])
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     code = StringField(_l("Kode fra appen"), description=_l("De seks cifre, appen viser nu."),
                        validators=[DataRequired(_l("Skriv koden.")), Length(max=20)])
 
 
-class PasswordCheckForm(FlaskForm):
+class PasswordCheckForm(Form):
     password = PasswordField(_l("Din adgangskode"), validators=[
         DataRequired(_l("Skriv din adgangskode.")), Length(max=200)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes state: only the CSRF token."""

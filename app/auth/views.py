@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
-from flask_wtf import FlaskForm
+from app.forms_base import Form
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
@@ -25,16 +25,16 @@ bp = Blueprint("auth", __name__)
 LOOSE_EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Skriv en gyldig e-mailadresse."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mailadresse.")), LOOSE_EMAIL, Length(max=254)])
     password = PasswordField(_l("Adgangskode"), validators=[DataRequired(_l("Skriv din adgangskode.")), Length(max=200)])
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mailadresse.")), LOOSE_EMAIL, Length(max=254)])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     password = PasswordField(_l("Ny adgangskode"), validators=[
         DataRequired(_l("Skriv en ny adgangskode.")),
         Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Adgangskoden skal have mindst %(n)s tegn.", n=MIN_PASSWORD_LENGTH)),

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms_base import CPR_IN_TEXT, Form
 from flask_wtf.csrf import validate_csrf
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -16,7 +16,6 @@ from forms import Questionnaire, form_class_for
 from forms.validators import NoCPR
 
 CPR_IN_REFERENCE = _l("Sagsnummeret ligner et CPR-nummer. Brug kommunens eget sagsnummer.")
-CPR_IN_TEXT = _l("Teksten ser ud til at indeholde et CPR-nummer. Fjern det, og gem igen.")
 _RECORD_FORMS: dict[tuple[str, str, str], type] = {}
 
 
@@ -37,7 +36,7 @@ def _period_order(form: Any, field: Any) -> None:
         raise ValidationError(_l("Perioden kan ikke slutte før den begynder."))
 
 
-class RepeatRoundForm(FlaskForm):
+class RepeatRoundForm(Form):
     label = StringField(_l("Navn på runden"), description=_l("F.eks. \"Juli 2020\"."),
                         validators=[DataRequired(_l("Giv runden et navn.")), Length(max=120)])
     period_start = DateField(_l("Periode fra"), validators=[InputRequired(_l("Skriv en dato."))])
@@ -52,22 +51,22 @@ class RoundForm(RepeatRoundForm):
         description=_l("Vælger du ingen, omfatter runden forsøgets kommuner."))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """Only the CSRF token: the status comes from the button pressed."""
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token."""
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Fil med sagsnumre (CSV eller Excel)"), validators=[
         FileRequired(_l("Vælg en fil.")),
         FileAllowed(["csv", "txt", "xlsx"], _l("Filen skal være en CSV- eller Excel-fil (.csv, .xlsx).")),
     ])
 
 
-class SampleForm(FlaskForm):
+class SampleForm(Form):
     municipality = SelectField(_l("Kommune"), coerce=int, validators=[InputRequired(_l("Vælg en kommune."))])
     size = IntegerField(_l("Antal sager i stikprøven"), validators=[
         InputRequired(_l("Skriv et antal.")), NumberRange(1, 10000, _l("Skriv et tal fra 1 til 10000."))])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms_base import Form
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
@@ -16,7 +16,7 @@ def _municipality_id(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Rolle"), choices=[(k, v) for k, v in ROLE_LABELS.items()],
                        validators=[DataRequired(_l("Vælg en rolle."))])
     municipality_id = SelectField(_l("Kommune"), coerce=_municipality_id,
@@ -29,7 +29,7 @@ class InviteForm(RoleForm):
                                                  EMAIL_SHAPE, Length(max=254)])
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     password = PasswordField(_l("Vælg en adgangskode"), validators=[
         DataRequired(_l("Skriv en adgangskode.")),
         Length(min=MIN_PASSWORD_LENGTH, max=200,

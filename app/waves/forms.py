@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms_base import Form
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -23,7 +23,7 @@ def parse_reminder_days(text: str) -> list[int]:
     return sorted(set(days))
 
 
-class WaveForm(FlaskForm):
+class WaveForm(Form):
     version_id = SelectField(_l("Spørgeskema"), coerce=int, validators=[DataRequired(_l("Vælg et spørgeskema."))])
     label = StringField(_l("Rundens navn"), description=_l("F.eks. \"Januar 2019\"."),
                         validators=[DataRequired(_l("Skriv et navn.")), Length(max=120)])
@@ -63,14 +63,14 @@ def _within_supported_years(field) -> None:
         raise ValidationError(_l("Vælg et år mellem 2000 og 2100."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Fil med respondenter (CSV eller Excel)"),
                      description=_l("Kolonner: navn, e-mail, kommune; valgfrit rolle og team."),
                      validators=[FileRequired(_l("Vælg en fil.")),
                                  FileAllowed(["csv", "xlsx"], _l("Kun .csv eller .xlsx."))])
 
 
-class EnglishLabelForm(FlaskForm):
+class EnglishLabelForm(Form):
     """The English label alone: it changes what English pages show, never what respondents answered."""
 
     label_en = StringField(_l("Navn på engelsk"), description=_l("Vises på de engelske sider og i engelske bilag, "
