@@ -6,8 +6,6 @@ number of groups, not of answers; `from_long` computes the same frames from a lo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 SIZE_COLUMNS = ["wave_id", "municipality_id", "responses"]
@@ -15,23 +13,42 @@ ANSWERED_COLUMNS = ["wave_id", "municipality_id", "question_id", "n", "number_su
 OPTION_COLUMNS = ["wave_id", "municipality_id", "question_id", "option_code", "n"]
 
 
-@dataclass(frozen=True)
 class Aggregates:
     """`sizes`: submitted responses per wave and municipality; `answered`: per question the responses that
     answered it (n) and the sum, count and sum of squares of its numbers (for the mean and its spread);
-    `options`: per option the responses choosing it."""
+    `options`: per option the responses choosing it.
 
-    sizes: pd.DataFrame
-    answered: pd.DataFrame
-    options: pd.DataFrame
+    Built from the database's rows, the frames are made only when asked for: the results page reads the
+    rows per question (`per_question`) and needs no frame of them."""
+
+    def __init__(self, sizes: pd.DataFrame, answered: pd.DataFrame, options: pd.DataFrame) -> None:
+        self._frames = {"sizes": sizes, "answered": answered, "options": options}
+        self._rows: tuple[list, list, list] | None = None
+
+    @property
+    def sizes(self) -> pd.DataFrame:
+        return self._frame("sizes", 0, SIZE_COLUMNS)
+
+    @property
+    def answered(self) -> pd.DataFrame:
+        return self._frame("answered", 1, ANSWERED_COLUMNS)
+
+    @property
+    def options(self) -> pd.DataFrame:
+        return self._frame("options", 2, OPTION_COLUMNS)
+
+    def _frame(self, name: str, index: int, columns: list[str]) -> pd.DataFrame:
+        if name not in self._frames:
+            self._frames[name] = _typed(pd.DataFrame(self._rows[index], columns=columns))
+        return self._frames[name]
 
     @classmethod
     def from_rows(cls, sizes, answered, options) -> Aggregates:
         """From the rows of the three GROUP BY queries, in the column order above."""
-        frames = (pd.DataFrame(list(sizes), columns=SIZE_COLUMNS),
-                  pd.DataFrame(list(answered), columns=ANSWERED_COLUMNS),
-                  pd.DataFrame(list(options), columns=OPTION_COLUMNS))
-        return cls(*(_typed(f) for f in frames))
+        built = cls.__new__(cls)
+        built._frames = {}
+        built._rows = (list(sizes), list(answered), list(options))
+        return built
 
     @classmethod
     def from_long(cls, answers: pd.DataFrame) -> Aggregates:
@@ -51,9 +68,15 @@ class Aggregates:
         """Per question, its rows as plain tuples: answered (wave, municipality, question, n, number_sum,
         number_count, number_squares) and options (wave, municipality, question, option_code, n)."""
         result: dict[str, tuple[list[tuple], list[tuple]]] = {}
-        for row in _rows(self.answered):
+        if self._rows is not None:  # the database's rows, typed as the frames would give them
+            answered = ((w, m, q, int(n), float(total), int(count), float(squares))
+                        for w, m, q, n, total, count, squares in self._rows[1])
+            options = ((w, m, q, int(code), int(n)) for w, m, q, code, n in self._rows[2])
+        else:
+            answered, options = _rows(self.answered), _rows(self.options)
+        for row in answered:
             result.setdefault(row[2], ([], []))[0].append(row)
-        for row in _rows(self.options):
+        for row in options:
             result.setdefault(row[2], ([], []))[1].append(row)
         return result
 
