@@ -23,7 +23,6 @@ class Form(FlaskForm):
         for field in self:
             if (isinstance(field, StringField) and not isinstance(field, (PasswordField, HiddenField))
                     and isinstance(field.data, str) and contains_cpr(field.data)):
-                if str(CPR_IN_TEXT) not in field.errors:  # a field may refuse it with its own validator
-                    field.errors = [*field.errors, str(CPR_IN_TEXT)]
+                field.errors = [*field.errors, str(CPR_IN_TEXT)]
                 valid = False
         return valid

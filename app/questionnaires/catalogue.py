@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import CatalogueFile, QuestionnaireVersion
@@ -215,10 +216,11 @@ def load_folder(folder: Catalogue, force: bool = False) -> FolderLoad:
 def _stored_history() -> dict[str, list[tuple[str, str | None, datetime, int | None]]]:
     """Per path, every text stored for it, oldest first: (text, browser publisher's name, when, version)."""
     history: dict[str, list[tuple[str, str | None, datetime, int | None]]] = {}
-    for row in db.session.scalars(select(CatalogueFile).order_by(CatalogueFile.id)):
+    for row in db.session.scalars(select(CatalogueFile).options(selectinload(CatalogueFile.stored_by))
+                                  .order_by(CatalogueFile.id)):
         history.setdefault(row.path, []).append(
             (row.text, row.stored_by.name if row.stored_by else None, row.stored_at, None))
-    versions = db.session.scalars(select(QuestionnaireVersion)
+    versions = db.session.scalars(select(QuestionnaireVersion).options(selectinload(QuestionnaireVersion.published_by))
                                   .order_by(QuestionnaireVersion.slug, QuestionnaireVersion.version)).all()
     newest = {v.slug: v for v in versions}
     for version in versions:

@@ -119,7 +119,8 @@ def _frame(rows) -> pd.DataFrame:
 
 
 def _plain_rows(query) -> list[tuple]:
-    """All rows of a small query (the aggregates) as plain tuples from the session's connection."""
+    """All rows of a query read whole (the aggregates, the listed answers) as plain tuples from the
+    session's connection."""
     return [row for part in _driver_rows(db.session.connection(), query, 100_000, server_side=False) for row in part]
 
 
@@ -136,7 +137,7 @@ def _driver_rows(connection, query, size: int, server_side: bool = True) -> Iter
     driver = connection.connection.dbapi_connection
     postgresql = connection.dialect.name == "postgresql"
     named = postgresql and server_side
-    cursor = driver.cursor(name=f"long_answers_{secrets.token_hex(6)}") if named else driver.cursor()
+    cursor = driver.cursor(name=f"rows_{secrets.token_hex(6)}") if named else driver.cursor()
     try:
         cursor.execute(compiled.string, params)
         while batch := cursor.fetchmany(size):
@@ -150,8 +151,7 @@ def long_answers(wave_ids: list[int], question_ids: list[str] | None = None) -> 
 
     A response without answers still gives one row (question_id missing), so it counts as answered.
     """
-    parts = _driver_rows(db.session.connection(), _long_query(wave_ids, question_ids), CHUNK_ROWS)
-    return _frame([row for part in parts for row in part])
+    return _frame(_plain_rows(_long_query(wave_ids, question_ids)))
 
 
 def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,

@@ -23,13 +23,18 @@ def parse_reminder_days(text: str) -> list[int]:
     return sorted(set(days))
 
 
+def english_label_field(description) -> StringField:
+    """A wave's optional English name; blank becomes None."""
+    return StringField(_l("Navn på engelsk"), description=description, validators=[Optional(), Length(max=120)],
+                       filters=[lambda value: (value or "").strip() or None])
+
+
 class WaveForm(Form):
     version_id = SelectField(_l("Spørgeskema"), coerce=int, validators=[DataRequired(_l("Vælg et spørgeskema."))])
     label = StringField(_l("Rundens navn"), description=_l("F.eks. \"Januar 2019\"."),
                         validators=[DataRequired(_l("Skriv et navn.")), Length(max=120)])
-    label_en = StringField(_l("Navn på engelsk"), description=_l("Valgfrit. Vises på de engelske sider og i "
-                                                                   "engelske bilag, f.eks. \"January 2019\"."),
-                           validators=[Optional(), Length(max=120)])
+    label_en = english_label_field(_l("Valgfrit. Vises på de engelske sider og i engelske bilag, f.eks. "
+                                      "\"January 2019\"."))
     opens_local = DateTimeLocalField(_l("Åbner (dansk tid)"), format="%Y-%m-%dT%H:%M",
                                      validators=[DataRequired(_l("Angiv dato og klokkeslæt."))])
     closes_local = DateTimeLocalField(_l("Lukker (dansk tid)"), format="%Y-%m-%dT%H:%M",
@@ -73,6 +78,5 @@ class ImportForm(Form):
 class EnglishLabelForm(Form):
     """The English label alone: it changes what English pages show, never what respondents answered."""
 
-    label_en = StringField(_l("Navn på engelsk"), description=_l("Vises på de engelske sider og i engelske bilag, "
-                                                                   "f.eks. \"January 2019\". Tomt: det danske navn."),
-                           validators=[Optional(), Length(max=120)])
+    label_en = english_label_field(_l("Vises på de engelske sider og i engelske bilag, f.eks. \"January 2019\". "
+                                      "Tomt: det danske navn."))

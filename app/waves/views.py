@@ -59,7 +59,7 @@ def _plan_from(form: WaveForm) -> service.WavePlan:
     municipalities = list(db.session.scalars(select(Municipality).where(
         Municipality.id.in_(form.municipality_ids.data or []))))
     return service.WavePlan(version=version, label=form.label.data.strip(),
-                            label_en=(form.label_en.data or "").strip() or None,
+                            label_en=form.label_en.data,
                             opens_at=local_to_utc(form.opens_local.data),
                             closes_at=local_to_utc(form.closes_local.data), municipalities=municipalities,
                             reminder_days=parse_reminder_days(form.reminder_days.data or ""))
@@ -179,7 +179,7 @@ def english_label(wave_id: int):
         flash(" ".join(form.label_en.errors) or _("Siden var for gammel. Prøv igen."), "error")
         return redirect(url_for("waves.detail", wave_id=wave.id))
     before = wave.label_en
-    wave.label_en = (form.label_en.data or "").strip() or None
+    wave.label_en = form.label_en.data
     if wave.label_en != before:
         audit.record(current_user, "wave_label_en", "wave", wave.id,
                      {"wave_id": wave.id, "label": wave.label, "label_en": before},
