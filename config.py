@@ -76,6 +76,9 @@ class Config:
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
     SMTP_TIMEOUT = _env_int("SMTP_TIMEOUT", 10)
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 20)
+    # A sender's claim on a message lasts this long: no other sender takes the message over before it
+    # ends, and the sender breaks off its SMTP conversation rather than hand the message over after it.
+    MAIL_CLAIM_SECONDS = _env_int("MAIL_CLAIM_SECONDS", 3 * SMTP_TIMEOUT + 30)
 
     SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)
     ANONYMITY_THRESHOLD = _env_int("ANONYMITY_THRESHOLD", 5)

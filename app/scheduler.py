@@ -25,7 +25,7 @@ from app.extensions import db
 from app.housekeeping import housekeeping
 from app.models import Wave, utcnow
 from app.results.jobs import prune_exports
-from app.waves.outbox import DrainReport, drain, release_abandoned_claims
+from app.waves.outbox import DrainReport, drain
 from app.waves.service import invite_audience, queue_due_reminders
 
 log = logging.getLogger("boelge.scheduler")
@@ -107,7 +107,6 @@ def run_tick(now: datetime) -> TickReport:
         wave = db.session.get(Wave, wave_id)
         report.reminders += queue_due_reminders(wave, now)
         db.session.commit()
-    release_abandoned_claims()  # under the lock: any claim left was a killed sender's
     report.mail = drain(now)
     for wave_id in _wave_ids("open"):
         wave = db.session.get(Wave, wave_id)

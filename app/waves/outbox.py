@@ -1,25 +1,35 @@
-"""The outbox: sending queued invitation and reminder mails exactly once, safe to kill at any moment.
+"""The outbox: queued invitation, reminder and account mails, sent safely by any number of senders.
 
-Each message is claimed ("sending", committed) before it is sent, so two senders never both send it;
-it is sent outside any database transaction and marked sent in its own transaction right after the
-SMTP server accepted it, so a crash can at worst repeat the one message whose acceptance was not yet
-recorded (the gap between SMTP's "250 OK" and the commit). That repeat carries the same Message-ID. A failed hand-over leaves the
-message pending with a later `next_attempt_at`; nothing is ever lost.
+The promise: every message is sent, and at most once more for each sender killed while handing it
+over, the repeat carrying the same Message-ID. Exactly once cannot be had across a crash: a sender
+killed after the SMTP server's "250 OK" and before its commit cannot tell anyone the message went.
+
+How: a sender claims a message before it talks to the SMTP server (one conditional UPDATE, committed:
+`status = "sending"`, its token in `claimed_by`, a lease of MAIL_CLAIM_SECONDS in `claimed_until`), so
+two senders — schedulers, the web app's immediate sends — never send one message. No other sender takes
+a claim over before its lease ends, and the holder breaks off its SMTP conversation rather than hand the
+message over after that (app/mail.py), so a claim is taken over only when its holder died (or stalled
+past the lease, which counts as dying), and then by one sender only. The message is marked sent in its
+own transaction right after the server accepted it. A failed hand-over leaves it pending with a later
+`next_attempt_at`.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import after_this_request, current_app
 from flask_babel import force_locale
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from app.base_url import base_url
 from app.extensions import db
+from app.heartbeat import process_name
 from app.mail import MailError, build_message, mail_domain, send
 from app.models import Invitation, Message, Response, Wave, utcnow
 from app.questionnaires.service import definition_of
@@ -87,11 +97,19 @@ def send_after_response(message_id: int) -> None:
 
 
 def due_messages(now: datetime, after_id: int, limit: int) -> list[int]:
+    """Pending messages whose time has come, and messages whose sender's claim ran out, in id order."""
     return list(db.session.scalars(
-        select(Message.id).where(
-            Message.status == "pending", Message.due_at <= now, Message.id > after_id,
-            or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now))
+        select(Message.id).where(Message.id > after_id, or_(_due(now), _claim_ended(utcnow())))
         .order_by(Message.id).limit(limit)))
+
+
+def _due(now: datetime):
+    return and_(Message.status == "pending", Message.due_at <= now,
+                or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now))
+
+
+def _claim_ended(wall: datetime):
+    return and_(Message.status == "sending", or_(Message.claimed_until.is_(None), Message.claimed_until < wall))
 
 
 def drain(now: datetime, limit: int | None = None) -> DrainReport:
@@ -114,81 +132,89 @@ def drain(now: datetime, limit: int | None = None) -> DrainReport:
     return report
 
 
+@dataclass(frozen=True)
+class Claim:
+    """This sender's hold on one message: its token in `claimed_by`, and when (monotonic) its lease ends."""
+
+    message_id: int
+    token: str
+    deadline: float
+
+
 def send_one(message_id: int, now: datetime) -> str:
-    """Send one message; returns "sent", "deferred", "failed" or "skipped"."""
-    message = db.session.get(Message, message_id)
-    if message is None or message.status != "pending":
-        db.session.commit()
+    """Claim one message and send it; returns "sent", "deferred", "failed" or "skipped".
+
+    "skipped" when another sender holds it (or it is no longer due), or when it is not to be sent
+    after all (the wave closed, the respondent answered, no text): then it is marked failed with why.
+    """
+    claim = claim_message(message_id, now)
+    if claim is None:
         return "skipped"
-    invitation = message.invitation
-    renderer = _RENDERERS.get(message.kind.partition(":")[0])
-    if invitation is None and renderer is not None and not (message.subject and message.body):
-        # A mail whose text (and link) is made when it is sent, such as a password reset.
-        rendered = renderer(message)
-        if rendered is None:
-            message.status, message.last_error = "failed", "modtageren findes ikke længere"
-            db.session.commit()
-            return "skipped"
-        subject, body = rendered
-    elif invitation is None:
-        # A mail queued with its text (not a wave's): sent as stored.
-        if not (message.subject and message.body):
-            message.status, message.last_error = "failed", "ingen tekst"
-            db.session.commit()
-            return "skipped"
-        subject, body = message.subject, message.body
-    else:
-        reason = _reason_not_to_send(message, invitation, invitation.wave, now)
-        if reason:
-            message.status, message.last_error = "failed", reason
-            db.session.commit()
-            return "skipped"
-        subject, body = render_mail(message, invitation, invitation.wave)
-    email = build_message(message.recipient, subject, body, message_id=message_id_header(message))
-    if not _claim(message_id):
-        return "skipped"  # another sender has it
     try:
-        send(email)  # no transaction is held open while talking to the SMTP server
+        message = db.session.get(Message, message_id)
+        prepared = _prepare(message, now)
+        if isinstance(prepared, str):
+            _settle(claim, status="failed", last_error=prepared)
+            return "skipped"
+        email = build_message(message.recipient, *prepared, message_id=message_id_header(message))
+    except Exception:
+        db.session.rollback()
+        _settle(claim, status="pending")  # not sent: free for the next tick at once
+        raise
+    try:
+        send(email, deadline=claim.deadline)  # no transaction is held open while talking to the SMTP server
     except MailError as exc:
-        return _defer(message_id, now, str(exc))
+        return _defer(claim, now, str(exc))
+    # Whoever holds the claim now: the server has the message, so it is sent (a sender that took the
+    # claim over after a pause of this one then finds it so, and records nothing).
     db.session.execute(update(Message).where(Message.id == message_id, Message.status == "sending")
-                       .values(status="sent", sent_at=now, last_error=None))
+                       .values(status="sent", sent_at=now, last_error=None, claimed_by=None, claimed_until=None))
     db.session.commit()
     return "sent"
 
 
-def _claim_lease() -> timedelta:
-    """How long a claim is honoured for a sender that may still be alive: longer than one SMTP hand-over."""
-    return timedelta(seconds=3 * int(current_app.config["SMTP_TIMEOUT"]) + 30)
+def _prepare(message: Message, now: datetime) -> tuple[str, str] | str:
+    """(subject, body) to send, or the reason the message is not to be sent."""
+    invitation = message.invitation
+    renderer = _RENDERERS.get(message.kind.partition(":")[0])
+    if invitation is None and renderer is not None and not (message.subject and message.body):
+        # A mail whose text (and link) is made when it is sent, such as a password reset.
+        return renderer(message) or "modtageren findes ikke længere"
+    if invitation is None:
+        # A mail queued with its text (not a wave's): sent as stored.
+        return (message.subject, message.body) if message.subject and message.body else "ingen tekst"
+    return _reason_not_to_send(message, invitation, invitation.wave, now) or render_mail(
+        message, invitation, invitation.wave)
 
 
-def _claim(message_id: int) -> bool:
-    """Mark a pending message "sending" and commit: of two senders, only the one whose update counted sends.
+def claim_lease() -> timedelta:
+    """How long a claim is honoured: longer than one SMTP hand-over (MAIL_CLAIM_SECONDS)."""
+    return timedelta(seconds=int(current_app.config["MAIL_CLAIM_SECONDS"]))
 
-    The claim's lease (wall-clock time, in `next_attempt_at`) tells a later tick whether a claim made
-    outside the scheduler, by a web worker sending a mail after its response, may still be in flight.
-    """
+
+def claim_message(message_id: int, now: datetime) -> Claim | None:
+    """Claim a due pending message, or one whose holder's lease ran out, and commit; None if this sender
+    did not get it. The claim is one conditional UPDATE, so of two senders only the one whose update
+    counted holds it, on SQLite (one writer at a time) as on PostgreSQL (the second update waits for the
+    first and then finds its condition false)."""
+    token = f"{process_name()}:{secrets.token_hex(4)}"
+    started, wall, lease = time.monotonic(), utcnow(), claim_lease()
     claimed = db.session.execute(
-        update(Message).where(Message.id == message_id, Message.status == "pending")
-        .values(status="sending", attempts=Message.attempts + 1, next_attempt_at=utcnow() + _claim_lease())).rowcount
+        update(Message).where(Message.id == message_id, or_(_due(now), _claim_ended(wall)))
+        .values(status="sending", claimed_by=token, claimed_until=wall + lease,
+                attempts=Message.attempts + 1)).rowcount
     db.session.commit()
-    return claimed == 1
+    return Claim(message_id, token, started + lease.total_seconds()) if claimed == 1 else None
 
 
-def release_abandoned_claims() -> int:
-    """Return messages left "sending" by a sender that died to "pending"; call only holding the scheduler lock.
-
-    Only the lock holder sends wave mail, so a wave mail's claim found at the start of a tick belongs
-    to a process killed between claiming and recording the result: the same one-message window as a
-    crash between the SMTP server's "250 OK" and the commit. Other mails (sent by web workers after
-    their response) are released only once their claim's lease has passed.
-    """
-    released = db.session.execute(
-        update(Message).where(Message.status == "sending",
-                              or_(Message.invitation_id.is_not(None), Message.next_attempt_at <= utcnow()))
-        .values(status="pending", next_attempt_at=None)).rowcount
+def _settle(claim: Claim, **values) -> bool:
+    """Record the outcome of a claim and give it up, if this sender still holds it. Commits."""
+    settled = db.session.execute(
+        update(Message).where(Message.id == claim.message_id, Message.claimed_by == claim.token,
+                              Message.status == "sending")
+        .values(claimed_by=None, claimed_until=None, **values)).rowcount
     db.session.commit()
-    return released or 0
+    return settled == 1
 
 
 def message_id_header(message: Message) -> str:
@@ -214,15 +240,12 @@ def _reason_not_to_send(message: Message, invitation: Invitation, wave: Wave, no
     return None
 
 
-def _defer(message_id: int, now: datetime, error: str) -> str:
-    message = db.session.get(Message, message_id)
-    message.status = "pending"  # the claim's attempt counted; it is tried again later
-    message.last_error = error[:1000]
-    delay = min(60 * 2 ** (message.attempts - 1), MAX_BACKOFF_SECONDS)
-    message.next_attempt_at = now + timedelta(seconds=delay)
-    outcome = "deferred"
-    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        message.status = "failed"
-        outcome = "failed"
-    db.session.commit()
-    return "deferred" if outcome == "deferred" else "failed"
+def _defer(claim: Claim, now: datetime, error: str) -> str:
+    """The hand-over failed: pending again with a later `next_attempt_at`, or failed after
+    MAIL_MAX_ATTEMPTS (the claim counted the attempt)."""
+    attempts = db.session.scalar(select(Message.attempts).where(Message.id == claim.message_id))
+    delay = min(60 * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
+    failed = attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    _settle(claim, status="failed" if failed else "pending", last_error=error[:1000],
+            next_attempt_at=now + timedelta(seconds=delay))
+    return "failed" if failed else "deferred"

@@ -12,6 +12,7 @@ from app.scheduler import scheduler_lock
 from app.waves.outbox import drain
 from tests.conftest import make_app
 from tests.waves.factories import T0, open_wave_with_invitations
+from tests.waves.mail_promise import wait_for_leases_to_end
 from tests.waves.smtp_gate import GatedSMTPServer
 
 
@@ -69,12 +70,14 @@ def test_two_senders_draining_one_outbox_at_once_send_each_message_once(app):
 
 
 def test_a_claimed_message_is_not_sent_by_another_sender(app, smtp_server):
+    from app.models import utcnow
+
     _queue(app, {"aalborg": 1})
     app.config.update(smtp_server.config())
     with app.app_context():
         message = db.session.scalar(select(Message))
-        message.status = "sending"  # another sender has it
-        message.next_attempt_at = T0 + timedelta(hours=1)
+        message.status, message.claimed_by = "sending", "elsewhere:1:live"  # another sender has it
+        message.claimed_until = utcnow() + timedelta(hours=1)
         db.session.commit()
         report = drain(T0 + timedelta(minutes=1))
     assert report.sent == 0 and smtp_server.messages == []
@@ -89,11 +92,12 @@ def test_a_mail_repeated_after_a_crash_carries_the_same_message_id(app, smtp_ser
     app.config.update(smtp_server.config())
     real_send = outbox.send
 
-    def accepted_then_killed(message):
-        real_send(message)
+    def accepted_then_killed(message, deadline=None):
+        real_send(message, deadline)
         if len(smtp_server.messages) == 2:
             raise KeyboardInterrupt("killed before the commit")
 
+    app.config["MAIL_CLAIM_SECONDS"] = 1
     monkeypatch.setattr(outbox, "send", accepted_then_killed)
     with app.app_context():
         try:
@@ -103,6 +107,8 @@ def test_a_mail_repeated_after_a_crash_carries_the_same_message_id(app, smtp_ser
     monkeypatch.setattr(outbox, "send", real_send)
     with app.app_context():
         tick(T0 + timedelta(minutes=2))
+        wait_for_leases_to_end()
+        tick(T0 + timedelta(minutes=3))
     ids = [m["Message-ID"] for m in smtp_server.messages]
     assert len(ids) == 4 and len(set(ids)) == 3  # the one repeat has its first copy's id
     repeated = [m for m in smtp_server.messages if m["Message-ID"] == smtp_server.messages[1]["Message-ID"]]
@@ -122,16 +128,16 @@ def test_message_ids_differ_per_invitation_and_kind_and_reveal_no_ids(app, smtp_
     assert all(i.startswith("<") and i.endswith("@boelge.local>") and len(i) > 40 for i in ids)
 
 
-def test_a_tick_leaves_a_web_workers_recent_claim_alone_and_releases_an_old_one(app, smtp_server):
+def test_a_tick_leaves_a_web_workers_live_claim_alone_and_takes_over_one_whose_lease_ended(app, smtp_server):
     from app.models import utcnow
     from app.scheduler import tick
 
     app.config.update(smtp_server.config())
     with app.app_context():
         recent = Message(kind="stored", recipient="nu@example.dk", subject="S", body="B", due_at=T0,
-                         status="sending", next_attempt_at=utcnow() + timedelta(minutes=1))
+                         status="sending", claimed_by="web:1:a", claimed_until=utcnow() + timedelta(minutes=1))
         old = Message(kind="stored", recipient="foer@example.dk", subject="S", body="B", due_at=T0,
-                      status="sending", next_attempt_at=utcnow() - timedelta(minutes=1))
+                      status="sending", claimed_by="web:2:b", claimed_until=utcnow() - timedelta(minutes=1))
         db.session.add_all([recent, old])
         db.session.commit()
         tick(T0 + timedelta(minutes=1))
