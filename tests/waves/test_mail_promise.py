@@ -167,3 +167,23 @@ def test_three_sender_processes_draining_one_outbox_without_the_scheduler_lock_s
     assert assert_mail_promise(server.messages, everyone, kills=0) == 0
     assert sum(int(o.split("sent=")[1].split(",")[0]) for o in outputs) == len(everyone)
     assert _sent_count(app) == len(everyone)
+
+
+def test_a_reset_mail_the_web_app_is_sending_after_its_response_is_not_sent_again_by_a_scheduler_tick(
+        app, make_user):
+    from tests.auth.test_password_reset import _request_reset
+
+    _uid, email, _pw = make_user("coordinator")
+    with GatedSMTPServer(hold_from=1, hold_one=True) as server:
+        app.config.update(_smtp(server))
+        thread = threading.Thread(target=lambda: _request_reset(app.test_client(), email))
+        thread.start()
+        assert server.holding.wait(30), "the web app sent nothing after its response"
+        with app.app_context():
+            tick(utcnow() + timedelta(minutes=5))  # the scheduler finds the reset mail claimed
+        server.released.set()
+        thread.join(60)
+        time.sleep(0.1)
+    assert [m["To"] for m in server.messages] == [email]
+    with app.app_context():
+        assert [m.status for m in db.session.scalars(select(Message))] == ["sent"]

@@ -88,6 +88,7 @@ def test_smtp_down_leaves_mail_pending_and_sends_it_once_when_up(app, smtp_serve
     with app.app_context():
         first = db.session.scalars(select(Message).order_by(Message.id)).first()
         assert first.status == "pending" and first.attempts == 1 and first.next_attempt_at > T0
+        assert first.claimed_by is None and first.claimed_until is None  # the failed sender let it go
         assert db.session.scalar(select(func.count()).select_from(Message).where(Message.status == "pending")) == 5
     smtp_server.start()
     # The message that failed backs off; the others were never tried and go now.
