@@ -13,7 +13,7 @@ def test_link_starts_a_session_and_redirects_to_a_clean_url(app, client):
     response = client.get(f"/s/{token}")
     assert response.status_code == 302 and response.headers["Location"].endswith("/svar")
     assert token not in response.headers["Location"]
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     page = client.get("/svar")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and token not in html
