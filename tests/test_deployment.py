@@ -337,4 +337,4 @@ def test_the_systemd_units_are_valid_and_run_the_tested_commands(tmp_path):
     assert commands["boelge-worker@.service"] == "flask worker"
     web = commands["boelge-web.service"]
     assert web.startswith("gunicorn ") and '"app:create_app()"' in web
-    assert "--logger-class app.gunicorn_log.RedactingLogger" in web  # the access log tested above
+    assert "--logger-class app.answering.access_log.RedactingGunicornLogger" in web  # the access log tested above

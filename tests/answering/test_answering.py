@@ -156,3 +156,8 @@ def test_gunicorn_access_log_atoms_are_redacted():
     atoms = logger.atoms(resp, req, environ, __import__("datetime").timedelta(0))
     assert token not in " ".join(str(v) for v in atoms.values())
     assert "/s/Abcdef" in atoms["r"]
+    # The error log ("Error handling request /reset/...") is cut short as well.
+    record = __import__("logging").LogRecord("gunicorn.error", 40, __file__, 1, "Error handling request %s",
+                                             (f"/reset/{token}",), None)
+    assert all(f.filter(record) for f in logger.error_log.filters)
+    assert token not in record.getMessage() and "/reset/Abcdef" in record.getMessage()
