@@ -87,6 +87,11 @@ def _mail_to(smtp_server, address: str, count: int):
 
 def _coordinator_enrols_invites_publishes_plans_and_exports(page, site, email, password, smtp_server) -> str:
     base = site.base
+    page.goto(f"{base}/login")  # the language switch is a form too
+    _submit(page, "button[name=lang][value=en]")
+    assert page.locator("html[lang=en]").count() == 1 and not _refused(page)
+    _submit(page, "button[name=lang][value=da]")
+    assert page.locator("html[lang=da]").count() == 1
     _password_step(page, base, email, password)
     # Production requires a second factor for coordinators: the first login enrols it.
     page.wait_for_url(f"{base}/konto/totrinsgodkendelse")
