@@ -10,6 +10,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from flask_wtf.csrf import CSRFError
 
 TOKEN_BYTES = 24  # 192 bits of randomness per link
 
@@ -46,6 +47,44 @@ CSP = (
 )
 
 
+# The whole address to this site, nothing to any other: Flask-WTF's check under HTTPS needs a same-origin
+# Referer on every form, and no path (a token in /s/..., /reset/...) ever reaches another origin.
+REFERRER_POLICY = "same-origin"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a URL, the default port filled in; None for "null" or anything unreadable."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or port is None:
+        return None
+    return parts.scheme, parts.hostname.lower(), port
+
+
+def refuse_foreign_origin() -> None:
+    """Before every state-changing request: an Origin (or, without one, a Referer) of another site is refused.
+
+    Browsers send Origin with every POST; "null" (a sandboxed frame, a page with no-referrer) is refused
+    too. This covers the views that check their CSRF token themselves (the answer form, the editors), which
+    Flask-WTF's own Referer check skips. A request with neither header still needs its CSRF token, and under
+    HTTPS Flask-WTF still requires a same-origin Referer on the forms it protects.
+    """
+    if request.method not in UNSAFE_METHODS:
+        return
+    own = _origin(request.host_url)
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        if _origin(origin) != own:
+            raise CSRFError("The Origin header names another site.")
+    elif request.referrer and _origin(request.referrer) != own:
+        raise CSRFError("The referrer names another site.")
+
+
 def add_security_headers(app: Flask, response: Response) -> Response:
     # Nothing but static files is kept by the browser: an answer form or a coordinator's page left in
     # the cache of a shared device could be shown or posted again by the next person.
@@ -53,7 +92,7 @@ def add_security_headers(app: Flask, response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if app.config.get("HSTS"):

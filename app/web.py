@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import db
-from app.security import add_security_headers
+from app.security import add_security_headers, refuse_foreign_origin
 from exports.localtime import local_time
 
 
@@ -37,6 +37,7 @@ def register_web(app: Flask) -> None:
     from app.heartbeat import init_app as init_heartbeat
 
     init_heartbeat(app)
+    app.before_request(refuse_foreign_origin)
     app.after_request(lambda response: add_security_headers(app, response))
     _register_errors(app)
     _register_template_helpers(app)

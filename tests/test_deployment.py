@@ -1,36 +1,271 @@
-"""The reverse proxy of docs/deployment.md, run as shipped: deploy/nginx/boelge.conf in front of gunicorn.
+"""Production as docs/deployment.md sets it up, used as a person would: Chromium → nginx (TLS) → gunicorn.
 
-Only the addresses, ports and certificate paths are changed for the test. Through the proxy the app
-sees the client's own address (PROXY_COUNT=1 and ProxyFix), never one the client made up, and nginx
-serves the static files and sends plain HTTP on to HTTPS.
+deploy/nginx/boelge.conf and boelge-web.service's command run as shipped (tests/support/proxy.py changes
+only ports and paths), the app in production config on a real database, mail through a real SMTP
+server. The browser sends whatever headers its own rules and the app's Referrer-Policy give: nothing
+here sets a Referer, an Origin or an X-Forwarded-* header for it. Every journey is one browser context
+in one Chromium against one server start.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 import requests
-import urllib3
 from requests.adapters import HTTPAdapter
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ThrottleEvent
-from tests.conftest import skip_or_fail
-from tests.support.smtp import free_port
+from tests.conftest import extract_csrf
+from tests.results.conftest import SLUG, known_survey  # noqa: F401 - the fixture, shared with tests/results
+from tests.supervision.conftest import make_round  # noqa: F401 - the fixture
+from tests.support.browser import CHROMIUM_ARGS
+from tests.support.proxy import ROOT, deployment
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "boelge.example.dk"
-CLIENT = "127.0.0.3"  # the test's "browser" connects from this loopback address; nginx runs on 127.0.0.1
+CASE_ANSWERS = {"lae265_uden": 0, "lae265_egen_laege": 1, "lae265_tvivl": 1, "lae265_forlaenget": 2,
+                "lae265_indhentet": 1}
+EDITED = "forenklet sagsbehandlingen på området?"
+POLL = 0.1
+
+
+def _type(page, selector: str, text: str) -> None:
+    page.fill(selector, text)
+
+
+def _submit(page, selector: str = "main button[type=submit].primary") -> None:
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _refused(page) -> bool:
+    return "Siden er udløbet" in page.content()
+
+
+def _password_step(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    _type(page, "#email", email)
+    _type(page, "#password", password)
+    _submit(page, "main button[type=submit]")
+    assert not _refused(page), "the login form was refused"
+
+
+def _log_out(page, base: str) -> None:
+    with page.expect_navigation():
+        page.click("header >> text=Log ud")
+    assert page.url.startswith(f"{base}/login"), page.url
+
+
+def _next_code(secret: str) -> str:
+    """The code of the next time step: the app accepts one step of drift, and it was never used."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
+
+
+def _link(mail, base: str, path: str) -> str:
+    for part in mail.walk():
+        if part.get_content_type() == "text/plain":
+            found = re.search(rf"{re.escape(base)}(/{path}/[A-Za-z0-9_.\-]+)", part.get_payload(decode=True).decode())
+            if found:
+                return found.group(1)
+    raise AssertionError(f"no {path} link in the mail")
+
+
+def _mail_to(smtp_server, address: str, count: int):
+    for _ in range(300):
+        mails = [m for m in smtp_server.messages if address in m["To"]]
+        if len(mails) >= count:
+            return mails[count - 1]
+        time.sleep(POLL)
+    raise AssertionError(f"mail {count} to {address} never came")
+
+
+def _coordinator_enrols_invites_publishes_plans_and_exports(page, site, email, password, smtp_server) -> str:
+    base = site.base
+    page.goto(f"{base}/login")  # the language switch is a form too
+    _submit(page, "button[name=lang][value=en]")
+    assert page.locator("html[lang=en]").count() == 1 and not _refused(page)
+    _submit(page, "button[name=lang][value=da]")
+    assert page.locator("html[lang=da]").count() == 1
+    _password_step(page, base, email, password)
+    # Production requires a second factor for coordinators: the first login enrols it.
+    page.wait_for_url(f"{base}/konto/totrinsgodkendelse")
+    secret = page.inner_text("#totp-secret")
+    _type(page, "#code", pyotp.TOTP(secret).now())
+    _submit(page)
+    page.wait_for_selector("text=Dine gendannelseskoder")
+    page.click("text=Jeg har gemt koderne")
+    page.wait_for_url(f"{base}/konto")
+
+    page.goto(f"{base}/brugere/inviter")
+    _type(page, "#name", "Nina Ny")
+    _type(page, "#email", "nina.ny@example.dk")
+    page.select_option("#role", "team_leader")
+    page.select_option("#municipality_id", label="Aalborg")
+    _submit(page)
+    assert "Nina Ny er inviteret" in page.content()
+
+    page.goto(f"{base}/spoergeskemaer/rediger?sti={SLUG}.yaml")
+    page.fill("#yaml", page.input_value("#yaml").replace(EDITED, "forenklet arbejdet på området?"))
+    _submit(page, "form.editor-form button:has-text('Offentliggør')")
+    assert page.url == f"{base}/spoergeskemaer/{SLUG}" and "Offentliggjort" in page.inner_text(".flashes")
+
+    page.goto(f"{base}/runder/ny")
+    page.select_option("#version_id", page.locator("#version_id option", has_text="(v2)").get_attribute("value"))
+    _type(page, "#label", "Efterår 2031")
+    _type(page, "#opens_local", "2031-09-01T09:00")
+    _type(page, "#closes_local", "2031-09-21T16:00")
+    page.locator("input[name=municipality_ids]").first.check()
+    _submit(page, "main form button[type=submit]")
+    assert "Runden er oprettet som kladde" in page.content(), page.content()[:2000]
+    _submit(page, "button:has-text('Planlæg runden')")
+    assert "Runden er planlagt" in page.content()
+
+    page.goto(f"{base}/resultater/survey/{SLUG}")
+    assert page.locator("svg[role=img] title").count() >= 1
+    _submit(page, "form.export-form button")
+    link = page.wait_for_selector("a[href$='fil.xlsx']", timeout=60_000)  # results.js reloads when done
+    with page.expect_download() as download:
+        link.click()
+    saved = site.folder / "export.xlsx"
+    download.value.save_as(saved)
+    assert saved.read_bytes()[:2] == b"PK"  # a workbook (a zip file)
+    _log_out(page, base)
+    return secret
+
+
+def _coordinator_logs_in_with_the_code(page, base, email, password, secret) -> None:
+    _password_step(page, base, email, password)
+    page.wait_for_url(f"{base}/login/kode")
+    _type(page, "#code", _next_code(secret))
+    _submit(page)
+    assert page.url == f"{base}/", page.url
+    _log_out(page, base)
+
+
+def _invitee_accepts_logs_a_case_and_resets_the_password(page, base, round_id, smtp_server) -> None:
+    page.goto(base + _link(_mail_to(smtp_server, "nina.ny@example.dk", 1), base, "brugere/invitation"))
+    _type(page, "#password", "ninas-egen-kode")
+    _type(page, "#confirm", "ninas-egen-kode")
+    _submit(page)
+    page.wait_for_url(f"{base}/login")
+    _password_step(page, base, "nina.ny@example.dk", "ninas-egen-kode")
+    assert page.url == f"{base}/", page.url
+
+    page.goto(f"{base}/tilsyn/runder/{round_id}")
+    page.click("text=Registrér en sag")
+    page.wait_for_url(f"{base}/tilsyn/runder/{round_id}/sager/ny")
+    _type(page, "#case_reference", "AAL-REV-2019-001")
+    for question, index in CASE_ANSWERS.items():
+        page.check(f"#q_{question}-{index}")
+    _type(page, "#comment", "Gennemgået")
+    _submit(page)
+    assert "Sagen AAL-REV-2019-001 er registreret" in page.content()
+    _log_out(page, base)
+
+    page.goto(f"{base}/glemt-adgangskode")
+    _type(page, "#email", "nina.ny@example.dk")
+    _submit(page)
+    assert "Hvis adressen har en konto" in page.content()
+    page.goto(base + _link(_mail_to(smtp_server, "nina.ny@example.dk", 2), base, "reset"))
+    _type(page, "#password", "ninas-nye-kode")
+    _type(page, "#confirm", "ninas-nye-kode")
+    _submit(page)
+    assert "Din adgangskode er skiftet" in page.content()
+    _password_step(page, base, "nina.ny@example.dk", "ninas-nye-kode")
+    assert page.url == f"{base}/", page.url
+    _log_out(page, base)
+
+
+def _answer_draft_resume_submit(page, base: str, link: str, first: str, second: str) -> None:
+    page.goto(base + link)
+    page.wait_for_url(f"{base}/svar")
+    page.check(first)
+    _submit(page, "button[value=draft]")
+    assert page.locator(".flash-success").count() == 1, page.content()[:2000]
+    page.goto("about:blank")
+    page.goto(base + link)  # resume from the same link
+    page.wait_for_url(f"{base}/svar")
+    assert page.is_checked(first)
+    page.check(second)
+    _submit(page, "button[value=submit]")
+    assert page.url == f"{base}/svar/tak" and "Tak for dit svar" in page.content()
+
+
+def _seed(app, make_user, make_round):
+    from app.models import utcnow
+    from app.waves.service import public_token
+    from tests.answering.helpers import open_wave
+    from tests.waves.factories import add_wave
+
+    _cid, email, password = make_user("coordinator")
+    round_id = make_round(municipalities=("aalborg",), listed=("AAL-REV-2019-001",))
+    _wave, [(_id, token), *_] = open_wave(app)
+    with app.app_context():
+        anonymous = add_wave(slug="borgertilfredshed", status="open", opens=utcnow() - timedelta(days=1),
+                             closes=utcnow() + timedelta(days=3), municipalities=())
+        db.session.commit()
+        public = public_token(anonymous)
+        waves = (_wave, anonymous.id)
+    return email, password, round_id, f"/s/{token}", f"/p/{public}", waves
+
+
+def _stored(app, waves) -> tuple[list[str], list[str]]:
+    """The statuses of the answers in the two answered waves, and the logged cases."""
+    from app.models import Response, SupervisionRecord
+
+    with app.app_context():
+        statuses = db.session.scalars(select(Response.status).where(Response.wave_id.in_(waves)))
+        return sorted(statuses), list(db.session.scalars(select(SupervisionRecord.case_reference)))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_every_journey_in_chromium_over_tls_through_nginx_to_production_gunicorn(
+        app, known_survey, make_user, make_round, smtp_server, chromium_path, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    email, password, round_id, personal, anonymous, waves = _seed(app, make_user, make_round)
+    settings = {**{k: str(v) for k, v in smtp_server.config().items()}, "EXPORT_DIR": str(tmp_path / "exports"),
+                "EXPORT_POLL_SECONDS": "1", "SESSION_COOKIE_SECURE": "1"}
+    with deployment(tmp_path / "site", app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"],
+                    **settings) as site, sync_playwright() as playwright:
+        site.spawn([str(Path(sys.executable).parent / "flask"), "worker"], "worker")
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            coordinator = browser.new_context(ignore_https_errors=True).new_page()
+            secret = _coordinator_enrols_invites_publishes_plans_and_exports(coordinator, site, email, password,
+                                                                            smtp_server)
+            invitee = browser.new_context(ignore_https_errors=True).new_page()
+            _invitee_accepts_logs_a_case_and_resets_the_password(invitee, site.base, round_id, smtp_server)
+            respondent = browser.new_context(ignore_https_errors=True).new_page()
+            _answer_draft_resume_submit(respondent, site.base, personal, "#q_ly_forenklet-3", "#q_ly_kvalitet-1")
+            citizen = browser.new_context(ignore_https_errors=True).new_page()
+            _answer_draft_resume_submit(citizen, site.base, anonymous, "#q_bt_forloeb-0", "#q_bt_indsatsplan-0")
+            _coordinator_logs_in_with_the_code(coordinator, site.base, email, password, secret)
+        finally:
+            browser.close()
+        logs = site.log_text()
+        nginx_log, gunicorn_log = (site.logs / "boelge.access.log").read_text(), (site.logs / "gunicorn.log").read_text()
+    assert _stored(app, waves) == (["submitted", "submitted"], ["AAL-REV-2019-001"])
+    # No whole link token in any log of nginx or gunicorn (access and error logs); the requests are
+    # there, cut short after six characters, in nginx's log and in gunicorn's.
+    mailed = [_link(smtp_server.messages[0], site.base, "brugere/invitation"),
+              _link(smtp_server.messages[1], site.base, "reset")]
+    for path in (personal, anonymous, *mailed):
+        token = path.rsplit("/", 1)[1]
+        assert token not in logs, path.rsplit("/", 1)[0]
+        start = f"{path.rsplit('/', 1)[0]}/{token[:6]}"
+        assert f"{start}..." in nginx_log and f"{start}…" in gunicorn_log, start
 
 
 class FromAddress(HTTPAdapter):
+    """Connect from another loopback address than nginx's own, so the client's address can be told apart."""
+
     def __init__(self, address: str) -> None:
         self.address = address
         super().__init__()
@@ -40,105 +275,49 @@ class FromAddress(HTTPAdapter):
         return super().init_poolmanager(*args, **kwargs)
 
 
-def _site_config(gunicorn_port: int, http_port: int, https_port: int, cert: Path, key: Path) -> str:
-    site = (ROOT / "deploy" / "nginx" / "boelge.conf").read_text()
-    for old, new in (("server 127.0.0.1:8000", f"server 127.0.0.1:{gunicorn_port}"),
-                     ("listen 80;", f"listen 127.0.0.1:{http_port};"),
-                     ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
-                     (f"/etc/letsencrypt/live/{HOST}/fullchain.pem", str(cert)),
-                     (f"/etc/letsencrypt/live/{HOST}/privkey.pem", str(key)),
-                     ("/opt/boelge/app/static/", f"{ROOT / 'app' / 'static'}/")):
-        assert old in site, old
-        site = site.replace(old, new)
-    return site
-
-
-def _main_config(folder: Path, site: Path) -> str:
-    return f"""user root;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {folder}/access.log;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    include {site};
-}}
-"""
-
-
-def _wait_for(url: str) -> None:
-    for _ in range(300):
-        try:
-            requests.get(url, timeout=5, verify=False)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.1)
-    raise AssertionError(f"{url} does not answer")
+CLIENT = "127.0.0.3"
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_nginx_as_documented_gives_the_app_the_client_address_and_https(app, make_user, tmp_path):
-    nginx = shutil.which("nginx") or (os.path.exists("/usr/sbin/nginx") and "/usr/sbin/nginx")
-    if not nginx:
-        skip_or_fail("nginx is not installed (apt-get install nginx-light)")
-    if not shutil.which("openssl"):
-        skip_or_fail("openssl is not installed (it makes the test certificate)")
-    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-    _uid, email, _password = make_user("coordinator")
-    folder = tmp_path / "nginx"
-    folder.mkdir()
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    gunicorn_port, http_port, https_port = free_port(), free_port(), free_port()
-    site = folder / "boelge.conf"
-    site.write_text(_site_config(gunicorn_port, http_port, https_port, cert, key))
-    (folder / "nginx.conf").write_text(_main_config(folder, site))
-    env = dict(os.environ, BOELGE_ENV="production", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               SECRET_KEY=app.config["SECRET_KEY"], SERVER_BASE_URL=f"https://{HOST}", PROXY_COUNT="1",
-               MAIL_BACKEND="console")
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{gunicorn_port}",
-                            "app:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-    proxy = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        base = f"https://127.0.0.1:{https_port}"
-        _wait_for(f"http://127.0.0.1:{gunicorn_port}/healthz")
-        _wait_for(f"{base}/healthz")
-        browser = requests.Session()
-        browser.verify, browser.trust_env = False, False  # a self-signed certificate; no proxy settings
-        browser.headers["Host"] = HOST
-        browser.mount("https://", FromAddress(CLIENT))
-        browser.mount("http://", FromAddress(CLIENT))
+def test_the_proxy_redirects_serves_static_files_passes_the_client_address_and_refuses_other_sites(
+        app, make_user, tmp_path):
+    from app.models import ThrottleEvent
 
-        plain = browser.get(f"http://127.0.0.1:{http_port}/login", allow_redirects=False, timeout=10)
-        assert plain.status_code == 301 and plain.headers["Location"] == f"https://{HOST}/login"
+    _uid, email, password = make_user("team_leader", "aalborg")
+    with deployment(tmp_path / "site", app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"]) as site:
+        client = requests.Session()
+        client.verify, client.trust_env = False, False  # a self-signed certificate; no proxy settings
+        client.mount("https://", FromAddress(CLIENT))
+        client.mount("http://", FromAddress(CLIENT))
+        base = site.base
 
-        style = browser.get(f"{base}/static/style.css", timeout=10)
+        plain = client.get(f"{site.http_base}/login", allow_redirects=False, timeout=10)
+        assert plain.status_code == 301 and plain.headers["Location"] == f"{base}/login"
+        style = client.get(f"{base}/static/style.css", timeout=10)
         assert style.status_code == 200 and "max-age=3600" in style.headers.get("Cache-Control", "")
 
-        page = browser.get(f"{base}/glemt-adgangskode", timeout=10)
-        assert page.status_code == 200 and "Strict-Transport-Security" in page.headers
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
-        sent = browser.post(f"{base}/glemt-adgangskode", data={"email": email, "csrf_token": token},
-                            headers={"X-Forwarded-For": "6.6.6.6", "Referer": f"https://{HOST}/glemt-adgangskode"},
-                            allow_redirects=False, timeout=10)
-        assert sent.status_code == 302, sent.text[:500]
+        # A made-up X-Forwarded-For is replaced by nginx: a wrong link counts against the real address.
+        wrong = client.get(f"{base}/s/{'x' * 32}", headers={"X-Forwarded-For": "6.6.6.6"}, allow_redirects=False,
+                           timeout=10)
+        assert wrong.status_code == 302
         with app.app_context():
-            keys = set(db.session.scalars(select(ThrottleEvent.key).where(ThrottleEvent.scope == "reset")))
-        assert f"ip:{CLIENT}" in keys and "ip:6.6.6.6" not in keys and "ip:127.0.0.1" not in keys
-    finally:
-        proxy.terminate()
-        web.terminate()
-        proxy.wait(10)
-        web.wait(10)
+            keys = set(db.session.scalars(select(ThrottleEvent.key).where(ThrottleEvent.scope == "link")))
+        assert keys == {CLIENT}
+
+        # A form posted from another site is refused even with a valid token and session; so is one
+        # without a token from this site. What a browser on this site sends is accepted.
+        page = client.get(f"{base}/login", timeout=10)
+        assert page.headers["Referrer-Policy"] == "same-origin" and "Strict-Transport-Security" in page.headers
+        form = {"email": email, "password": password, "csrf_token": extract_csrf(page.text)}
+        own = {"Origin": base, "Referer": f"{base}/login"}
+        for headers in ({**own, "Origin": "https://evil.example"}, {**own, "Origin": "null"},
+                        {"Referer": "https://evil.example/login"}, {**own, "Origin": f"https://127.0.0.1:{site.gunicorn_port}"}):
+            refused = client.post(f"{base}/login", data=form, headers=headers, allow_redirects=False, timeout=10)
+            assert refused.status_code == 400 and "Siden er udløbet" in refused.text, headers
+        tokenless = {k: v for k, v in form.items() if k != "csrf_token"}
+        assert client.post(f"{base}/login", data=tokenless, headers=own, allow_redirects=False, timeout=10).status_code == 400
+        accepted = client.post(f"{base}/login", data=form, headers=own, allow_redirects=False, timeout=10)
+        assert accepted.status_code == 302 and accepted.headers["Location"] == "/"
 
 
 def test_the_systemd_units_are_valid_and_run_the_tested_commands(tmp_path):
@@ -161,4 +340,6 @@ def test_the_systemd_units_are_valid_and_run_the_tested_commands(tmp_path):
     assert result.returncode == 0, result.stderr
     assert commands["boelge-scheduler.service"] == "flask scheduler run"
     assert commands["boelge-worker@.service"] == "flask worker"
-    assert commands["boelge-web.service"].startswith("gunicorn ") and '"app:create_app()"' in commands["boelge-web.service"]
+    web = commands["boelge-web.service"]
+    assert web.startswith("gunicorn ") and '"app:create_app()"' in web
+    assert "--logger-class app.answering.access_log.RedactingGunicornLogger" in web  # the access log tested above

@@ -13,7 +13,7 @@ def test_link_starts_a_session_and_redirects_to_a_clean_url(app, client):
     response = client.get(f"/s/{token}")
     assert response.status_code == 302 and response.headers["Location"].endswith("/svar")
     assert token not in response.headers["Location"]
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     page = client.get("/svar")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and token not in html
@@ -156,3 +156,8 @@ def test_gunicorn_access_log_atoms_are_redacted():
     atoms = logger.atoms(resp, req, environ, __import__("datetime").timedelta(0))
     assert token not in " ".join(str(v) for v in atoms.values())
     assert "/s/Abcdef" in atoms["r"]
+    # The error log ("Error handling request /reset/...") is cut short as well.
+    record = __import__("logging").LogRecord("gunicorn.error", 40, __file__, 1, "Error handling request %s",
+                                             (f"/reset/{token}",), None)
+    assert all(f.filter(record) for f in logger.error_log.filters)
+    assert token not in record.getMessage() and "/reset/Abcdef" in record.getMessage()

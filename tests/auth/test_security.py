@@ -8,9 +8,10 @@ from app.models import User
 from tests.conftest import extract_csrf
 
 
-def _post_login(client, email, password, **extra):
+def _post_login(client, email, password, headers=None, **extra):
     token = extract_csrf(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token, **extra})
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token, **extra},
+                       headers=headers or {})
 
 
 def test_many_wrong_passwords_throttle_even_the_right_one(app, client, make_user):
@@ -99,7 +100,48 @@ def test_security_headers_on_every_page(app, client, make_user, login):
         csp = response.headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+FOREIGN = [{"Origin": "https://evil.example"}, {"Origin": "null"}, {"Origin": "http://localhost.evil.example"},
+           {"Origin": "https://localhost"}, {"Referer": "https://evil.example/login"}]
+
+
+@pytest.mark.parametrize("headers", FOREIGN, ids=lambda h: "-".join(f"{k}:{v}" for k, v in h.items()))
+def test_a_post_from_another_site_is_refused_even_with_a_valid_token(app, client, make_user, headers):
+    _uid, email, password = make_user("coordinator")
+    refused = _post_login(client, email, password, headers=headers)
+    assert refused.status_code == 400 and "Siden er udløbet" in refused.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not logged in
+    own = {"Origin": "http://localhost", "Referer": "http://localhost/login"}
+    assert _post_login(client, email, password, headers=own).status_code == 302
+
+
+def test_the_answer_form_checks_its_own_token_and_refuses_another_site_too(app, client):
+    from tests.answering.helpers import open_wave, post_answers, responses, start
+
+    _wave, [(_id, token), *_] = open_wave(app)
+    page = start(client, token)
+    client.environ_base["HTTP_ORIGIN"] = "https://evil.example"
+    assert post_answers(client, {}, action="draft", page=page).status_code == 400
+    assert responses(app) == []
+    client.environ_base["HTTP_ORIGIN"] = "http://localhost"
+    assert post_answers(client, {}, action="draft", page=page).status_code in (200, 302)
+    assert len(responses(app)) == 1
+
+
+def test_over_https_the_token_and_a_same_origin_referer_are_both_still_needed(app, make_user):
+    _uid, email, password = make_user("coordinator")
+    client = app.test_client()
+    site = "https://localhost"
+    token = extract_csrf(client.get("/login", base_url=site).get_data(as_text=True))
+    form = {"email": email, "password": password}
+    same_site = {"Origin": site, "Referer": f"{site}/login"}
+    assert client.post("/login", data=form, headers=same_site, base_url=site).status_code == 400
+    with_token = {**form, "csrf_token": token}
+    assert client.post("/login", data=with_token, headers={"Origin": site}, base_url=site).status_code == 400
+    logged_in = client.post("/login", data=with_token, headers=same_site, base_url=site)
+    assert logged_in.status_code == 302
 
 
 def test_session_cookie_is_httponly_and_samesite(app, client, make_user):
