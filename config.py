@@ -1,11 +1,34 @@
 """Settings for development, testing and production; every value can be overridden from the environment."""
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+MIN_SECRET_KEY_BITS = 64  # a generated key of 32 characters or more estimates at 80 bits or far more
+
+
+def secret_key_bits(key: str) -> float:
+    """A rough estimate of a key's randomness: its length times the per-character Shannon entropy of
+    its characters or of the steps between neighbouring characters, whichever is lower. "x" * 32 and
+    "abcdef..." estimate near 0; a key from secrets.token_urlsafe or token_hex(16) at 80 or more."""
+
+    def per_character(items: list) -> float:
+        counts, total = Counter(items), len(items)
+        return -sum(n / total * math.log2(n / total) for n in counts.values()) if total else 0.0
+
+    steps = [ord(b) - ord(a) for a, b in zip(key, key[1:])]
+    return len(key) * min(per_character(list(key)), per_character(steps))
+
+
+def secret_key_is_repeated(key: str) -> bool:
+    """Whether the key is a shorter string repeated ("ab" * 16, "Passw0rd" * 4)."""
+    return len(key) > 1 and (key + key).find(key, 1) < len(key)
 
 
 def _env(name: str, default: str | None = None) -> str | None:
