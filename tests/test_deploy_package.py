@@ -62,12 +62,12 @@ def _venv(folder: Path, env: dict) -> Path:
 
 
 def _wait_for(url: str, process: subprocess.Popen) -> None:
-    for _ in range(300):
+    for _ in range(300):  # the master listens at once; its worker answers once it has imported the app
         assert process.poll() is None, process.stderr.read().decode() if process.stderr else "gunicorn stopped"
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=30)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     raise AssertionError(f"gunicorn did not answer at {url}")
 
