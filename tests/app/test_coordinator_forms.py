@@ -22,20 +22,25 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.extensions import db
+from app.worker import run_pending
 from tests.conftest import ROOT, extract_csrf
 
 PER_KIND = 2  # pages visited of each kind (the same route with other ids)
 # POST routes that are not a coordinator's forms: the respondent's, signing in and out, a new account's.
 NOT_COORDINATOR_FORMS = {"answering.save", "answering.finish", "auth.login", "auth.logout", "auth.forgot_password",
                          "auth.reset_password", "users.accept_invitation", "account.second_step"}
-# Forms the demo network's state does not show a coordinator's walk, and the tests that post them.
+# GET routes that are not a coordinator's pages (or are read by the walk's own login).
+NOT_COORDINATOR_PAGES = {"account.second_step", "answering.form", "answering.invalid", "answering.personal_link",
+                         "answering.public_link", "answering.thanks", "auth.forgot_password", "auth.login",
+                         "auth.reset_password", "main.health", "static", "users.accept_invitation"}
+# Forms (and pages) the demo network's state does not show a coordinator's walk, and the tests that post them.
 ELSEWHERE = {
     "account.disable_second_factor": "only with a second factor of one's own: tests/account",
     "account.new_recovery_codes": "only with a second factor of one's own: tests/account",
     "users.reset_second_factor": "only for a user with a second factor: tests/users",
     "users.reactivate": "only for a deactivated user, and deactivating is posted last: tests/users",
     "privacy.remove_cpr_numbers": "only when CPR numbers were found: tests/privacy",
-    "supervision.new_record": "only in an open supervision round: tests/supervision",
+    "supervision.new_record": "a team leader's form: tests/supervision",
     "supervision.edit_record": "a team leader's form: tests/supervision",
     "supervision.delete_record": "a team leader's form: tests/supervision",
     "supervision.include_record": "only for a deleted record: tests/supervision",
@@ -137,7 +142,8 @@ class Walker:
         self.forms: dict[tuple, tuple[str, dict]] = {}
         self.posted: set[str] = set()
         self.done: set[tuple] = set()
-        self.visited: set[str] = set()
+        self.visited: set[str] = set()  # read in this round
+        self.read: set[str] = set()  # read in any round
         self.serial = 0
 
     def login(self) -> None:
@@ -170,10 +176,13 @@ class Walker:
                 continue
             self.seen[kind] = self.seen.get(kind, 0) + 1
             self.visited.add(url)
+            self.read.add(url)
             response = self.request("GET", url)
             if response is None or not response.content_type.startswith("text/html") or response.status_code != 200:
                 continue
             queue.extend(self.read_forms(url, response))
+            if re.fullmatch(r"/resultater/eksport/\d+", url):
+                queue.append(url + "/status")  # what the job's page polls
 
     def read_forms(self, url: str, response) -> list[str]:
         """Keep the page's POST forms not seen before (by route and field names); its links."""
@@ -183,7 +192,8 @@ class Walker:
             action = form["action"] or urlsplit(url).path
             if form["method"] == "post" and action.startswith("/") and f"/brugere/{self.user_id}/" not in action:
                 names = tuple(sorted({f[2] for f in form["fields"]} | set(form["selects"])))
-                self.forms.setdefault((self.kind(action), names), (action, form))
+                buttons = tuple(sorted(f[3] for f in form["fields"] if f[0] == "button"))  # open / close
+                self.forms.setdefault((self.kind(action), names, buttons), (action, form))
         return [link for link in page.links if link.startswith("/") and not link.startswith("//")]
 
     def fill(self, action: str, form: dict) -> dict:
@@ -264,6 +274,7 @@ class Walker:
             if set(self.forms) <= self.done:
                 break
             start = self.post_all(last=False) + ["/"]
+            run_pending(self.app)  # the exports asked for, so their pages offer the file
             self.visited -= set(start)  # the pages forms led to are read again: they changed
         self.post_all(last=True)
 
@@ -276,4 +287,18 @@ def test_every_coordinator_page_and_form_answers_without_a_500(walk_app):
     posted = {adapter.match(urlsplit(action).path, method="POST")[0] for action in walker.posted}
     post_routes = {rule.endpoint for rule in walk_app.url_map.iter_rules() if "POST" in rule.methods}
     assert walker.failures == []
+    assert len(walker.posted) >= 30 and len(walker.read) >= 60
     assert post_routes - NOT_COORDINATOR_FORMS - posted <= set(ELSEWHERE)
+    read = {adapter.match(urlsplit(url).path, method="GET")[0] for url in walker.read}
+    get_routes = {rule.endpoint for rule in walk_app.url_map.iter_rules() if "GET" in rule.methods}
+    assert get_routes - NOT_COORDINATOR_PAGES - read <= set(ELSEWHERE)
+    with walk_app.app_context():  # the invitation's link starts with the address served (the test client's)
+        from sqlalchemy import select
+
+        from app.models import Message
+
+        bodies = db.session.scalars(select(Message.body).where(Message.kind == "user-invitation")).all()
+    links = [re.search(r"(https?://[^/\s]+)(/\S+)\n", body).groups() for body in bodies]
+    assert links and all(base == "http://localhost" for base, _ in links)
+    assert {adapter.match(path)[0] for _, path in links} == {"users.accept_invitation"}
+
