@@ -1,11 +1,40 @@
 """Settings for development, testing and production; every value can be overridden from the environment."""
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+# Run from a checkout (make run, the tests) the data lives beside the code; installed by `pip install .`
+# (site-packages) the migrations and the catalogue come with the package, and the data folder is the
+# working directory's instance/ (production sets DATABASE_URL and EXPORT_DIR anyway).
+IN_CHECKOUT = (BASE_DIR / "pyproject.toml").is_file() and (BASE_DIR / "migrations").is_dir()
+PACKAGE_DIR = BASE_DIR / "app"
+DATA_DIR = BASE_DIR if IN_CHECKOUT else Path.cwd()
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+MIN_SECRET_KEY_BITS = 64  # a generated key of 32 characters or more estimates at 80 bits or far more
+
+
+def secret_key_bits(key: str) -> float:
+    """A rough estimate of a key's randomness: its length times the per-character Shannon entropy of
+    its characters or of the steps between neighbouring characters, whichever is lower. "x" * 32 and
+    "abcdef..." estimate near 0; a key from secrets.token_urlsafe or token_hex(16) at 80 or more."""
+
+    def per_character(items: list) -> float:
+        counts, total = Counter(items), len(items)
+        return -sum(n / total * math.log2(n / total) for n in counts.values()) if total else 0.0
+
+    steps = [ord(b) - ord(a) for a, b in zip(key, key[1:])]
+    return len(key) * min(per_character(list(key)), per_character(steps))
+
+
+def secret_key_is_repeated(key: str) -> bool:
+    """Whether the key is a shorter string repeated ("ab" * 16, "Passw0rd" * 4)."""
+    return len(key) > 1 and (key + key).find(key, 1) < len(key)
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -32,15 +61,20 @@ class Config:
     # Keys replaced by SECRET_KEY, comma-separated: sessions signed and second-factor secrets sealed with
     # them are still accepted (the secrets are sealed again under SECRET_KEY at their next use).
     SECRET_KEY_FALLBACKS = [k.strip() for k in (_env("SECRET_KEY_FALLBACKS") or "").split(",") if k.strip()]
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'boelge.db'}")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'instance' / 'boelge.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30_000)
 
     # Uploads (respondent lists, case lists) are refused above this size before they are read.
     MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-    QUESTIONNAIRES_DIR = Path(_env("QUESTIONNAIRES_DIR", str(BASE_DIR / "questionnaires")))
-    EXPORT_DIR = Path(_env("EXPORT_DIR", str(BASE_DIR / "instance" / "exports")))
-    DEMO_CREDENTIALS_FILE = Path(_env("DEMO_CREDENTIALS_FILE", str(BASE_DIR / "instance" / "demo-credentials.txt")))
+    # The YAML catalogue `flask questionnaires load` reads: the checkout's questionnaires/, or the copy
+    # installed with the package (app/catalogue); point it at a folder of your own to load other files.
+    QUESTIONNAIRES_DIR = Path(_env("QUESTIONNAIRES_DIR", str(BASE_DIR / "questionnaires" if IN_CHECKOUT
+                                                             else PACKAGE_DIR / "catalogue")))
+    # Alembic's folder (`flask db upgrade`): migrations/ in a checkout, app/migrations when installed.
+    MIGRATIONS_DIR = BASE_DIR / "migrations" if IN_CHECKOUT else PACKAGE_DIR / "migrations"
+    EXPORT_DIR = Path(_env("EXPORT_DIR", str(DATA_DIR / "instance" / "exports")))
+    DEMO_CREDENTIALS_FILE = Path(_env("DEMO_CREDENTIALS_FILE", str(DATA_DIR / "instance" / "demo-credentials.txt")))
     TIMEZONE = _env("TIMEZONE", "Europe/Copenhagen")
 
     BABEL_DEFAULT_LOCALE = "da"
@@ -67,7 +101,7 @@ class Config:
 
     # Mail: "smtp" sends through SMTP_HOST; "folder" writes .eml files to MAIL_FOLDER; "console" prints.
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
-    MAIL_FOLDER = Path(_env("MAIL_FOLDER", str(BASE_DIR / "instance" / "mail")))
+    MAIL_FOLDER = Path(_env("MAIL_FOLDER", str(DATA_DIR / "instance" / "mail")))
     MAIL_FROM = _env("MAIL_FROM", "Bølge <noreply@boelge.local>")
     SMTP_HOST = _env("SMTP_HOST", "127.0.0.1")
     SMTP_PORT = _env_int("SMTP_PORT", 25)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import DEFAULT_SECRET_KEY, config_for
+from config import DEFAULT_SECRET_KEY, MIN_SECRET_KEY_BITS, config_for, secret_key_bits, secret_key_is_repeated
 
 
 def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -24,7 +24,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     from app.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -60,6 +60,10 @@ def _refuse_insecure_production(app: Flask) -> None:
         raise RuntimeError(f"SECRET_KEY must be set to a long random value in production; {how}")
     if len(key.encode("utf-8") if isinstance(key, str) else key) < MIN_SECRET_KEY_BYTES:
         raise RuntimeError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production; {how}")
+    text = key.decode("utf-8", "replace") if isinstance(key, bytes) else key
+    if secret_key_is_repeated(text) or secret_key_bits(text) < MIN_SECRET_KEY_BITS:
+        raise RuntimeError("SECRET_KEY is not random enough for production (a string repeated, or too few different "
+                           f"characters: about {secret_key_bits(text):.0f} bits, at least {MIN_SECRET_KEY_BITS} needed); {how}")
     if not app.config.get("SERVER_BASE_URL"):
         raise RuntimeError("SERVER_BASE_URL must be set in production, e.g. https://boelge.example.dk")
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app import audit
 from app.auth import totp
 from app.auth.service import AccountError, end_all_sessions, normalise_email, set_password
+from app.base_url import base_url
 from app.extensions import db
 from app.models import Message, Municipality, User, utcnow
 from app.models.user import NO_PASSWORD_YET, ROLES
@@ -78,7 +79,7 @@ def _serializer() -> URLSafeTimedSerializer:
 def _queue_invitation(actor: User, user: User) -> Message:
     user.invite_nonce, user.invited_at = secrets.token_hex(16), utcnow()
     token = _serializer().dumps({"u": user.id, "n": user.invite_nonce})
-    link = current_app.config["SERVER_BASE_URL"].rstrip("/") + url_for("users.accept_invitation", token=token)
+    link = base_url() + url_for("users.accept_invitation", token=token)
     days = max(1, current_app.config["USER_INVITATION_MAX_AGE"] // 86400)
     with force_locale("da"):
         subject = _("Du er inviteret til Bølge")
