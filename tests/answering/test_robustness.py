@@ -121,3 +121,21 @@ def test_a_cpr_number_in_free_text_is_refused(app):
                                          "q_bt_kommentar": f"Mit cpr er {typed}"})
         assert refused.status_code == 422, typed
     assert responses(app) == []
+
+
+def test_cpr_numbers_typed_other_ways_are_refused_in_a_personal_answer_and_look_alikes_pass(app):
+    from tests.forms.test_cpr import ATTACK_VARIANTS, HARMLESS_NUMBERS
+
+    _wave, [(_invitation, token), *_] = open_wave(app, slug="revalidering-raadgiver")
+    browser = app.test_client()
+    start(browser, token)
+    for typed in ATTACK_VARIANTS:
+        refused = post_answers(browser, {"q_rv_foer_opstart": "1", "q_rv_bemaerkninger": f"Borgeren {typed} ringede"},
+                               action="draft")
+        assert refused.status_code == 422 and "CPR-nummer" in refused.get_data(as_text=True), typed
+    assert responses(app) == []
+    harmless = "; ".join(HARMLESS_NUMBERS)
+    assert post_answers(browser, {"q_rv_foer_opstart": "1", "q_rv_bemaerkninger": harmless},
+                        action="draft").status_code in (200, 302)
+    ((_i, _status, answers, _n),) = responses(app)
+    assert answers["rv_bemaerkninger"] == harmless
