@@ -58,15 +58,18 @@ def test_an_expired_csrf_token_keeps_every_answer_and_stores_on_the_next_press(a
     assert responses(app) == [(invitation_id, "submitted", {"ly_forenklet": 5, "ly_kvalitet": 2}, 2)]
 
 
-def test_a_lost_session_keeps_the_answers_and_is_restored_from_the_form(app, client):
+def test_a_lost_session_keeps_the_answers_and_stores_once_the_link_is_opened_again(app, client):
     _wave, [(invitation_id, token), *_] = open_wave(app)
     page = start(client, token)
     client.delete_cookie("session")  # the browser was closed, or the session expired
-    stale = post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=page)
-    html = stale.get_data(as_text=True)
-    assert stale.status_code == 400 and checked(html, "q_ly_forenklet") == ["3"]
+    kept = post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=page)
+    html = kept.get_data(as_text=True)
+    assert kept.status_code == 403 and checked(html, "q_ly_forenklet") == ["3"]
     assert responses(app) == []
-    assert post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=stale).status_code == 302
+    assert post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=kept).status_code == 403
+    assert responses(app) == []  # pressing again is not enough: the form is no key
+    client.get(f"/s/{token}")
+    assert post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=kept).status_code == 302
     assert responses(app) == [(invitation_id, "submitted", {"ly_forenklet": 3, "ly_kvalitet": 4}, 2)]
 
 
