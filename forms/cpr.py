@@ -6,40 +6,57 @@ import re
 import unicodedata
 from datetime import date
 
-# Searched in normalised text (see `normalise`): six digits, optionally split into day, month and
-# year by one space or dot, then an optional dash, slash, dot or space, then four digits; not part of
-# a longer run of digits (also not one joined by a separator, as in "2019-1234-5678" case numbers).
+# Searched in normalised text (see `normalise`). The rule: ten digits, written as day, month and year
+# (two digits each), then four; the first six must form a real day and month (`_is_day_of_year`), so
+# amounts, phone numbers, account and case numbers that are not date-shaped pass. Between day, month
+# and year there is nothing, or the same separator twice; between the date and the last four, nothing or
+# one separator. A separator is one space, or one dash, dot, slash or underscore with at most one space
+# on each side ("010203 - 1234"). Not part of a longer run of digits (also not one joined by a
+# separator, as in "2019-1234-5678" case numbers).
+_SEPARATOR = r"(?: ?[-./_] ?| )"
 _CANDIDATE = re.compile(
-    r"(?<![0-9])(?<![0-9][-./ ])"
-    r"([0-9]{2})([ .]?)([0-9]{2})\2([0-9]{2})[-/. ]?([0-9])[0-9]{3}"
-    r"(?![0-9])(?![-./][0-9])"
+    r"(?<![0-9])(?<![0-9][-./_ ])"
+    rf"([0-9]{{2}})({_SEPARATOR}?)([0-9]{{2}})\2([0-9]{{2}}){_SEPARATOR}?([0-9])[0-9]{{3}}"
+    r"(?![0-9])(?![-./_][0-9])"
 )
 
 
-def normalise(text: str) -> str:
-    """`text` with every decimal digit as ASCII, every dash as "-" and every space as " ".
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """`text` normalised, and for each of its characters the position it came from in `text`.
 
-    One character in, one character out, so a match's position is the same in the original text:
-    full-width and other scripts' digits, en and em dashes, non-breaking hyphens, minus signs and
-    no-break spaces are what word processors and phones put into a typed number.
+    Every decimal digit becomes ASCII, every dash "-" and every space " ": full-width and other
+    scripts' digits, en and em dashes, non-breaking hyphens, minus signs and no-break spaces are what
+    word processors and phones put into a typed number. Invisible characters (Unicode's format
+    characters: the soft hyphen Word inserts, zero-width spaces and joiners, the word joiner, the
+    byte-order mark) are left out, so they cannot hide a number.
     """
-    out = []
-    for ch in text:
+    out: list[str] = []
+    positions: list[int] = []
+    for position, ch in enumerate(text):
         if ch.isascii():
-            out.append(ch)
+            pass
         elif (digit := unicodedata.decimal(ch, None)) is not None:
-            out.append(str(digit))
+            ch = str(digit)
+        elif unicodedata.category(ch) == "Cf":
+            continue
         elif unicodedata.category(ch) == "Pd" or ch in "\u2212\ufe63\uff0d":
-            out.append("-")
+            ch = "-"
         elif ch.isspace():
-            out.append(" ")
+            ch = " "
         elif ch in "\uff0f\u2215\u2044":
-            out.append("/")
+            ch = "/"
         elif ch in "\uff0e":
-            out.append(".")
-        else:
-            out.append(ch)
-    return "".join(out)
+            ch = "."
+        elif ch in "\uff3f":
+            ch = "_"
+        out.append(ch)
+        positions.append(position)
+    return "".join(out), positions
+
+
+def normalise(text: str) -> str:
+    """`text` with ASCII digits, dashes and spaces and no invisible characters (see `_normalised`)."""
+    return _normalised(text)[0]
 
 
 def century(yy: int, seventh_digit: int) -> int:
@@ -79,7 +96,8 @@ def find_cpr(text: str) -> list[str]:
     """
     if not text:
         return []
-    return [text[m.start():m.end()] for m in _CANDIDATE.finditer(normalise(text))
+    normalised, positions = _normalised(text)
+    return [text[positions[m.start()]:positions[m.end() - 1] + 1] for m in _CANDIDATE.finditer(normalised)
             if _is_day_of_year(int(m.group(1)), int(m.group(3)), int(m.group(4)))]
 
 

@@ -4,6 +4,8 @@ import re
 # Problems found in questionnaire files. Every Problem message is made from one of these templates.
 PROBLEMS: dict[str, str] = {
     "yaml_syntax": "YAML syntax error: {detail}",
+    "yaml_character": "the character {character} (a control character) is not allowed in YAML, at column {column}: "
+                      "delete it",
     "yaml_too_deep": "the YAML is nested more than {limit} levels deep",
     "yaml_too_large": "the YAML stands for more than {limit} values once its aliases are expanded",
     "file_not_found": "file not found",
@@ -55,6 +57,7 @@ PROBLEMS: dict[str, str] = {
 # The same problems in Danish, for the browser editor (same keys and placeholders; tested).
 PROBLEMS_DA: dict[str, str] = {
     "yaml_syntax": "fejl i YAML-syntaksen: {detail}",
+    "yaml_character": "tegnet {character} er et styretegn, som ikke må stå i YAML, i kolonne {column}: slet det",
     "yaml_too_deep": "YAML-teksten er indlejret mere end {limit} niveauer dybt",
     "yaml_too_large": "YAML-teksten står for mere end {limit} værdier, når dens aliaser er foldet ud",
     "file_not_found": "filen findes ikke",

@@ -1,6 +1,7 @@
 """Line-tracking YAML reader: plain values whose mappings and lists remember the line of each entry."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -50,7 +51,10 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
 
     The value is None when the document is empty or has a syntax error.
     """
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # the reader refuses control characters here, before parsing
+    except yaml.reader.ReaderError as exc:
+        return None, [_unprintable(text, path, exc)]
     problems: list[Problem] = []
     try:
         refused = _refuse_unbounded(text, path)
@@ -68,6 +72,25 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     return value, problems
+
+
+# A key at the start of a line ("  title:", "- id:", '"a b":'), as far as its colon.
+_LINE_KEY = re.compile(r"""[ \t]*(?:-[ \t]+)*(?:"([^"]+)"|'([^']+)'|([^\s"'#:\-?][^:#]*?))[ \t]*:""")
+
+
+def _unprintable(text: str, path: str, exc: yaml.reader.ReaderError) -> Problem:
+    """The reader's refusal of a control character, at its line and column, with the key of that line."""
+    position = exc.position if isinstance(exc.position, int) and 0 <= exc.position <= len(text) else 0
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line_text = text[start:] if end < 0 else text[start:end]
+    match = _LINE_KEY.match(line_text)
+    key = None
+    if match and match.end() <= position - start:  # the character is after the key, not in it
+        key = next(group for group in match.groups() if group is not None).strip()
+    character = exc.character if isinstance(exc.character, int) else ord(text[position:position + 1] or "\0")
+    return make_problem("yaml_character", path, text.count("\n", 0, position) + 1, key,
+                        character=f"U+{character:04X}", column=position - start + 1)
 
 
 def _refuse_unbounded(text: str, path: str) -> Problem | None:

@@ -1,4 +1,4 @@
-"""Recognising a respondent: the Flask session, a signed fallback in the form, and a browser key cookie."""
+"""Recognising a respondent: the session a link started, the form's signed reference, a browser key cookie."""
 from __future__ import annotations
 
 import secrets
@@ -11,8 +11,9 @@ from app.answering.service import AnswerContext, anonymous_respondent, invited_r
 SESSION_KEY = "respondent"
 BROWSER_COOKIE = "boelge_browser"
 BROWSER_COOKIE_MAX_AGE = 400 * 24 * 3600
-# The form carries a signed reference to its respondent (not the link's token), so an expired
-# session is restored on the next POST instead of discarding the answers typed.
+# The form carries a signed reference to its respondent (not the link's token): it says which of the
+# respondents whose links this browser opened the answers are for. It is never enough on its own:
+# a saved copy of the page is no key (see `opened_here`).
 REF_MAX_AGE = 7 * 24 * 3600
 
 
@@ -45,6 +46,13 @@ def forget_respondent() -> None:
     unique = [v for i, v in enumerate(forgotten) if v not in forgotten[:i]]
     session[FORGOTTEN_KEY] = unique[-MAX_REMEMBERED:]
     session.pop("csrf_token", None)
+
+
+def opened_here(value: dict) -> bool:
+    """True when this browser's session was started (or continued) by the link of the respondent `value`
+    names: only then may it store their answers. A form posted from anywhere else, a saved copy of
+    the page or a browser whose session was lost, stores nothing until the link is opened again."""
+    return value == session_value() or value in (session.get(SEEN_KEY) or [])
 
 
 def is_forgotten(value: dict) -> bool:

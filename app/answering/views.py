@@ -13,8 +13,8 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from app import throttle
 from app.answering.identity import (ForeignReference, browser_key_from_cookie, forget_respondent,
-                                    is_forgotten, posted_respondent, remember_respondent, resolve, respondent_from_session,
-                                    respondent_ref, session_value, set_browser_cookie)
+                                    is_forgotten, opened_here, posted_respondent, remember_respondent, resolve,
+                                    respondent_from_session, respondent_ref, set_browser_cookie)
 from app.answering.rendering import typed_answers
 from app.answering.service import (anonymous_wave_by_token, current_response, invitation_by_token,
                                    mark_opened, questionnaire_of, save_answers, wave_state)
@@ -106,12 +106,12 @@ def save():
         return _invalid_link()
     if value is None or not isinstance(value.get("v"), int) or is_forgotten(value):
         return render_template("answering/no_session.html"), 403
-    if session_value() is None:
-        remember_respondent(value)  # a lost session is restored from the form
     questionnaire = questionnaire_of(value["v"])
     db.session.commit()  # (a no-op unless the definition had to be read)
     lang = current_lang()
     answer_form = form_class_for(questionnaire, lang)(formdata=request.form, meta={"csrf": False})
+    if not opened_here(value):
+        return _link_needed(value, questionnaire, answer_form)
     try:
         validate_csrf(request.form.get("csrf_token"))
         fresh = True
@@ -139,6 +139,24 @@ def save():
                     "Alt hvad du har skrevet, står her stadig: tryk på knappen igen for at gemme.")
         return _render_form(respondent, questionnaire, answer_form, notice=message), 400
     return _render_form(respondent, questionnaire, answer_form), 422
+
+
+def _link_needed(value: dict, questionnaire, answer_form):
+    """The form as posted, stored nowhere, asking for the link: this browser's session never opened it
+    (a saved copy of the page, another browser) or was lost. Nothing stored is shown; once the link is
+    opened again in this browser, pressing the button on this same page stores what it holds."""
+    respondent = resolve(value)
+    db.session.rollback()
+    if respondent is None:
+        return render_template("answering/no_session.html"), 403
+    if respondent.invitation_id is not None:
+        message = _("Dine svar er ikke gemt: denne browser har ikke dit link åbent. Åbn dit personlige link fra "
+                    "e-mailen igen i denne browser, og tryk så på knappen her igen. Alt hvad du har skrevet, står "
+                    "her stadig.")
+    else:
+        message = _("Dine svar er ikke gemt: denne browser har ikke linket til spørgeskemaet åbent. Åbn linket "
+                    "igen i denne browser, og tryk så på knappen her igen. Alt hvad du har skrevet, står her stadig.")
+    return _render_form(respondent, questionnaire, answer_form, stored=None, notice=message), 403
 
 
 def _store(value: dict, questionnaire, answer_form, fresh: bool, valid: bool, submit: bool):

@@ -58,15 +58,18 @@ def test_an_expired_csrf_token_keeps_every_answer_and_stores_on_the_next_press(a
     assert responses(app) == [(invitation_id, "submitted", {"ly_forenklet": 5, "ly_kvalitet": 2}, 2)]
 
 
-def test_a_lost_session_keeps_the_answers_and_is_restored_from_the_form(app, client):
+def test_a_lost_session_keeps_the_answers_and_stores_once_the_link_is_opened_again(app, client):
     _wave, [(invitation_id, token), *_] = open_wave(app)
     page = start(client, token)
     client.delete_cookie("session")  # the browser was closed, or the session expired
-    stale = post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=page)
-    html = stale.get_data(as_text=True)
-    assert stale.status_code == 400 and checked(html, "q_ly_forenklet") == ["3"]
+    kept = post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=page)
+    html = kept.get_data(as_text=True)
+    assert kept.status_code == 403 and checked(html, "q_ly_forenklet") == ["3"]
     assert responses(app) == []
-    assert post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=stale).status_code == 302
+    assert post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=kept).status_code == 403
+    assert responses(app) == []  # pressing again is not enough: the form is no key
+    client.get(f"/s/{token}")
+    assert post_answers(client, {"q_ly_forenklet": "3", "q_ly_kvalitet": "4"}, page=kept).status_code == 302
     assert responses(app) == [(invitation_id, "submitted", {"ly_forenklet": 3, "ly_kvalitet": 4}, 2)]
 
 
@@ -121,3 +124,21 @@ def test_a_cpr_number_in_free_text_is_refused(app):
                                          "q_bt_kommentar": f"Mit cpr er {typed}"})
         assert refused.status_code == 422, typed
     assert responses(app) == []
+
+
+def test_cpr_numbers_typed_other_ways_are_refused_in_a_personal_answer_and_look_alikes_pass(app):
+    from tests.forms.test_cpr import ATTACK_VARIANTS, HARMLESS_NUMBERS
+
+    _wave, [(_invitation, token), *_] = open_wave(app, slug="revalidering-raadgiver")
+    browser = app.test_client()
+    start(browser, token)
+    for typed in ATTACK_VARIANTS:
+        refused = post_answers(browser, {"q_rv_foer_opstart": "1", "q_rv_bemaerkninger": f"Borgeren {typed} ringede"},
+                               action="draft")
+        assert refused.status_code == 422 and "CPR-nummer" in refused.get_data(as_text=True), typed
+    assert responses(app) == []
+    harmless = "; ".join(HARMLESS_NUMBERS)
+    assert post_answers(browser, {"q_rv_foer_opstart": "1", "q_rv_bemaerkninger": harmless},
+                        action="draft").status_code in (200, 302)
+    ((_i, _status, answers, _n),) = responses(app)
+    assert answers["rv_bemaerkninger"] == harmless

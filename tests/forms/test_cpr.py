@@ -63,3 +63,30 @@ def test_found_number_is_returned_as_written_inside_longer_text():
 @pytest.mark.parametrize("text", ["12 34 56 78", "01.02.2003 kl. 12", "010203//1234", "01  02 03 1234"])
 def test_separated_non_cpr_numbers_are_not_flagged(text: str):
     assert find_cpr(text) == []
+
+
+# CPR numbers as they were still stored in the attack run, and as people paste them from elsewhere:
+# spaced dashes, dashes or slashes between day, month and year, a soft hyphen from Word, an underscore,
+# and the invisible characters (zero-width space, non-joiner, joiner, word joiner, byte-order mark).
+ATTACK_VARIANTS = [
+    "010203 - 1234", "01-02-03-1234", "010203\u00ad1234", "01/02/03-1234", "010203_1234",
+    "0102\u200b031234", "010203\u200c-1234", "01\u200d0203-1234", "010203-12\u206034", "0102\ufeff03 1234",
+    "01 - 02 - 03 - 1234", "01.02.03 - 1234", "01_02_03_1234", "0\u00ad10203\u00ad-\u00ad1234",
+]
+# Numbers people write in answers that are not date-shaped (the first six digits are not a day and a
+# month), or not ten digits: amounts, phone numbers, account and case numbers.
+HARMLESS_NUMBERS = [
+    "tlf. 20-30-40-50", "+45 20 30 40 50", "ring 12-34-56-78 / 1234", "kr. 150.000 - 2500",
+    "1.234.567.890 kr.", "sagsnr. 2019_1234_5678", "konto 3213_4567890123", "99-88-77-6655",
+    "45.000 - 55.000", "12\u200b34 56 78", "32 13 45 - 1234", "beløb 40_50_60_7080", "01-02-2003 1234",
+]
+
+
+@pytest.mark.parametrize("text", ATTACK_VARIANTS)
+def test_the_attack_variants_are_found_as_written(text: str):
+    assert find_cpr(f"Borger {text} ringede") == [text]
+
+
+@pytest.mark.parametrize("text", HARMLESS_NUMBERS)
+def test_numbers_that_are_not_date_shaped_are_not_flagged(text: str):
+    assert find_cpr(text) == []

@@ -145,3 +145,38 @@ def test_the_command_lists_them_exits_1_and_removes_them_when_asked(app, runner,
     assert "Removed the numbers from 7 row(s)." in removed.output
     assert runner.invoke(args=["privacy", "find-cpr"]).exit_code == 0
     assert not any(cpr_scan.find_cpr(t) for t in _texts(app))
+
+
+def test_find_cpr_finds_the_variants_stored_before_and_removes_them_but_not_the_look_alikes(app, runner):
+    from tests.forms.test_cpr import ATTACK_VARIANTS, HARMLESS_NUMBERS
+
+    now = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    with app.app_context():
+        ids = municipality_ids()
+        version = latest_version("revalidering-tilsyn")
+        round_id = db.session.execute(insert(SupervisionRound).values(
+            questionnaire_version_id=version.id, label="Juli 2019", period_start=date(2019, 7, 1),
+            period_end=date(2019, 7, 31), status="open")).inserted_primary_key[0]
+        wave_id = make_wave("ledighedsydelse-raadgiver", "Januar 2019", datetime(2019, 1, 7, tzinfo=timezone.utc),
+                            [ids["aalborg"]])
+        (response_id,) = add_responses(wave_id, ids["aalborg"], [{"ly_forenklet": 4}])
+        for n, text in enumerate(ATTACK_VARIANTS + HARMLESS_NUMBERS):
+            db.session.execute(insert(SupervisionRecord).values(
+                round_id=round_id, municipality_id=ids["aalborg"], case_reference=text, comment=None,
+                created_at=now, updated_at=now))
+            db.session.execute(insert(Answer).values(response_id=response_id, question_id=f"fritekst_{n}",
+                                                     text=f"Borgeren {text} ringede"))
+        db.session.commit()
+    listed = runner.invoke(args=["privacy", "find-cpr"])
+    assert listed.exit_code == 1
+    expected = 2 * len(ATTACK_VARIANTS)
+    assert f"{expected} row(s) with a CPR number" in listed.output, listed.output
+    removed = runner.invoke(args=["privacy", "find-cpr", "--remove"])
+    assert f"Removed the numbers from {expected} row(s)." in removed.output, removed.output
+    assert runner.invoke(args=["privacy", "find-cpr"]).exit_code == 0
+    with app.app_context():
+        references = set(db.session.scalars(select(SupervisionRecord.case_reference)))
+        texts = set(db.session.scalars(select(Answer.text).where(Answer.question_id.like("fritekst_%"))))
+    assert set(HARMLESS_NUMBERS) <= references and not set(ATTACK_VARIANTS) & references
+    assert {f"Borgeren {t} ringede" for t in HARMLESS_NUMBERS} <= texts
+    assert texts - {f"Borgeren {t} ringede" for t in HARMLESS_NUMBERS} == {f"Borgeren {cpr_scan.REMOVED} ringede"}

@@ -331,3 +331,27 @@ def test_several_uploaded_files_with_an_error_store_nothing(app, coordinator):
     assert response.status_code == 422
     assert "ukendt spørgsmålstype &#39;slider&#39;" in response.get_data(as_text=True)
     assert (_count(app), _count(app, CatalogueFile)) == before
+
+
+@pytest.mark.parametrize("action", ["check", "preview"])
+def test_a_control_character_in_the_editor_is_a_problem_at_its_line(app, coordinator, action):
+    _html, text, base = open_editor(coordinator)
+    before = _count(app)
+    for typed, line in (("questionnaire:\x01", 1), (text.replace(OLD, "forenklet\x1b?", 1), None)):
+        line = line or typed.splitlines().index(next(x for x in typed.splitlines() if "\x1b" in x)) + 1
+        response = post_editor(coordinator, typed, action, base)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, html[:500]
+        assert f'data-line="{line}"' in html and "er et styretegn" in html
+        assert _count(app) == before
+
+
+def test_an_uploaded_file_with_a_nul_byte_is_a_problem_at_its_line(app, coordinator):
+    before = _count(app)
+    text = (ROOT / "questionnaires" / PATH).read_text(encoding="utf-8").replace(OLD, "forenklet\x00?", 1)
+    line = text.splitlines().index(next(x for x in text.splitlines() if "\x00" in x)) + 1
+    response = _upload(coordinator, text.encode(), name="med-nul.yaml")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422, html[:500]
+    assert f'data-line="{line}"' in html and "U+0000" in html and "er et styretegn" in html
+    assert _count(app) == before

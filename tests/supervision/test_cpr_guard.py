@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import SupervisionRecord
+from tests.forms.test_cpr import ATTACK_VARIANTS, HARMLESS_NUMBERS
 from tests.supervision.conftest import log_case
 
 TRUE_POSITIVES = [
@@ -21,6 +22,7 @@ TRUE_POSITIVES = [
     "\uff10\uff11\uff10\uff12\uff10\uff13-\uff11\uff12\uff13\uff14",  # full-width digits
     "010203/1234",
     "01 02 03 1234",
+    *ATTACK_VARIANTS,
 ]
 FALSE_POSITIVES = [
     "98 12 34 56",       # a phone number
@@ -29,6 +31,7 @@ FALSE_POSITIVES = [
     "321299-1234",       # day 32 does not exist
     "011399-1234",       # month 13 does not exist
     "AAL-REV-2019-001",
+    *HARMLESS_NUMBERS,
 ]
 
 
