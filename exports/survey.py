@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
 
 import pandas as pd
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register
-from exports.survey_data import NETWORK, NETWORK_LABEL, SurveyData
+from exports.survey_data import NETWORK, SurveyData
 from exports.survey_rows import published_batches, published_rows, visible_count, visible_rows
-from exports.survey_tables import caption, question_suppression, question_table
+from exports.survey_suppression import (GROUP_COMPLEMENT, GROUP_SIZE, MERGED_ROWS, QUESTION_COMPLEMENT,
+                                        QUESTION_SIZE, QUESTION_TOTAL, WAVE_TOTAL, Disclosure)
+from exports.survey_tables import caption, question_table
 from exports.tables import Column, Table
 from exports.workbook import SHEET_NAME_MAX, SheetNames
 from forms import Question
@@ -30,6 +31,7 @@ class SurveyExporter(Exporter):
     def __init__(self, data: SurveyData, **kwargs) -> None:
         super().__init__(**kwargs)
         self.data = data
+        self.disclosure = Disclosure(data)
         self._question_sheets = _question_sheet_names(data.questions)
 
     def question_tables(self) -> Iterator[Table]:
@@ -89,23 +91,30 @@ class SurveyExporter(Exporter):
 
     # -- free text -------------------------------------------------------------------------------------
     def free_text_table(self) -> Table:
+        """The listed answers; a question's hidden groups stand as the merged group, and a question with too
+        few answers in a wave lists none (the same rule as its counted figures)."""
         data = self.data
         texts = [q for q in data.questions if q.kind.tabulation is Tabulation.LISTED]
-        frame = visible_rows(data, data.listed_answers([q.id for q in texts]))
+        frame = visible_rows(data, self.disclosure.listed_answers)
         # Sorted by what is shown (question, wave, municipality as labelled, the answer): the texts of the
         # merged hidden group are in alphabetical order, not in their municipalities' order.
         position = {q.id: i for i, q in enumerate(data.questions)}
         wave_position = {w.id: i for i, w in enumerate(data.waves)}
-        listed = [(position.get(q, 0), wave_position.get(int(w), 0), data.municipality_label(int(w), int(m)),
-                   d if d is not None and d == d else t, q, int(w))
-                  for q, w, m, t, d in zip(frame["question_id"], frame["wave_id"], frame["municipality_id"],
-                                           frame["text"], frame["date_value"])]
+        listed = []
+        for q, w, m, t, d in zip(frame["question_id"], frame["wave_id"], frame["municipality_id"], frame["text"],
+                                 frame["date_value"]):
+            place = self.disclosure.text_place(q, int(w), int(m))
+            if place is not None:
+                listed.append((position.get(q, 0), wave_position.get(int(w), 0), place,
+                               d if d is not None and d == d else t, q, int(w)))
         listed.sort(key=lambda item: (item[0], item[1], item[2] == OTHER_GROUP_LABEL, item[2], str(item[3])))
         rows = [[data.number_of(q), data.wave_label(w), place, answer] for _p, _w, place, answer, q, w in listed]
         columns = [Column("Spørgsmål", "int", 11), Column("Bølge", "text", 16), Column("Kommune", "text", 20),
                    Column("Svar", "text", 90)]
         notes = ["Fritekst vises, den tælles ikke. "
-                 + "; ".join(f"{data.number_of(q.id)}: {q.text.da}" for q in texts)]
+                 + "; ".join(f"{data.number_of(q.id)}: {q.text.da}" for q in texts),
+                 f"Svar fra kommuner med færre end {data.threshold} svar på spørgsmålet står samlet som "
+                 f"'{OTHER_GROUP_LABEL}'; et spørgsmål med færre end {data.threshold} svar i en bølge vises ikke."]
         return Table("Fritekst", "Fritekstsvar", columns, rows, notes)
 
     # -- comparability ---------------------------------------------------------------------------------
@@ -127,23 +136,20 @@ class SurveyExporter(Exporter):
 
     # -- anonymity -------------------------------------------------------------------------------------
     def anonymity_table(self) -> Table:
+        """Every hidden cell, with why: the wave's groups, then each question's, and the merged rows."""
         data = self.data
         rows = []
-        for wave in data.waves:
-            rule = data.wave_suppression[wave.id]
-            if rule.total_hidden:
-                rows.append([wave.label, NETWORK_LABEL, "for få besvarelser i alt: alle tal skjult"])
-            for municipality in data.groups[1:]:
-                if municipality in rule.primary:
-                    rows.append([wave.label, data.group_label(municipality), "under grænsen"])
-                elif municipality in rule.hidden:
-                    rows.append([wave.label, data.group_label(municipality), "komplementær: skjult for at "
-                                 "en anden skjult gruppe ikke kan regnes ud af totalen"])
-        columns = [Column("Bølge", "text", 18), Column("Gruppe", "text", 22), Column("Årsag", "text", 70)]
+        for cell in self.disclosure.cells():
+            question = "(alle)" if cell.question_id is None else data.number_of(cell.question_id)
+            group = cell.group if isinstance(cell.group, str) else data.group_label(cell.group)
+            rows.append([data.wave_label(cell.wave_id), question, group, _reason(data, cell)])
+        columns = [Column("Bølge", "text", 18), Column("Spørgsmål", "text", 11), Column("Gruppe", "text", 22),
+                   Column("Årsag", "text", 90)]
         notes = [f"Grænse: {data.threshold} besvarelser. Celler vises som '{SUPPRESSED_LABEL}'. I dataarkene står "
                  f"skjulte kommuner som '{OTHER_GROUP_LABEL}'.",
-                 "Et enkelt spørgsmål kan have færre besvarelser end bølgen; så skjules det spørgsmåls tal yderligere."]
-        return Table("Anonymitet", "Anonymitet: skjulte grupper pr. bølge", columns, rows, notes)
+                 "Hver skjult celle står her: en kommune skjult i hele bølgen (Spørgsmål '(alle)'), og pr. "
+                 "spørgsmål de kommuner, der er skjult for netop det spørgsmål (se docs/exports.md)."]
+        return Table("Anonymitet", "Anonymitet: skjulte celler pr. bølge og spørgsmål", columns, rows, notes)
 
     # -- data ------------------------------------------------------------------------------------------
     def _variables(self) -> list[tuple[str, Question, int | None]]:
@@ -168,29 +174,17 @@ class SurveyExporter(Exporter):
         columns = [Column("Bølge", "text", 16), Column("Kommune", "text", 20), Column("Besvarelse", "int", 11)]
         columns += [Column(name, q.kind.data_kind) for name, q, _c in variables]
         notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket.",
-                 f"Rækkerne i '{OTHER_GROUP_LABEL}' står efter deres svar, ikke efter kommune eller tidspunkt; "
-                 "et spørgsmål, der er skjult for en kommune, står som 'skjult' i alle kommunens rækker."]
+                 "Rækkerne i hver gruppe står i en tilfældig orden, ikke efter tidspunkt eller kommune; et "
+                 "spørgsmål, der er skjult for en kommune, står som 'skjult' i alle kommunens rækker (og i "
+                 f"'{OTHER_GROUP_LABEL}', når det ellers kunne regnes ud). En bølge med færre end "
+                 f"{self.data.threshold} besvarelser i alt har ingen rækker."]
         return Table("Data", "Data: én række pr. besvarelse", columns, _DataRows(self._entries), notes,
                      row_count=visible_count(self.data))
 
-    @cached_property
+    @property
     def _question_hidden(self) -> dict[str, dict[int, frozenset]]:
-        """Per question and wave, the municipalities hidden for that question beyond the wave's hidden ones."""
-        data = self.data
-        everyone = frozenset(data.municipalities)
-        result: dict[str, dict[int, frozenset]] = {}
-        for qid, (answered, _options) in data.aggregates.per_question().items():
-            n_by_wave: dict[int, dict[int, int]] = {}
-            for w, m, _q, n, *_numbers in answered:
-                n_by_wave.setdefault(int(w), {})[int(m)] = int(n)
-            for wave_id, rule in question_suppression(data, n_by_wave).items():
-                wave_rule = data.wave_suppression.get(wave_id)
-                if wave_rule is None or wave_rule.total_hidden:
-                    continue
-                extra = everyone if rule.total_hidden else rule.hidden - wave_rule.hidden
-                if extra:
-                    result.setdefault(qid, {})[wave_id] = extra
-        return result
+        """Per question and wave, the municipalities whose answers to it are hidden in the rows."""
+        return self.disclosure.row_hidden
 
     def long_frames(self) -> Iterator[pd.DataFrame]:
         """The long CSV in chunks: one row per answer, following the data sheet's running numbers.
@@ -235,6 +229,22 @@ class SurveyExporter(Exporter):
                    Column("Kode", "int", 7), Column("Svarmulighed", "text", 34),
                    Column("Manglende værdi", "text", 10), Column("Bølger", "text", 30)]
         return Table("Kodebog", "Kodebog", columns, rows, ["Variablerne i arket Data og i CSV-filen."])
+
+
+_REASONS = {
+    WAVE_TOTAL: "for få besvarelser i bølgen i alt: alle tal skjult, ingen rækker i Data og CSV",
+    GROUP_SIZE: "under grænsen i bølgen: skjult i alle tabeller, i data som '{other}'",
+    GROUP_COMPLEMENT: "komplementær: skjult i bølgen, så en anden skjult kommune ikke kan regnes ud af totalen",
+    QUESTION_TOTAL: "for få svar på spørgsmålet i alt: spørgsmålets tal skjult, også i alle rækker",
+    QUESTION_SIZE: "for få svar på spørgsmålet: spørgsmålets tal og svar skjult for kommunen",
+    QUESTION_COMPLEMENT: "komplementær for spørgsmålet: skjult, så en anden skjult kommune ikke kan regnes ud",
+    MERGED_ROWS: "svarene på spørgsmålet er skjult i '{other}'-rækkerne, så en kommune skjult for "
+                 "spørgsmålet ikke kan regnes ud af totalen minus de viste rækker",
+}
+
+
+def _reason(data: SurveyData, cell) -> str:
+    return _REASONS[cell.reason].format(other=OTHER_GROUP_LABEL)
 
 
 def _wordings(data: SurveyData, question: Question) -> str:

@@ -1,6 +1,8 @@
 """The input of a survey export: waves, questions and the long DataFrame of answers, plus the group sizes."""
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,6 +67,9 @@ class SurveyData:
     # The long rows of the listed (free-text, date) questions, by question ids; without it, from `answers`.
     listed: Callable[[list[str]], pd.DataFrame] | None = None
     title_en: str | None = None  # the questionnaire's English title, when it has one
+    # The key of the rows' shuffle (`row_order`): secret, so that nobody can relate a row's place to its
+    # response id, and through that to when it was answered. The app derives it from SECRET_KEY.
+    row_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
     def __post_init__(self) -> None:
         if self.answers is None:
@@ -79,6 +84,11 @@ class SurveyData:
             return self.chunks()
         ordered = self.answers.sort_values(["wave_id", "municipality_id", "response_id"], kind="stable")
         return [ordered]
+
+    def row_order(self, response_id: int) -> bytes:
+        """A response's place in the row-level outputs: a keyed hash of its id, unrelated to time or answers."""
+        return hashlib.blake2b(int(response_id).to_bytes(8, "big", signed=True), key=self.row_key,
+                               digest_size=8).digest()
 
     def listed_answers(self, question_ids: list[str]) -> pd.DataFrame:
         """The answers of these (listed) questions."""

@@ -6,10 +6,11 @@ long answers. The long CSV reads `published_batches`: the same responses with th
 Both stream in chunks ordered by wave, municipality and response (each chunk whole responses), so memory
 holds one chunk, not the survey, and both publish through `_published`, so their running numbers agree.
 
-Visible municipalities keep their order; the rows of the merged hidden group of a wave are held back and
-published at the wave's end sorted by their answers, so no position or running number tells which
-municipality a row came from. Answers to a question hidden for a municipality become "skjult" in the data
-sheet and are left out of the CSV.
+Each shown municipality's rows are held until its group ends, and the merged hidden group's until its
+wave ends; each group is published in the data's keyed shuffle (`SurveyData.row_order`), so no position
+or running number follows the order of answering, and none tells which municipality a merged row came
+from. Answers hidden in the rows (`survey_suppression.Disclosure.row_hidden`) become "skjult" in the data
+sheet and are left out of the CSV; a wave under the threshold lists no rows.
 """
 from __future__ import annotations
 
@@ -56,31 +57,30 @@ def published_rows(data: SurveyData, variables: list[Variable],
 
 def published_batches(data: SurveyData, variables: list[Variable],
                       question_hidden: dict[str, dict[int, frozenset]]) -> Iterator[Batch]:
-    """The same responses in the same order with their long answer rows, a batch per chunk (and one per
-    wave's merged group)."""
-    held_rows: dict[int, pd.DataFrame] = {}
-    current: list[pd.DataFrame] = []
+    """The same responses in the same order with their long answer rows, a batch per group (a shown
+    municipality, or a wave's merged group)."""
+    held: dict[tuple[int, str], list[pd.DataFrame]] = {}
+    empty: list[pd.DataFrame] = []
+    blank = [None] * len(variables)
 
     def chunks() -> Iterator[list[ResponseRow]]:
         for chunk in data.answer_chunks():
             chunk = visible_rows(data, chunk)
             if chunk.empty:
                 continue
-            rows = _csv_chunk(data, chunk, variables)
             answers = _without_hidden(chunk[chunk["question_id"].notna()], question_hidden)
-            by_response = answers.groupby("response_id").indices if len(answers) else {}
-            for rid, w, m, *_values in rows:
-                if data.municipality_label(w, m) == OTHER_GROUP_LABEL:
-                    held_rows[rid] = answers.iloc[by_response[rid]] if rid in by_response else answers.iloc[0:0]
-            current[:] = [answers]
-            yield rows
+            if not empty:
+                empty.append(answers.iloc[0:0])
+            for (w, m), part in answers.groupby(["wave_id", "municipality_id"], sort=False):
+                held.setdefault((int(w), data.municipality_label(int(w), int(m))), []).append(part)
+            responses = chunk.drop_duplicates("response_id")
+            yield [(rid, int(w), int(m), *blank) for rid, w, m in zip(
+                responses["response_id"].tolist(), responses["wave_id"].tolist(),
+                responses["municipality_id"].tolist())]
 
-    for entries, merged in _published(data, chunks(), variables, question_hidden):
-        if merged:
-            answers = pd.concat([held_rows.pop(e.response_id) for e in entries])
-        else:
-            answers = current[0][current[0]["response_id"].isin([e.response_id for e in entries])]
-        yield Batch(entries, answers)
+    for entries, key in _published(data, chunks(), variables, question_hidden):
+        parts = held.pop(key, None) or empty
+        yield Batch(entries, pd.concat(parts) if len(parts) > 1 else parts[0])
 
 
 def response_chunks(data: SurveyData, variables: list[Variable]) -> Iterable[list[ResponseRow]]:
@@ -91,62 +91,53 @@ def response_chunks(data: SurveyData, variables: list[Variable]) -> Iterable[lis
 
 
 def _published(data: SurveyData, chunks: Iterable[list[ResponseRow]], variables: list[Variable],
-               question_hidden: dict[str, dict[int, frozenset]]) -> Iterator[tuple[list[Entry], bool]]:
-    """(entries, merged) in published order: a run of shown municipalities' responses per chunk and wave,
-    and each wave's merged hidden group, sorted by its answers, at the wave's end (merged=True)."""
+               question_hidden: dict[str, dict[int, frozenset]]) -> Iterator[tuple[list[Entry], tuple[int, str]]]:
+    """(entries, (wave id, place)) in published order: each shown municipality's responses of a wave, then
+    the wave's merged hidden group. Within a group the rows follow the data's keyed shuffle, so neither
+    their place nor their running number follows the order they were answered in or their ids."""
     number = 0
-    held: list[Entry] = []
-    held_wave: int | None = None
     listed = _listed(data)
     positions: dict[str, list[int]] = {}
     for c, (_name, question, _code) in enumerate(variables):
         positions.setdefault(question.id, []).append(c)
     # Per (wave, municipality): shown or not, wave label, place, and the value positions hidden for it.
     seen: dict[tuple[int, int], tuple[bool, str, str, list[int]]] = {}
+    held: dict[str, list[Entry]] = {}
+    current: tuple[int, str] | None = None  # the shown municipality's group being held
+    wave_id: int | None = None
 
     def group(w: int, m: int) -> tuple[bool, str, str, list[int]]:
         hidden = [c for qid, by_wave in question_hidden.items() if m in by_wave.get(w, ()) for c in positions.get(qid, ())]
         return listed(w, m), data.wave_label(w), data.municipality_label(w, m), hidden
 
-    def release() -> list[Entry]:
+    def release(key: tuple[int, str]) -> tuple[list[Entry], tuple[int, str]]:
         nonlocal number
-        held.sort(key=lambda entry: _content_key(entry.values))
-        entries = list(held)
+        entries = held.pop(key[1], [])
+        entries.sort(key=lambda entry: data.row_order(entry.response_id))
         for entry in entries:
             number += 1
             entry.number = number
-        held.clear()
-        return entries
+        return entries, key
 
     for chunk in chunks:
-        visible: list[Entry] = []
         for rid, w, m, *values in chunk:
-            key = (w, m)
-            if key not in seen:
-                seen[key] = group(w, m)
-            shown, wave, place, hidden = seen[key]
+            if (w, m) not in seen:
+                seen[(w, m)] = group(w, m)
+            shown, wave, place, hidden = seen[(w, m)]
             if not shown:
                 continue
-            if held_wave is not None and w != held_wave:
-                if visible:
-                    yield visible, False
-                    visible = []
-                if held:
-                    yield release(), True
-            held_wave = w
+            if current is not None and current != (w, place) and current[1] != OTHER_GROUP_LABEL:
+                yield release(current)
+            if wave_id is not None and w != wave_id and OTHER_GROUP_LABEL in held:
+                yield release((wave_id, OTHER_GROUP_LABEL))
+            current, wave_id = (w, place), w
             for c in hidden:
                 values[c] = SUPPRESSED
-            entry = Entry(0, rid, w, m, wave, place, values)
-            if place == OTHER_GROUP_LABEL:
-                held.append(entry)
-            else:
-                number += 1
-                entry.number = number
-                visible.append(entry)
-        if visible:
-            yield visible, False
-    if held:
-        yield release(), True
+            held.setdefault(place, []).append(Entry(0, rid, w, m, wave, place, values))
+    if current is not None and current[1] != OTHER_GROUP_LABEL and current[1] in held:
+        yield release(current)
+    if wave_id is not None and OTHER_GROUP_LABEL in held:
+        yield release((wave_id, OTHER_GROUP_LABEL))
 
 
 def visible_count(data: SurveyData) -> int:
@@ -158,20 +149,22 @@ def visible_count(data: SurveyData) -> int:
 
 def _listed(data: SurveyData) -> Callable[[int, int], bool]:
     """Whether a data sheet lists a wave's responses of a municipality: all (coordinator), or the own
-    municipality's where it is not hidden."""
+    municipality's where it is not hidden; none of a wave whose total is under the threshold."""
     own = data.only_municipality
+    unlisted = {w for w, rule in data.wave_suppression.items() if rule.total_hidden}
     if own is None:
-        return lambda _w, _m: True
-    hidden_waves = {w for w, rule in data.wave_suppression.items() if rule.total_hidden or own in rule.hidden}
+        return lambda w, _m: w not in unlisted
+    hidden_waves = unlisted | {w for w, rule in data.wave_suppression.items() if own in rule.hidden}
     return lambda w, m: m == own and w not in hidden_waves
 
 
 def visible_rows(data: SurveyData, chunk: pd.DataFrame) -> pd.DataFrame:
     """The long rows a data sheet may list (see `_listed`)."""
     own = data.only_municipality
+    unlisted = [w for w, rule in data.wave_suppression.items() if rule.total_hidden]
     if own is None:
-        return chunk
-    hidden_waves = [w for w, rule in data.wave_suppression.items() if rule.total_hidden or own in rule.hidden]
+        return chunk[~chunk["wave_id"].isin(unlisted)] if unlisted else chunk
+    hidden_waves = unlisted + [w for w, rule in data.wave_suppression.items() if own in rule.hidden]
     return chunk[(chunk["municipality_id"] == own) & ~chunk["wave_id"].isin(hidden_waves)]
 
 
@@ -182,21 +175,6 @@ def _without_hidden(answers: pd.DataFrame, question_hidden: dict[str, dict[int, 
             keep &= ~((answers["question_id"] == qid) & (answers["wave_id"] == wave_id)
                       & answers["municipality_id"].isin(list(municipalities))).to_numpy()
     return answers if keep.all() else answers[keep]
-
-
-def _csv_chunk(data: SurveyData, chunk: pd.DataFrame, variables: list[Variable]) -> list[ResponseRow]:
-    """A chunk's response rows as the long CSV needs them: the values (for the order of a merged hidden group)
-    only for the responses of that group; the others keep their place and need none."""
-    responses = chunk.drop_duplicates("response_id")
-    keys = list(zip(responses["response_id"].tolist(), responses["wave_id"].tolist(),
-                    responses["municipality_id"].tolist()))
-    merged = {rid for rid, w, m in keys if data.municipality_label(w, m) == OTHER_GROUP_LABEL}
-    values = {}
-    if merged:
-        held = [rid for rid, _w, _m in keys if rid in merged]
-        values = dict(zip(held, wide_matrix(chunk[chunk["response_id"].isin(held)], held, variables)))
-    blank = [None] * len(variables)
-    return [(rid, int(w), int(m), *values.get(rid, blank)) for rid, w, m in keys]
 
 
 def _wide_chunk(chunk: pd.DataFrame, variables: list[Variable]) -> list[ResponseRow]:
@@ -239,8 +217,3 @@ def wide_matrix(answers: pd.DataFrame, response_ids: list[int], variables: list[
     wide = wide[[name for name, _q, _c in variables]]
     return wide.astype(object).where(wide.notna(), None).to_numpy().tolist()
 
-
-def _content_key(values: list) -> tuple:
-    """A sort key from a row's answers alone (None first, then numbers, then text and hidden cells)."""
-    return tuple((0, 0, "") if v is None else (1, v, "") if isinstance(v, (int, float)) else (2, 0, str(v))
-                 for v in values)

@@ -10,6 +10,8 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from email.parser import BytesHeaderParser
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -20,6 +22,7 @@ from app.extensions import db
 from app.models import (AuditEntry, CaseListEntry, Invitation, Message, Respondent, Response, SupervisionRecord,
                         SupervisionRound, Wave)
 from app.models.wave import wave_municipalities
+from app.results.jobs import erase_exports_of
 
 log = logging.getLogger("boelge.retention")
 ERASED_NAME = "(slettet)"
@@ -154,6 +157,8 @@ def erase_wave(wave: Wave, now: datetime) -> dict[str, int]:
     """
     invitations = list(db.session.scalars(select(Invitation).where(Invitation.wave_id == wave.id)))
     people = {inv.respondent_id for inv in invitations}
+    mail_files = erase_folder_mail(db.session.scalars(select(Message).join(Invitation).where(
+        Invitation.wave_id == wave.id)))
     messages = db.session.execute(delete(Message).where(
         Message.invitation_id.in_(select(Invitation.id).where(Invitation.wave_id == wave.id)))).rowcount or 0
     for invitation in invitations:
@@ -182,9 +187,34 @@ def erase_wave(wave: Wave, now: datetime) -> dict[str, int]:
         .values(browser_key=literal("slettet-") + cast(Response.id, String))).rowcount or 0
     wave.public_token_hash = None
     wave.personal_data_erased_at = now
+    exports = erase_exports_of("waves", wave.questionnaire_version.slug, wave.id)
     db.session.flush()
     return {"invitations": len(invitations), "messages": messages, "respondents": erased_people,
-            "browser_keys": browsers}
+            "browser_keys": browsers, "mail_files": mail_files, "export_jobs": exports}
+
+
+def erase_folder_mail(messages) -> int:
+    """Delete the folder mail backend's .eml files of these messages (development's MAIL_FOLDER), found by
+    their Message-ID header under the current and the previous keys; returns how many files."""
+    folder = Path(current_app.config.get("MAIL_FOLDER") or "")
+    if not str(folder) or not folder.is_dir():
+        return 0
+    from app.waves.outbox import message_id_header
+
+    keys = [current_app.config["SECRET_KEY"], *current_app.config.get("SECRET_KEY_FALLBACKS", [])]
+    wanted = set()
+    for message in messages:
+        wanted.update(message_id_header(message, key) for key in keys)
+    if not wanted:
+        return 0
+    removed = 0
+    parser = BytesHeaderParser()
+    for path in folder.glob("*.eml"):
+        with path.open("rb") as f:
+            if (parser.parse(f).get("Message-ID") or "").strip() in wanted:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def _pseudonymise(respondent: Respondent) -> None:
@@ -209,8 +239,10 @@ def erase_round(round_: SupervisionRound, now: datetime) -> dict[str, int]:
     for entry in logged:
         entry.before, entry.after = _scrubbed(entry.before), _scrubbed(entry.after)
     round_.personal_data_erased_at = now
+    exports = erase_exports_of("rounds", round_.questionnaire_version.slug, round_.id)
     db.session.flush()
-    return {"records": len(records), "case_list": len(entries), "audit_entries": len(logged)}
+    return {"records": len(records), "case_list": len(entries), "audit_entries": len(logged),
+            "export_jobs": exports}
 
 
 def _scrubbed(values: dict | None) -> dict | None:

@@ -27,6 +27,7 @@ from exports import EXPORTERS
 from exports.base import Exporter
 
 EXPIRED = "expired"  # the message of a finished job whose files were deleted by `prune_exports`
+ERASED = "erased"  # the message of a job whose files went with the personal data of a wave or round
 INTERRUPTED = "interrupted"  # the message of a job failed because its worker died twice
 
 
@@ -37,9 +38,13 @@ class JobState:
     status: str  # queued | running | done | failed
     interrupted: bool = False
     expired: bool = False
+    erased: bool = False
 
     @property
     def message(self) -> str | None:
+        if self.erased:
+            return str(_l("Filen er slettet, fordi personoplysningerne i en bølge eller runde, den blev lavet af, "
+                          "er slettet. Start eksporten igen."))
         if self.interrupted:
             return str(_l("Eksporten blev afbrudt to gange, fordi processen, der lavede den, stoppede "
                           "undervejs. Start den igen."))
@@ -58,7 +63,7 @@ def state_of(job: ExportJob) -> JobState:
     if job.status == "failed" and job.message == INTERRUPTED:
         return JobState("failed", interrupted=True)
     if job.status == "done" and not job_files(job):
-        return JobState("done", expired=True)
+        return JobState("done", expired=True, erased=job.message == ERASED)
     return JobState(job.status)
 
 
@@ -199,3 +204,30 @@ def prune_exports(now: datetime) -> int:
         pruned += 1
     db.session.flush()
     return pruned
+
+
+def erase_exports_of(selects: str, slug: str, subject_id: int) -> int:
+    """Delete the files of every export job made from this wave or round (`selects` "waves" or "rounds"):
+    a job of an exporter that selects them, of the questionnaire `slug`, whose selection was empty (all)
+    or held `subject_id`. A finished job keeps its row, marked erased; a running one goes back to the
+    queue, so its worker finds the job no longer its own and removes what it was writing, and it runs
+    again on the erased data. Returns how many jobs. Flushes; the caller commits."""
+    kinds = [identifier for identifier, exporter in EXPORTERS.items() if getattr(exporter, "selects", None) == selects]
+    if not kinds:
+        return 0
+    erased = 0
+    for job in db.session.scalars(select(ExportJob).where(ExportJob.kind.in_(kinds))):
+        params = job.params or {}
+        selected = params.get("selected") or params.get(selects) or ()
+        if params.get("slug") != slug or (selected and subject_id not in {int(s) for s in selected}):
+            continue
+        folder = job_folder(job)
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        if job.status == "running":
+            job.status, job.claimed_by, job.heartbeat_at, job.progress = "queued", None, None, 0
+        elif job.status == "done":
+            job.file_name, job.message = None, ERASED
+        erased += 1
+    db.session.flush()
+    return erased

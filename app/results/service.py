@@ -1,6 +1,7 @@
 """Queries for results and exports: aggregates for the tables, streamed rows for the data sheets, then pure exporters."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -85,7 +86,15 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         only_municipality=only_municipality,
         timezone=current_app.config["TIMEZONE"],
         title_en=definition_of(max(versions.values(), key=lambda v: v.version)).title.en,
+        row_key=row_key(slug),
     )
+
+
+def row_key(slug: str) -> bytes:
+    """The key of a questionnaire's row shuffle: secret (from SECRET_KEY) and the same in every export, so
+    exports of the same answers list them alike and none of them follows the order of answering."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hashlib.sha256(b"boelge-row-order\0" + secret + b"\0" + slug.encode()).digest()
 
 
 def _long_query(wave_ids: list[int], question_ids: list[str] | None = None, only_municipality: int | None = None):

@@ -217,14 +217,15 @@ def _settle(claim: Claim, **values) -> bool:
     return settled == 1
 
 
-def message_id_header(message: Message) -> str:
+def message_id_header(message: Message, key: str | None = None) -> str:
     """A Message-ID stable per invitation and kind (or per stored message), so a mail sent twice after a
-    crash carries the same id and mail systems that drop duplicates by Message-ID drop it."""
+    crash carries the same id and mail systems that drop duplicates by Message-ID drop it. `key`: the
+    SECRET_KEY it was made with, when not the current one (retention finds older mails by it)."""
     if message.invitation_id is not None:
         subject = f"invitation:{message.invitation_id}:{message.kind}"
     else:
         subject = f"message:{message.id}"
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode("utf-8"), subject.encode("utf-8"),
+    digest = hmac.new((key or current_app.config["SECRET_KEY"]).encode("utf-8"), subject.encode("utf-8"),
                       hashlib.sha256).hexdigest()[:32]
     return f"<{digest}@{mail_domain()}>"
 

@@ -1,0 +1,218 @@
+"""The attack on every export: no hidden cell can be worked out from everything the exports show.
+
+Five municipalities of 40, 15, 6, 4 and 2 advisers, in two waves; in variants a group answers a question
+too few times (in one wave or both, one group or two) or is too small in one wave. Each plan is exported
+as the workbook, the long CSV and Bilag 2, read back (openpyxl, csv, python-docx), and every figure they
+show becomes a linear constraint on the unknown counts per municipality, question, wave and answer code:
+the tables' counts and N (network and municipalities), the Data sheet's and the CSV's rows per place
+(the merged "Øvrige (skjult)" rows as the sum of the municipalities the Oversigt marks hidden), and the
+Oversigt's responses per municipality as bounds. For every cell a table shows as hidden, an integer
+program finds the smallest and largest count of each code the constraints allow: the cell is safe only
+when they differ for some code, that is, more than one distribution fits everything exported.
+"""
+from __future__ import annotations
+
+import csv
+import random
+from collections import Counter
+from datetime import datetime, timezone
+
+import docx
+import numpy as np
+import openpyxl
+import pytest
+from scipy.optimize import LinearConstraint, milp
+
+from app.extensions import db
+from tests.results.conftest import SLUG
+from tests.results.factory import add_responses, make_wave, municipality_ids
+
+WAVES = ("Januar 2019", "Sommer 2020")
+QUESTIONS = ("ly_forenklet", "ly_kvalitet")
+HIDDEN = "skjult"
+MERGED = "Øvrige (skjult)"
+BASE = {"aalborg": 40, "jammerbugt": 15, "thisted": 6, "rebild": 4, "laesoe": 2}
+
+# plan: per wave, per municipality (responses, how many of them answer the optional ly_kvalitet)
+PLANS = {
+    # the plan of the report: Thisted's 6 answer, 4 of them the optional question, in both waves
+    "optional-question": {w: {**{m: (n, n) for m, n in BASE.items()}, "thisted": (6, 4)} for w in WAVES},
+    # Thisted is too small in the second wave only
+    "one-wave-only": {WAVES[0]: {m: (n, n) for m, n in BASE.items()},
+                      WAVES[1]: {**{m: (n, n) for m, n in BASE.items()}, "thisted": (3, 3)}},
+    # two groups hidden for the same question
+    "two-groups": {w: {**{m: (n, n) for m, n in BASE.items()}, "thisted": (6, 4), "jammerbugt": (15, 4)}
+                   for w in WAVES},
+    # hidden for the question in the first wave, not in the second
+    "question-one-wave": {WAVES[0]: {**{m: (n, n) for m, n in BASE.items()}, "thisted": (6, 4)},
+                          WAVES[1]: {m: (n, n) for m, n in BASE.items()}},
+}
+
+
+def _build(app, plan: dict, seed: int) -> None:
+    rng = random.Random(seed)
+    with app.app_context():
+        ids = municipality_ids()
+        for label, opens in zip(WAVES, (datetime(2019, 1, 7, 7, tzinfo=timezone.utc),
+                                        datetime(2020, 6, 1, 6, tzinfo=timezone.utc))):
+            wave_id = make_wave(SLUG, label, opens, [ids[m] for m in BASE])
+            for slug, (n, optional) in plan[label].items():
+                answers = [{"ly_forenklet": rng.choice([1, 2, 3, 4, 5, 9])} for _ in range(n)]
+                for a in answers[:optional]:
+                    a["ly_kvalitet"] = rng.choice([1, 2, 3, 4])
+                add_responses(wave_id, ids[slug], answers)
+        db.session.commit()
+
+
+def _sheet_rows(book, name: str, first: str) -> list[dict]:
+    rows = list(book[name].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r and r[0] == first)
+    header = rows[at]
+    return [dict(zip(header, r)) for r in rows[at + 1:] if any(v is not None for v in r)]
+
+
+class Exported:
+    """Everything one export shows, read back from its files."""
+
+    def __init__(self, xlsx, docx_path) -> None:
+        book = openpyxl.load_workbook(xlsx, read_only=True)
+        self.overview = _sheet_rows(book, "Oversigt", "Bølge")
+        self.tables = {q: _sheet_rows(book, next(s for s in book.sheetnames if s.startswith(f"{i}. ")), "Gruppe")
+                       for i, q in enumerate(QUESTIONS, start=1)}
+        self.data = _sheet_rows(book, "Data", "Bølge")
+        self.anonymity = _sheet_rows(book, "Anonymitet", "Bølge")
+        book.close()
+        with open(xlsx.with_name(f"{xlsx.stem}-svar.csv"), encoding="utf-8-sig", newline="") as f:
+            self.csv = list(csv.DictReader(f, delimiter=";"))
+        self.document = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(docx_path).tables
+                         if t.rows and t.rows[0].cells[0].text == "Gruppe"]
+
+    def sizes(self, wave: str) -> dict[str, int]:
+        return {r["Kommune"]: r["Besvarelser"] for r in self.overview
+                if r["Bølge"] == wave and r["Kommune"] != "Netværket i alt"}
+
+    def merged(self, wave: str) -> set[str]:
+        return {r["Kommune"] for r in self.overview if r["Bølge"] == wave and r["Kommune"] != "Netværket i alt"
+                and r["Bemærkning"]}
+
+    def codes(self, question: str) -> list[int]:
+        return sorted({r["Kode"] for r in self.tables[question] if isinstance(r["Kode"], int)})
+
+    def hidden_cells(self, question: str, wave: str) -> set[str]:
+        return {r["Gruppe"] for r in self.tables[question] if r[f"{wave} (antal)"] == HIDDEN
+                and r["Gruppe"] != "Netværket i alt"}
+
+
+def _constraints(ex: Exported, question: str, wave: str):
+    """(groups, codes, A, lower, upper) of everything exported about one question in one wave."""
+    groups = sorted(ex.sizes(wave))
+    codes = ex.codes(question)
+    index = {(g, c): i for i, (g, c) in enumerate((g, c) for g in groups for c in codes)}
+    rows, lower, upper = [], [], []
+
+    def add(members, code, lo, hi):
+        row = np.zeros(len(index))
+        for g in members:
+            for c in codes if code is None else [code]:
+                row[index[(g, c)]] = 1
+        rows.append(row)
+        lower.append(lo)
+        upper.append(hi)
+
+    for g, n in ex.sizes(wave).items():  # the Oversigt: nobody answers more often than they responded
+        add([g], None, 0, n)
+    for r in ex.tables[question]:  # the table: counts and N of every group shown
+        value = r[f"{wave} (antal)"]
+        if not isinstance(value, int):
+            continue
+        members = groups if r["Gruppe"] == "Netværket i alt" else [r["Gruppe"]]
+        if isinstance(r["Kode"], int):
+            add(members, r["Kode"], value, value)
+        elif r["Svarmulighed"] == "N (besvarelser)":
+            add(members, None, value, value)
+    merged = sorted(ex.merged(wave))
+    for rows_of in ([(r["Kommune"], r[question]) for r in ex.data if r["Bølge"] == wave],
+                    [(r["kommune"], int(r["kode"])) for r in ex.csv
+                     if r["bølge"] == wave and r["spørgsmål"] == question]):
+        by_place: dict[str, list] = {}
+        for place, value in rows_of:
+            by_place.setdefault(place, []).append(value)
+        for place, values in by_place.items():
+            members = merged if place == MERGED else [place]
+            if HIDDEN in values or not members:
+                continue
+            counts = Counter(v for v in values if isinstance(v, int))
+            for c in codes:  # a place's answers are listed whole or not at all
+                add(members, c, counts.get(c, 0), counts.get(c, 0))
+    return groups, codes, index, np.array(rows), np.array(lower, float), np.array(upper, float)
+
+
+def _determined(ex: Exported, question: str, wave: str, group: str) -> bool:
+    """True when exactly one distribution of the group's answers fits everything exported."""
+    groups, codes, index, a, lo, hi = _constraints(ex, question, wave)
+    constraint = LinearConstraint(a, lo, hi)
+    integral = np.ones(len(index))
+    for code in codes:
+        objective = np.zeros(len(index))
+        objective[index[(group, code)]] = 1
+        low = milp(objective, constraints=constraint, integrality=integral)
+        high = milp(-objective, constraints=constraint, integrality=integral)
+        assert low.success and high.success, "the exports contradict themselves"
+        if round(low.fun) != round(-high.fun):
+            return False
+    return True
+
+
+@pytest.fixture(params=sorted(PLANS))
+def exported(request, app, runner, tmp_path):
+    _build(app, PLANS[request.param], seed=len(request.param))
+    out = tmp_path / "plan.xlsx"
+    result = runner.invoke(args=["export", "survey", "--questionnaire", SLUG, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    document = tmp_path / "bilag2.docx"
+    result = runner.invoke(args=["export", "report", "survey", "--questionnaire", SLUG, "-o", str(document)])
+    assert result.exit_code == 0, result.output
+    return request.param, Exported(out, document)
+
+
+def test_no_hidden_cell_is_determined_by_everything_exported(exported):
+    name, ex = exported
+    checked = 0
+    for question in QUESTIONS:
+        for wave in WAVES:
+            for group in ex.hidden_cells(question, wave):
+                assert not _determined(ex, question, wave, group), (name, question, wave, group)
+                checked += 1
+    assert checked, "the plan hides something"
+
+
+def test_the_plan_hides_what_the_report_describes(exported):
+    name, ex = exported
+    if name == "optional-question":
+        assert ex.hidden_cells("ly_kvalitet", WAVES[0]) >= {"Thisted", "Rebild", "Læsø"}
+        assert "Thisted" not in ex.hidden_cells("ly_forenklet", WAVES[0])
+
+
+def test_bilag_2_shows_exactly_the_workbooks_figures_and_hides_the_same_cells(exported):
+    _name, ex = exported
+    for question, table in zip(QUESTIONS, ex.document):
+        header, *rows = table
+        sheet = ex.tables[question]
+        assert len(rows) == len(sheet)
+        for wave in WAVES:
+            column = header.index(f"{wave}: antal")
+            for shown, row in zip(rows, sheet):
+                value = row[f"{wave} (antal)"]
+                assert shown[column] == (HIDDEN if value == HIDDEN else "" if value is None else str(value)), row
+
+
+def test_the_anonymity_sheet_lists_every_hidden_cell(exported):
+    _name, ex = exported
+    listed = {(r["Bølge"], r["Spørgsmål"], r["Gruppe"]) for r in ex.anonymity}
+    for number, question in enumerate(QUESTIONS, start=1):
+        for wave in WAVES:
+            merged = ex.merged(wave)
+            for group in ex.hidden_cells(question, wave):
+                assert (wave, "(alle)", group) in listed or (wave, str(number), group) in listed \
+                    or (wave, number, group) in listed, (wave, question, group)
+                assert group in merged or any(r["Gruppe"] == group and r["Årsag"] for r in ex.anonymity)
