@@ -45,10 +45,11 @@ def citizens_answered(app, client, make_user, login):
     return wave_id
 
 
-def _download(client, kind: str) -> dict[str, bytes]:
+def _download(client, kind: str, slug: str = SLUG) -> dict[str, bytes]:
+    """The files of an export job started from the results page, once a worker ran it."""
     page = client.get("/resultater/")
     started = client.post("/resultater/eksport", data={"csrf_token": extract_csrf(page.get_data(as_text=True)),
-                                                       "kind": kind, "slug": SLUG})
+                                                       "kind": kind, "slug": slug})
     assert started.status_code == 303
     status = _wait_done(client, started.headers["Location"])
     assert status["status"] == "done", status
