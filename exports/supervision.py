@@ -6,17 +6,21 @@ it that a coordinator included; other cases reviewed outside the sample are coun
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from exports.base import Exporter, register
+from exports import comparability
+from exports.comparability import NOT_COMPARABLE
 from exports.round_change import MARKER, marker, pp_change
+from exports.significance import mean_test
 from exports.survey_data import NETWORK, NETWORK_LABEL
 from exports.tables import Column, Table, Typed
-from exports.workbook import SheetNames
+from exports.survey_tables import caption
+from exports.workbook import SHEET_NAME_MAX, SheetNames
 from forms import Question
 from forms.types.base import ANSWER_COLUMNS, Tabulation
 
@@ -28,10 +32,16 @@ SUPERVISION_COLUMNS = ["response_id", "round_id", "municipality_id", "case_refer
 
 @dataclass(frozen=True)
 class RoundInfo:
+    """A round as the export sees it; `fingerprints` and `wordings` are its version's (see
+    exports/comparability.py); a round given without fingerprints compares as asked alike."""
+
     id: int
     label: str
     period_start: date
     period_end: date
+    fingerprints: Mapping[str, str] | None = None
+    wordings: Mapping[str, str] = field(default_factory=dict)
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,19 +96,59 @@ class SupervisionExporter(Exporter):
         present = set(int(m) for m in self.records["municipality_id"])
         self.groups = [NETWORK] + [m for m in data.municipalities if m in present
                                    and (data.only_municipality is None or m == data.only_municipality)]
+        self.numbers = {q.id: i for i, q in enumerate(data.questions, start=1)}
 
     def tables(self) -> Iterator[Table]:
         names = SheetNames()
-        for fixed in ("Oversigt", "Dækning", "Sammenligning", "Sager"):
+        for fixed in RESERVED_SHEETS:
             names.make(fixed)
         yield self.overview_table()
         yield self.coverage_table()
         yield self.comparison_table()
         for question in self.data.questions:
             if question.kind.tabulated:
-                yield self.question_table(question, names.make(question.id))
+                yield self.question_table(question, names.make(self.caption(question, SHEET_NAME_MAX)))
+        yield self.comparability_table()
+        yield self.codebook_table()
         if self.data.include_records:
             yield self.records_table()
+
+    # -- what a coordinator reads: numbers and wordings, never ids ------------------------------------------
+    def caption(self, question: Question, limit: int = 60) -> str:
+        """"2. Hvad er varigheden af forlængelsen?": the question's number and its wording, cut at `limit`."""
+        return caption(self.numbers.get(question.id, 0), question.text.da, limit)
+
+    def unit(self, question: Question) -> str:
+        """" (måneder)" for a number question with a unit, else ""."""
+        return f" ({question.unit.da})" if question.unit is not None and question.unit.da else ""
+
+    def condition_text(self, question: Question) -> str | None:
+        """"Stilles kun, når '4. Har sagen …' er besvaret med Ja.", or None for a question always asked."""
+        condition = question.condition
+        if condition is None:
+            return None
+        asked = next((q for q in self.data.questions if q.id == condition.question), None)
+        if asked is None:
+            return f"Stilles kun, når et tidligere spørgsmål er besvaret med kode {sorted(condition.codes)}."
+        labels = [o.label.da for o in asked.options if o.code in condition.codes]
+        return f"Stilles kun, når '{self.caption(asked, 50)}' er besvaret med {' eller '.join(labels)}."
+
+    # -- comparability (exports/comparability.py, the survey's rule) ---------------------------------------
+    def compared(self, question: Question, before: RoundInfo, after: RoundInfo) -> bool:
+        if before.fingerprints is None or after.fingerprints is None:
+            return True  # rounds given without their versions' fingerprints
+        return comparability.comparable(question.id, before, after)
+
+    def question_notes(self, question: Question) -> list[str]:
+        """The wording (each wording with its rounds, when reworded), the condition, why a change is missing."""
+        rounds = [r for r in self.data.rounds if r.fingerprints is not None]
+        notes = [f"Spørgsmål {self.numbers.get(question.id, 0)}: "
+                 + comparability.wordings(question.id, question.text.da, rounds)]
+        if (condition := self.condition_text(question)) is not None:
+            notes.append(condition)
+        if (changed := comparability.break_note(question.id, rounds)) is not None:
+            notes.append(changed)
+        return notes
 
     def group_label(self, group: int | None) -> str:
         return NETWORK_LABEL if group is NETWORK else self.data.municipalities.get(group, str(group))
@@ -119,7 +169,7 @@ class SupervisionExporter(Exporter):
         columns = [Column("Runde", "text", 18), Column("Periode fra", "date", 12), Column("Periode til", "date", 12),
                    Column("Kommune", "text", 22), Column("Gennemgåede sager", "int", 12),
                    Column("Udenfor stikprøven, ikke talt med", "int", 14)]
-        notes = [f"Tilsynsskema: {self.data.slug}.",
+        notes = [f"Tilsynsskema: {self.data.title}.",
                  "Tallene omfatter stikprøvens sager (hele sagslisten, hvor der ikke er trukket en stikprøve) og "
                  "sager udenfor stikprøven, som en koordinator har medtaget."]
         if self.data.only_municipality is not None:
@@ -127,18 +177,24 @@ class SupervisionExporter(Exporter):
         return Table("Oversigt", self.data.title, columns, rows, notes)
 
     def question_table(self, question: Question, sheet_name: str) -> Table:
+        """Per round and group: cases, N, each option's count and share; a number question's N, mean,
+        median, minimum and maximum in its unit, and the change of the mean from round to round with
+        Welch's test."""
         options = list(question.options)
         columns = [Column("Runde", "text", 18), Column("Kommune", "text", 22), Column("Gennemgåede sager", "int", 11),
                    Column("Besvaret (N)", "int", 10)]
         for option in options:
             columns += [Column(f"{option.label.da} (antal)", "int"), Column(f"{option.label.da} (andel)", "pct")]
         numeric = question.kind.tabulation is Tabulation.NUMERIC
+        unit = self.unit(question)
         if numeric:
-            columns += [Column("Gennemsnit", "mean"), Column("Median", "mean"), Column("Minimum", "int"),
-                        Column("Maksimum", "int")]
+            columns += [Column(f"Gennemsnit{unit}", "mean"), Column(f"Median{unit}", "mean"),
+                        Column(f"Minimum{unit}", "int"), Column(f"Maksimum{unit}", "int"),
+                        Column(f"Ændring i gennemsnit fra forrige runde{unit}", "diff", 14),
+                        Column("p-værdi (Welch)", "p", 10), Column("Signifikant", "text", 10)]
         answers = self._answers_to(question)
         rows = []
-        for round_ in self.data.rounds:
+        for index, round_ in enumerate(self.data.rounds):
             for group in self.groups:
                 cases = len(self._subset(self.records, round_.id, group))
                 subset = self._subset(answers, round_.id, group)
@@ -149,13 +205,28 @@ class SupervisionExporter(Exporter):
                     row += [count, count / n if n else None]
                 if numeric:
                     row += number_summary(subset["number"])
+                    row += self._mean_change(question, index, group, answers) if index else [None, None, None]
                 rows.append(row)
-        notes = [f"Spørgsmål ({question.id}): {question.text.da}",
-                 "Andel = antal / N (sager, hvor spørgsmålet er besvaret)."]
-        if question.condition is not None:
-            notes.append(f"Stilles kun, når {question.condition.question} er besvaret med "
-                         + ", ".join(str(c) for c in sorted(question.condition.codes)) + ".")
+        notes = self.question_notes(question)
+        notes.append(f"Gennemsnit, median, minimum og maksimum af svarene{unit}; ændringen testes med Welchs t-test "
+                     "(5 % niveau)." if numeric else "Andel = antal / N (sager, hvor spørgsmålet er besvaret).")
         return Table(sheet_name, question.text.da, columns, rows, notes)
+
+    def _mean_change(self, question: Question, index: int, group, answers: pd.DataFrame) -> list:
+        """[change of the mean, p-value, marker] from the round before to round `index`."""
+        before, after = self.data.rounds[index - 1], self.data.rounds[index]
+        if not self.compared(question, before, after):
+            return [NOT_COMPARABLE, None, None]
+        a = self._subset(answers, before.id, group)["number"].dropna().astype(float)
+        b = self._subset(answers, after.id, group)["number"].dropna().astype(float)
+        if not len(a) or not len(b):
+            return [None, None, None]
+        change = Typed(float(b.mean() - a.mean()), "diff")
+        result = mean_test(float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else 0.0, len(a),
+                           float(b.mean()), float(b.std(ddof=1)) if len(b) > 1 else 0.0, len(b))
+        if result is None:
+            return [change, None, None]
+        return [change, Typed(result.p, "p"), MARKER if result.significant else ""]
 
     def _answers_to(self, question: Question) -> pd.DataFrame:
         """The counted answers to a question (none when the municipality shown never answered it)."""
@@ -183,9 +254,11 @@ class SupervisionExporter(Exporter):
 
     def comparison_rows(self, question: Question) -> list[list]:
         """One question's rounds side by side: per group its N, then per option the count and share in
-        each round and the change in percentage points between consecutive rounds (with its marker)."""
+        each round and the change in percentage points between consecutive rounds (with its marker), or
+        "ikke sammenlignelig" where the question changed between the two rounds."""
         rounds = self.data.rounds
         answers = self._answers_to(question)
+        compared = [self.compared(question, a, b) for a, b in zip(rounds, rounds[1:])]
         rows = []
         for group in self.groups:
             subsets = [self._subset(answers, r.id, group) for r in rounds]
@@ -197,6 +270,9 @@ class SupervisionExporter(Exporter):
                 shares = [c / n if n else None for c, n in zip(counts, ns)]
                 changes = []
                 for i in range(len(rounds) - 1):
+                    if not compared[i]:
+                        changes += [NOT_COMPARABLE, None]
+                        continue
                     change = pp_change(counts[i], ns[i], counts[i + 1], ns[i + 1])
                     changes += [change, marker(counts[i], ns[i], counts[i + 1], ns[i + 1]) if change is not None
                                 else None]
@@ -214,18 +290,61 @@ class SupervisionExporter(Exporter):
         return columns
 
     def comparison_table(self) -> Table:
-        """Every counted question's rounds side by side (see comparison_rows), one block per question."""
-        columns = [Column("Spørgsmål", "text", 16), *self.comparison_columns()]
+        """Every counted question's rounds side by side (see comparison_rows), one block per question, in
+        questionnaire order; a number question's change of the mean stands on its own sheet."""
+        columns = [Column("Spørgsmål", "text", 30), *self.comparison_columns()]
         rows = []
-        for question in self.data.questions:
-            if question.kind.tabulation is Tabulation.OPTIONS:
-                rows += [[question.id, *row] for row in self.comparison_rows(question)]
         notes = ["Runderne side om side: antal og andel pr. svarmulighed, og ændringen i procentpoint mellem to "
                  "runder i træk.",
                  f"{MARKER} i kolonnen Signifikant: ændringen er større, end tilfældet kan forklare (test af to "
-                 "andele, 5 % niveau).",
+                 "andele: χ²-test, eller Fishers eksakte test, når en forventet værdi er under 5; 5 % niveau).",
                  "Andel = antal / N (sager, hvor spørgsmålet er besvaret)."]
+        rounds = [r for r in self.data.rounds if r.fingerprints is not None]
+        for question in self.data.questions:
+            if question.kind.tabulation is Tabulation.OPTIONS:
+                rows += [[self.caption(question), *row] for row in self.comparison_rows(question)]
+                if (changed := comparability.break_note(question.id, rounds)) is not None:
+                    notes.append(f"{self.caption(question)}: {changed}")
+            elif question.kind.tabulation is Tabulation.NUMERIC:
+                notes.append(f"{self.caption(question)}: et talspørgsmål; gennemsnittet og dets ændring med Welchs "
+                             "t-test står på spørgsmålets eget ark.")
         return Table("Sammenligning", "Runderne sammenlignet", columns, rows, notes)
+
+    def comparability_table(self) -> Table:
+        """Per question and pair of rounds: compared or not, with the wording before and after."""
+        rounds = [r for r in self.data.rounds if r.fingerprints is not None]
+        rows = []
+        for question in self.data.questions:
+            for before, after in zip(rounds, rounds[1:]):
+                rows.append([self.caption(question), before.label, after.label,
+                             "Ja" if comparability.comparable(question.id, before, after) else "Nej",
+                             before.wordings.get(question.id, "(ikke stillet)"),
+                             after.wordings.get(question.id, "(ikke stillet)")])
+        columns = [Column("Spørgsmål", "text", 30), Column("Fra runde", "text", 16), Column("Til runde", "text", 16),
+                   Column("Sammenlignelig", "text", 14), Column("Formulering før", "text", 60),
+                   Column("Formulering efter", "text", 60)]
+        notes = ["Et spørgsmål sammenlignes kun, når formulering, type, skala og svarmuligheder er de samme i begge "
+                 "runder (samme fingeraftryk i de gemte versioner), også i fælles afsnit."]
+        return Table("Sammenlignelighed", "Sammenlignelighed mellem runder", columns, rows, notes)
+
+    def codebook_table(self) -> Table:
+        """Per question (and option): its number, id, wording(s) with their rounds, type, unit, condition."""
+        rounds = [r for r in self.data.rounds if r.fingerprints is not None]
+        rows = []
+        for question in self.data.questions:
+            asked_in = ", ".join(r.label for r in rounds if comparability.asked(question.id, r)) or \
+                ", ".join(r.label for r in self.data.rounds)
+            base = [self.numbers[question.id], question.id,
+                    comparability.wordings(question.id, question.text.da, rounds), question.type,
+                    question.unit.da if question.unit is not None else None]
+            rows += [[*base, code, meaning, missing, self.condition_text(question), asked_in]
+                     for code, meaning, missing in question.kind.codebook(question, None)]
+        columns = [Column("Nr.", "int", 6), Column("Variabel", "text", 18), Column("Spørgsmål", "text", 70),
+                   Column("Type", "text", 12), Column("Enhed", "text", 10), Column("Kode", "int", 7),
+                   Column("Svarmulighed", "text", 30), Column("Manglende værdi", "text", 10),
+                   Column("Betingelse", "text", 40), Column("Runder", "text", 30)]
+        return Table("Kodebog", "Kodebog", columns, rows,
+                     ["Spørgsmålene i skemaets rækkefølge; Variabel er spørgsmålets id i Bølge."])
 
     def records_table(self) -> Table:
         """The reviewed cases with their answers (for coordinators): option labels, numbers, text."""
@@ -251,10 +370,13 @@ class SupervisionExporter(Exporter):
                          comment if isinstance(comment, str) else None])
         columns = [Column("Runde", "text", 16), Column("Kommune", "text", 18), Column("Sagsreference", "text", 18),
                    Column("Stikprøve", "text", 16)]
-        columns += [Column(q.id, "text", 24) for q in questions]
+        columns += [Column(self.caption(q, 40) + self.unit(q), "text", 24) for q in questions]
         columns.append(Column("Bemærkning", "text", 40))
         return Table("Sager", "Gennemgåede sager og svar", columns, rows,
-                     ["Kun til koordinatorer. Kolonnerne er spørgsmålenes id'er (se de enkelte ark)."])
+                     ["Kun til koordinatorer. Kolonnerne er spørgsmålene i skemaets rækkefølge (se Kodebog)."])
+
+
+RESERVED_SHEETS = ("Oversigt", "Dækning", "Sammenligning", "Sammenlignelighed", "Kodebog", "Sager")
 
 
 def _shown(question: Question, values: list) -> object:

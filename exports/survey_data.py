@@ -10,6 +10,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from exports import comparability
 from exports.aggregates import Aggregates
 from exports.anonymity import OTHER_GROUP_LABEL, Suppression, suppress
 from exports.localtime import local_time
@@ -143,8 +144,7 @@ class SurveyData:
 
     def comparable(self, question_id: str, before: WaveInfo, after: WaveInfo) -> bool:
         """True when both waves asked the question with the same fingerprint (wording, type, scale)."""
-        a, b = before.fingerprints.get(question_id), after.fingerprints.get(question_id)
-        return a is not None and a == b
+        return comparability.comparable(question_id, before, after)
 
     def local(self, moment: datetime) -> datetime:
         """A UTC moment as the naive local time a spreadsheet shows."""

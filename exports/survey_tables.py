@@ -5,13 +5,12 @@ import math
 from dataclasses import dataclass
 
 from exports.anonymity import Suppression, suppress
+from exports.comparability import NOT_COMPARABLE, break_note  # the one rule, shared with supervision
 from exports.significance import TestResult, mean_test, rank_test, two_proportions, wilson
 from exports.survey_data import NETWORK, SurveyData
 from exports.tables import SUPPRESSED, ChartSpec, Column, Table, Typed
 from forms import Question
 from forms.types.base import Tabulation
-
-NOT_COMPARABLE = "ikke sammenlignelig"
 
 
 @dataclass
@@ -248,8 +247,8 @@ def _method_notes(data: SurveyData, question: Question, comparable: list[bool]) 
     if kind.has_top2(question):
         notes.append("Top-2 = andel af de gyldige svar (uden manglende værdier) i "
                      + " eller ".join(scale.label(c) for c in scale.top2) + ".")
-    if not all(comparable):
-        notes.append("Formulering eller skala er ændret mellem bølger: ændringen beregnes ikke (se Sammenlignelighed).")
+    if not all(comparable) and (changed := break_note(question.id, data.waves)) is not None:
+        notes.append(f"{changed} Se Sammenlignelighed.")
     notes.append(f"'skjult': under {data.threshold} besvarelser, eller skjult for at en anden skjult gruppe "
                  "ikke kan regnes ud.")
     return notes

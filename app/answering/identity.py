@@ -76,7 +76,8 @@ def resolve(value: object) -> AnswerContext | None:
     if isinstance(value.get("i"), int):
         return invited_respondent(value["i"])
     if isinstance(value.get("w"), int) and isinstance(value.get("b"), str) and value["b"]:
-        return anonymous_respondent(value["w"], value["b"])
+        municipality = value.get("m")
+        return anonymous_respondent(value["w"], value["b"], municipality if isinstance(municipality, int) else None)
     return None
 
 

@@ -12,6 +12,7 @@ from app.models import Invitation, Response, Wave
 from app.questionnaires.service import definition_by_id
 from app.responses import AnswerValue, replace_answers
 from app.security import hash_token
+from app.waves.tokens import parse_municipality_link_token
 from forms import Questionnaire
 
 
@@ -49,7 +50,7 @@ class AnswerContext:
         """What the Flask session keeps to recognise this respondent (never a token)."""
         if self.invitation_id is not None:
             return {"i": self.invitation_id, "v": self.version_id}
-        return {"w": self.wave_id, "b": self.browser_key, "v": self.version_id}
+        return {"w": self.wave_id, "b": self.browser_key, "v": self.version_id, "m": self.municipality_id}
 
 
 # The hot path of every wave uses statements built once (Core tables, bound parameters): SQLAlchemy
@@ -101,9 +102,11 @@ def invited_respondent(invitation_id: int) -> AnswerContext | None:
     return AnswerContext(*row[:5], invitation_id=invitation_id, municipality_id=row[5], response_status=row[6])
 
 
-def anonymous_respondent(wave_id: int, browser_key: str) -> AnswerContext | None:
+def anonymous_respondent(wave_id: int, browser_key: str, municipality_id: int | None = None) -> AnswerContext | None:
+    """A citizen's browser in an anonymous wave; its answers count under the municipality of the link opened."""
     row = db.session.execute(_ANONYMOUS, {"wave_id": wave_id, "browser_key": browser_key}).first()
-    return AnswerContext(*row[:5], browser_key=browser_key, response_status=row[5]) if row else None
+    return AnswerContext(*row[:5], municipality_id=municipality_id, browser_key=browser_key,
+                         response_status=row[5]) if row else None
 
 
 def questionnaire_of(version_id: int) -> Questionnaire:
@@ -118,11 +121,24 @@ def invitation_by_token(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
 
 
-def anonymous_wave_by_token(token: str) -> Wave | None:
+def anonymous_wave_by_token(token: str) -> tuple[Wave, int | None] | None:
+    """(wave, municipality id) of an anonymous link: a municipality's own link, or the wave's one link, which
+    counts its answers under the wave's municipality when it has exactly one. None once the wave's links are
+    withdrawn (retention clears the wave's link hash)."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(select(Wave).where(Wave.public_token_hash == hash_token(token),
+    parsed = parse_municipality_link_token(token)
+    if parsed is not None:
+        wave = db.session.get(Wave, parsed[0])
+        if (wave is None or not wave.anonymous or wave.public_token_hash is None
+                or parsed[1] not in {m.id for m in wave.municipalities}):
+            return None
+        return wave, parsed[1]
+    wave = db.session.scalar(select(Wave).where(Wave.public_token_hash == hash_token(token),
                                                 Wave.anonymous.is_(True)))
+    if wave is None:
+        return None
+    return wave, wave.municipalities[0].id if len(wave.municipalities) == 1 else None
 
 
 def wave_state(wave: Wave, now: datetime) -> str:

@@ -66,11 +66,12 @@ def personal_link(token: str):
 
 @bp.get("/p/<token>")
 def public_link(token: str):
-    wave = anonymous_wave_by_token(token)
-    if wave is None or wave_state(wave, utcnow()) == "closed":
+    found = anonymous_wave_by_token(token)
+    if found is None or wave_state(found[0], utcnow()) == "closed":
         return _invalid_link()
+    wave, municipality_id = found
     key = browser_key_from_cookie()
-    remember_respondent({"w": wave.id, "b": key, "v": wave.questionnaire_version_id})
+    remember_respondent({"w": wave.id, "b": key, "v": wave.questionnaire_version_id, "m": municipality_id})
     response = redirect(url_for("answering.form"))
     set_browser_cookie(response, key)
     return response

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.results.charts import stacked_bars
+from exports import comparability
 from exports.significance import TestResult, rank_test, two_proportions
 from exports.survey_data import NETWORK, SurveyData, WaveInfo
 from exports.survey_tables import Figures, question_figures, test_means
@@ -164,8 +165,11 @@ def _question(data: SurveyData, question: Question, figures: dict, page: _Page, 
                               [Change() for _pair in data.waves[1:]], "n")
             groups.append(row)
     notes = []
-    if not all(data.comparable(question.id, a, b) for a, b in zip(data.waves, data.waves[1:])):
-        notes.append(_("Formulering eller skala er ændret mellem bølgerne: ændringen beregnes ikke."))
+    if changed := comparability.breaks(question.id, data.waves):  # the one rule (exports/comparability.py)
+        notes.append(_("Spørgsmålet er ændret fra og med %(waves)s: formulering, type, skala eller svarmuligheder "
+                       "er ikke de samme, så ændringen og testen beregnes ikke.",
+                       waves=", ".join(_("%(after)s (før: %(before)s)", after=b.label_in(lang),
+                                                         before=a.label_in(lang)) for a, b in changed)))
     return PageQuestion(number, f"{number}. {question.text.get(lang)}", rows, _chart(data, question, network, page),
                         measure, groups, notes)
 

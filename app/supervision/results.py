@@ -5,7 +5,15 @@ import pandas as pd
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Answer, Municipality, QuestionnaireVersion, Response, SupervisionRecord, SupervisionRound
+from app.models import (
+    Answer,
+    Municipality,
+    QuestionFingerprint,
+    QuestionnaireVersion,
+    Response,
+    SupervisionRecord,
+    SupervisionRound,
+)
 from app.questionnaires.service import definition_of
 from app.supervision.service import coverage, record_scopes
 from exports.supervision import SUPERVISION_COLUMNS, Coverage, RoundInfo, SupervisionData
@@ -27,6 +35,17 @@ def _questions(versions: list[QuestionnaireVersion]) -> list[Question]:
         for question in definition_of(version).questions:
             seen.setdefault(question.id, question)
     return list(seen.values())
+
+
+def _round_info(round_: SupervisionRound) -> RoundInfo:
+    """A round with its version's question fingerprints and wordings (what comparability reads)."""
+    version = round_.questionnaire_version
+    fingerprints = dict(db.session.execute(
+        select(QuestionFingerprint.question_id, QuestionFingerprint.fingerprint)
+        .where(QuestionFingerprint.questionnaire_version_id == version.id)).all())
+    wordings = {q.id: q.text.da for q in definition_of(version).questions}
+    return RoundInfo(round_.id, round_.label, round_.period_start, round_.period_end, fingerprints, wordings,
+                     version.version)
 
 
 def supervision_data(slug: str, round_ids: list[int] | None = None, only_municipality: int | None = None,
@@ -64,7 +83,7 @@ def supervision_data(slug: str, round_ids: list[int] | None = None, only_municip
     return SupervisionData(
         title=max(versions.values(), key=lambda v: v.version).title, slug=slug,
         questions=_questions(list(versions.values())),
-        rounds=[RoundInfo(r.id, r.label, r.period_start, r.period_end) for r in rounds],
+        rounds=[_round_info(r) for r in rounds],
         municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
         answers=frame, include_records=include_records, only_municipality=only_municipality, coverage=covered,
         title_en=definition_of(max(versions.values(), key=lambda v: v.version)).title.en)

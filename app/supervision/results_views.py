@@ -17,7 +17,10 @@ from app.auth.access import role_required
 from app.i18n import current_lang
 from app.results.charts import stacked_bars
 from app.supervision.results import supervision_data
+from exports import comparability
+from exports.comparability import NOT_COMPARABLE
 from exports.supervision import SupervisionExporter
+from exports.survey_tables import caption
 from exports.survey_data import NETWORK
 from exports.tables import Typed
 from forms import Question
@@ -32,12 +35,16 @@ class CountedQuestion:
     question: Question
     rows: list[dict[str, Any]]  # group, label, cells per round (count, share), changes per pair
     chart: Any
+    notes: list[str]  # the condition in words, why and since when a change is not shown
+    kind: str = "counted"
 
 
 @dataclass
 class NumberQuestion:
     question: Question
-    rows: list[dict[str, Any]]  # round, group, n, mean, median, minimum, maximum
+    rows: list[dict[str, Any]]  # round, group, n, mean, median, minimum, maximum, change, p, marker
+    notes: list[str]
+    kind: str = "number"
 
 
 @bp.route("/<slug>")
@@ -59,17 +66,17 @@ def show(slug: str):
         shown = {NETWORK} | ({int(choice)} if choice else set())
     focus = next((g for g in exporter.groups[1:] if g in shown), NETWORK) if len(shown) <= 2 else NETWORK
     lang = current_lang()
-    counted, numbers = [], []
+    questions = []  # in questionnaire order, whatever their kind
     for index, question in enumerate(data.questions):
         tabulation = question.kind.tabulation
         if tabulation is Tabulation.OPTIONS:
-            counted.append(_counted(exporter, question, shown, focus, lang, f"chart-{index}"))
+            questions.append(_counted(exporter, question, shown, focus, lang, f"chart-{index}"))
         elif tabulation is Tabulation.NUMERIC:
-            numbers.append(_numbers(exporter, question, shown))
+            questions.append(_numbers(exporter, question, shown))
     # coverage of every municipality the user may see, whatever the tables show
     coverage = [c for c in data.coverage if own is None or c.municipality_id == own]
     return render_template(
-        "supervision/results.html", data=data, slug=slug, counted=counted, numbers=numbers,
+        "supervision/results.html", data=data, slug=slug, questions=questions,
         coverage=coverage, rounds={r.id: r.label for r in data.rounds}, choice=choice,
         municipalities=municipalities, group_name=lambda g: _group_name(data, g),
         texts=_free_texts(exporter, lang) if current_user.is_coordinator else None)
@@ -97,7 +104,26 @@ def _counted(exporter: SupervisionExporter, question: Question, shown: set, focu
     title = _("%(question)s – %(group)s, fordeling pr. runde", question=question.text.get(lang),
               group=_group_name(exporter.data, focus))
     chart = stacked_bars(chart_id, title, [r.label for r in exporter.data.rounds], series, _("ingen svar"))
-    return CountedQuestion(question, rows, chart)
+    return CountedQuestion(question, rows, chart, _notes(exporter, question, lang))
+
+
+def _notes(exporter: SupervisionExporter, question: Question, lang: str) -> list[str]:
+    """The condition in words and the comparability note, in the page's language."""
+    notes = []
+    condition = question.condition
+    asked = next((q for q in exporter.data.questions if q.id == condition.question), None) if condition else None
+    if asked is not None:
+        labels = _(" eller ").join(o.label.get(lang) for o in asked.options if o.code in condition.codes)
+        notes.append(_("Stilles kun, når '%(question)s' er besvaret med %(labels)s.",
+                       question=caption(exporter.numbers[asked.id], asked.text.get(lang), 50), labels=labels))
+    rounds = [r for r in exporter.data.rounds if r.fingerprints is not None]
+    found = comparability.breaks(question.id, rounds)
+    if found:
+        notes.append(_("Spørgsmålet er ændret fra og med %(rounds)s: formulering, type, skala eller svarmuligheder "
+                       "er ikke de samme, så ændringen og testen beregnes ikke.",
+                       rounds=", ".join(_("%(after)s (før: %(before)s)", after=b.label, before=a.label)
+                                        for a, b in found)))
+    return notes
 
 
 def _numbers(exporter: SupervisionExporter, question: Question, shown: set) -> NumberQuestion:
@@ -108,10 +134,10 @@ def _numbers(exporter: SupervisionExporter, question: Question, shown: set) -> N
     for row in table.rows:
         group = names.get(row[1])
         if group in shown and row[0] in labels:
-            n, mean, median, low, high = row[3], *row[-4:]
+            n, mean, median, low, high, change, p, mark = row[3], *row[-7:]
             rows.append({"round": row[0], "group": group, "n": n, "mean": mean, "median": median,
-                         "min": low, "max": high})
-    return NumberQuestion(question, rows)
+                         "min": low, "max": high, "change": change, "p": p, "mark": mark})
+    return NumberQuestion(question, rows, _notes(exporter, question, current_lang()))
 
 
 def _free_texts(exporter: SupervisionExporter, lang: str) -> list[dict[str, Any]]:
@@ -154,7 +180,23 @@ def format_share(value: Any) -> str:
 @bp.app_template_filter("format_pp")
 def format_pp(value: Any) -> str:
     value = _plain(value)
+    if value == NOT_COMPARABLE:
+        return _("ikke sammenlignelig")
     return "" if value is None else format_decimal(value, "+#,##0.0;-#,##0.0")
+
+
+@bp.app_template_filter("format_diff")
+def format_diff(value: Any) -> str:
+    value = _plain(value)
+    if value == NOT_COMPARABLE:
+        return _("ikke sammenlignelig")
+    return "" if value is None else format_decimal(value, "+#,##0.00;-#,##0.00")
+
+
+@bp.app_template_filter("format_p")
+def format_p(value: Any) -> str:
+    value = _plain(value)
+    return "" if value is None else format_decimal(value, "0.000")
 
 
 @bp.app_template_filter("format_mean")

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Invitation, Message, Municipality, QuestionnaireVersion, Respondent, Response, Wave
 from app.security import derive_token, hash_token
 from app.waves.clock import days_after
-from app.waves.tokens import new_invitation_secret
+from app.waves.tokens import municipality_link_token, new_invitation_secret
 
 EDITABLE_STATUSES = ("draft", "scheduled")
 
@@ -92,6 +92,14 @@ def _check_times(plan: WavePlan) -> None:
 def public_token(wave: Wave) -> str:
     """The anonymous link's token of a citizen wave: HMAC of the wave id, only its hash is stored."""
     return derive_token(current_app.config["SECRET_KEY"], "wave-public", str(wave.id))
+
+
+def public_link_tokens(wave: Wave) -> list[tuple[Municipality | None, str]]:
+    """The anonymous links of a citizen wave: one per municipality (its answers count there), or the wave's
+    one link while it has no municipality."""
+    if not wave.municipalities:
+        return [(None, public_token(wave))]
+    return [(m, municipality_link_token(wave.id, m.id)) for m in wave.municipalities]
 
 
 def audience_query(wave: Wave):
@@ -224,6 +232,14 @@ def anonymous_counts(wave: Wave) -> tuple[int, int]:
     rows = dict(db.session.execute(select(Response.status, func.count()).where(Response.wave_id == wave.id)
                                    .group_by(Response.status)).all())
     return rows.get("submitted", 0), rows.get("draft", 0)
+
+
+def anonymous_submitted_by_municipality(wave: Wave) -> dict[int | None, int]:
+    """Submitted answers of an anonymous wave per municipality of the link they came through."""
+    return dict(db.session.execute(
+        select(Response.municipality_id, func.count()).where(Response.wave_id == wave.id,
+                                                             Response.status == "submitted")
+        .group_by(Response.municipality_id)).all())
 
 
 def message_counts(wave: Wave) -> dict[str, int]:

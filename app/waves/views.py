@@ -138,13 +138,15 @@ def edit(wave_id: int):
 def detail(wave_id: int):
     wave = _wave_or_404(wave_id)
     audience = db.session.scalar(service.audience_query(wave).with_only_columns(func.count(Respondent.id)))
-    public_link = None
-    if wave.anonymous:
-        public_link = base_url() + url_for("answering.public_link", token=service.public_token(wave))
+    public_links = []
+    if wave.anonymous:  # one link per municipality, so each answer counts where the citizen was asked
+        submitted = service.anonymous_submitted_by_municipality(wave)
+        public_links = [(m.name if m else "", base_url() + url_for("answering.public_link", token=token),
+                         submitted.get(m.id if m else None, 0)) for m, token in service.public_link_tokens(wave)]
     return render_template("waves/detail.html", wave=wave, rates=service.response_rates(wave),
                            english_form=EnglishLabelForm(label_en=wave.label_en or ""),
                            reminders=service.reminder_times(wave), audience=audience,
-                           messages=service.message_counts(wave), public_link=public_link,
+                           messages=service.message_counts(wave), public_links=public_links,
                            anonymous=service.anonymous_counts(wave) if wave.anonymous else None)
 
 

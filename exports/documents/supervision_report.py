@@ -2,6 +2,7 @@
 shares per municipality and round with the number of reviewed cases, and the rounds compared."""
 from __future__ import annotations
 
+from exports import comparability
 from exports.base import Progress, register
 from exports.documents.base import DocumentExporter
 from exports.documents.document import ReportDocument
@@ -65,6 +66,8 @@ class SupervisionReportExporter(DocumentExporter):
                 document.paragraph(self.say("Andel = antal / N (sager, hvor spørgsmålet er besvaret)."), small=True)
                 if question.condition is not None:
                     document.paragraph(self._condition(question), small=True)
+                if (changed := self._changed(question)) is not None:
+                    document.paragraph(changed, italic=True, small=True)
                 self._table(document, self.workbook.question_table(question, question.id), None, question)
                 if question.kind.tabulation is Tabulation.OPTIONS and len(data.rounds) > 1:
                     self._comparison(document, question)
@@ -74,6 +77,12 @@ class SupervisionReportExporter(DocumentExporter):
             if progress is not None:
                 progress(i, len(data.questions))
         return document, [self.say("Metode"), self.say("Resultater")]
+
+    def _changed(self, question: Question) -> str | None:
+        """Why and since when the rounds of a changed question are not compared (the workbook's rule)."""
+        rounds = [r for r in self.data.rounds if r.fingerprints is not None]
+        note = comparability.break_note_en if self.language == "en" else comparability.break_note
+        return note(question.id, rounds)
 
     def _condition(self, question: Question) -> str:
         """When a conditional question is asked, by the other question's number and option labels."""

@@ -6,6 +6,7 @@ from datetime import date
 from functools import cached_property
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
+from exports import comparability
 from exports.base import Progress, register
 from exports.chart_style import describe
 from exports.documents import numbers
@@ -143,9 +144,10 @@ class SurveyReportExporter(DocumentExporter):
         if hidden:
             document.paragraph(self.say("Skjult efter anonymitetsreglen: {groups}.", groups="; ".join(hidden)),
                                italic=True, small=True)
-        if any(c == NOT_COMPARABLE for row in table.rows for c in row):
-            document.paragraph(self.say("Spørgsmålet er ændret mellem bølgerne (formulering, type eller skala), så "
-                                        "ændringen beregnes ikke."), italic=True, small=True)
+        note = comparability.break_note_en if self.language == "en" else comparability.break_note
+        if any(c == NOT_COMPARABLE for row in table.rows for c in row) and (
+                changed := note(question.id, self.data.waves, lambda w: self._wave_name(w.label))) is not None:
+            document.paragraph(changed, italic=True, small=True)  # why and since when (the one rule)
 
     def _listed(self, document: ReportDocument, question: Question) -> None:
         """A free-text or date question's answers as typed, in the workbook's Fritekst order and hiding."""

@@ -51,7 +51,10 @@ def known_survey(app) -> KnownSurvey:
     return survey
 
 
-NUMBERS = {"ly_forenklet": 1, "ly_kvalitet": 2}  # the questions' numbers, which name their sheets
+# the questions' numbers, which name their sheets (a survey's, and the supervision questionnaires' of seeds C, D)
+NUMBERS = {"ly_forenklet": 1, "ly_kvalitet": 2, "rf_oensket": 1, "rf_varighed": 2, "rf_fleksjob_fp": 3,
+           "rf_forelagt": 4, "rf_forsoergelse": 5, "lae265_uden": 1, "lae265_egen_laege": 2, "lae265_tvivl": 3,
+           "lae265_forlaenget": 4, "lae265_indhentet": 5}
 
 
 def read_table(path: Path, sheet: str, first_header: str) -> pd.DataFrame:

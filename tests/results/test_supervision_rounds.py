@@ -27,7 +27,7 @@ def _groups(label: str, plan=PLAN) -> dict[str, list[tuple[int, int]]]:
 
 def test_the_comparison_sheet_puts_rounds_side_by_side_with_the_change_in_points(runner, three_rounds, tmp_path):
     table = read_table(_export(runner, tmp_path), "Sammenligning", "Spørgsmål")
-    table = table[table["Spørgsmål"] == "rf_oensket"]
+    table = table[table["Spørgsmål"].str.startswith("1. Har borger ønsket")]
     labels = [label for label, _start in ROUNDS]
     for group in ("Frederikshavn", "Læsø", NETWORK):
         yes = table[(table["Kommune"] == group) & (table["Svarmulighed"] == "Ja")].iloc[0]
@@ -56,11 +56,11 @@ def test_number_questions_get_n_mean_median_minimum_and_maximum(runner, three_ro
             months = [m for _w, m in cases]
             row = table[(table["Runde"] == label) & (table["Kommune"] == group)].iloc[0]
             assert row["Besvaret (N)"] == len(months)
-            assert row["Gennemsnit"] == pytest.approx(statistics.mean(months))
-            assert row["Median"] == pytest.approx(statistics.median(months))
-            assert (row["Minimum"], row["Maksimum"]) == (min(months), max(months))
+            assert row["Gennemsnit (måneder)"] == pytest.approx(statistics.mean(months))
+            assert row["Median (måneder)"] == pytest.approx(statistics.median(months))
+            assert (row["Minimum (måneder)"], row["Maksimum (måneder)"]) == (min(months), max(months))
     first = table[(table["Runde"] == "Juli 2019") & (table["Kommune"] == "Frederikshavn")].iloc[0]
-    assert (first["Gennemsnit"], first["Median"]) == (pytest.approx(21.75), pytest.approx(10.5))
+    assert (first["Gennemsnit (måneder)"], first["Median (måneder)"]) == (pytest.approx(21.75), pytest.approx(10.5))
 
 
 def test_a_case_outside_the_sample_counts_apart_until_a_coordinator_includes_it(app, runner, three_rounds,
@@ -82,7 +82,7 @@ def test_a_case_outside_the_sample_counts_apart_until_a_coordinator_includes_it(
     assert (row["Gennemgåede sager"], row["Ja (antal)"]) == (11, 2)
     months = read_table(tmp_path / "igen.xlsx", "rf_varighed", "Runde")
     line = months[(months["Runde"] == "Juli 2021") & (months["Kommune"] == "Frederikshavn")].iloc[0]
-    assert line["Maksimum"] == 60
+    assert line["Maksimum (måneder)"] == 60
 
 
 def test_the_coverage_sheet_and_the_comment_column(runner, three_rounds, tmp_path):
@@ -154,3 +154,41 @@ def test_a_team_leader_sees_only_their_own_municipality_and_no_free_texts(app, m
 
 def test_an_unknown_questionnaire_is_404(coordinator, three_rounds):
     assert coordinator.get("/resultater/tilsyn/findes-ikke").status_code == 404
+
+
+def test_outputs_follow_the_questionnaire_with_units_a_codebook_and_conditions_in_words(app, coordinator,
+                                                                                      runner, three_rounds,
+                                                                                      tmp_path):
+    out = _export(runner, tmp_path)
+    import openpyxl
+
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    questions = [n for n in names if n[0].isdigit()]
+    assert [n.split(".")[0] for n in questions] == ["1", "2", "3", "4", "5"]
+    assert questions[1].startswith("2. Hvad er varigheden")
+    codebook = read_table(out, "Kodebog", "Nr.")
+    months = codebook[codebook["Variabel"] == "rf_varighed"].iloc[0]
+    assert (months["Nr."], months["Enhed"]) == (2, "måneder")
+    income = codebook[codebook["Variabel"] == "rf_forsoergelse"]
+    assert len(income) == 7 and set(income["Betingelse"]) == {
+        "Stilles kun, når '4. Har sagen efterfølgende været forelagt…' er besvaret med Ja."}
+    # the number question's change of the mean, tested with Welch's test as the survey tests a mean
+    table = read_table(out, "rf_varighed", "Runde")
+    change = "Ændring i gennemsnit fra forrige runde (måneder)"
+    for (a, _s), (b, _e) in zip(ROUNDS, ROUNDS[1:]):
+        for group, cases in _groups(b).items():
+            before, after = [m for _w, m in _groups(a)[group]], [m for _w, m in cases]
+            row = table[(table["Runde"] == b) & (table["Kommune"] == group)].iloc[0]
+            assert row[change] == pytest.approx(statistics.mean(after) - statistics.mean(before))
+            from scipy import stats
+
+            p = stats.ttest_ind(before, after, equal_var=False).pvalue
+            assert row["p-værdi (Welch)"] == pytest.approx(p)
+            assert (row["Signifikant"] == "*") == (p < 0.05)
+    records = read_table(out, "Sager", "Runde")
+    assert "2. Hvad er varigheden af forlængelsen? (måneder)" in records.columns
+    # the page: the number question second, as in the questionnaire, with its unit
+    html = coordinator.get(f"/resultater/tilsyn/{SLUG}").get_data(as_text=True)
+    assert html.index("1. Har borger ønsket") < html.index("2. Hvad er varigheden af forlængelsen? (måneder)") \
+        < html.index("3. Har rådgiver forholdt sig")
+    assert "Stilles kun, når &#39;4. Har sagen efterfølgende været forelagt…&#39; er besvaret med Ja." in html
