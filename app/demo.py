@@ -1,4 +1,4 @@
-"""A realistic demo network: users, two waves of survey A with answers, supervision records for C."""
+"""A realistic demo network: users, two waves of survey A with answers, supervision records for C, seed E."""
 from __future__ import annotations
 
 import random
@@ -27,11 +27,17 @@ from app.models import (
 from app.responses import answer_rows
 from app.supervision.demo_schemes import seed_demo_schemes
 from app.questionnaires.service import definition_of, latest_version, read_catalogue, store_catalogue
+from app.security import hash_token
+from app.waves.service import public_token
 from app.waves.tokens import new_invitation_secret
 from forms import Questionnaire, visible_questions
 
 SURVEY_A = "ledighedsydelse-raadgiver"
 SUPERVISION_C = "revalidering-tilsyn"
+# Seed E: "Fleksibelt kontaktforløb for integrationsborgere" (Vesthimmerland), citizens and caseworkers yearly.
+CITIZEN_E, CASEWORKER_E, MUNICIPALITY_E = "kontaktforloeb-borger", "kontaktforloeb-sagsbehandler", "vesthimmerland"
+CITIZENS_E = (7, 9)  # seed 003: the experiment was used in 7 cases
+CASEWORKERS_E = 8
 ADVISERS = {"aalborg": 36, "jammerbugt": 14, "thisted": 14, "rebild": 9}
 CASES_PER_MUNICIPALITY = {"aalborg": 14, "jammerbugt": 8, "thisted": 9, "vesthimmerland": 7}
 FIRST_NAMES = ["Anne", "Mette", "Lars", "Søren", "Hanne", "Jens", "Pia", "Mads", "Louise", "Rasmus", "Line", "Henrik",
@@ -71,6 +77,8 @@ def build_demo(seed: int, echo: Callable[[str], None]) -> None:
     open_demo_wave()
     _supervision_round(rng, municipalities)
     seed_demo_schemes()
+    # a generator of its own, so that seed E leaves the figures of A and C as they were
+    _seed_e(random.Random(seed + 5), municipalities[MUNICIPALITY_E])
     db.session.flush()
     path = _credentials_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +137,68 @@ def _survey_waves(rng: random.Random, municipalities: dict[str, Municipality]) -
                 db.session.add(response)
                 db.session.flush()
                 _insert_answers(response.id, questionnaire, rng, shift)
+        previous = wave
+
+
+YEARLY_E = [("August 2019", "August 2019", datetime(2019, 8, 5, 6, tzinfo=timezone.utc),
+              datetime(2019, 8, 30, 20, tzinfo=timezone.utc), 0.0),
+             ("August 2020", "August 2020", datetime(2020, 8, 3, 6, tzinfo=timezone.utc),
+              datetime(2020, 8, 28, 20, tzinfo=timezone.utc), 0.4)]
+
+
+def _seed_e(rng: random.Random, municipality: Municipality) -> None:
+    """Two yearly waves of seed E: the citizens' anonymous survey and the caseworkers' survey."""
+    _citizen_waves(rng, municipality)
+    caseworkers = [Respondent(name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                              email=f"sagsbehandler{i + 1}.{municipality.slug}@boelge.local",
+                              municipality=municipality, team="Integration") for i in range(CASEWORKERS_E)]
+    db.session.add_all(caseworkers)
+    version = latest_version(CASEWORKER_E)
+    questionnaire = definition_of(version)
+    previous = None
+    for label, label_en, opens, closes, shift in YEARLY_E:
+        wave = Wave(questionnaire_version=version, label=label, label_en=label_en, opens_at=opens, closes_at=closes,
+                    status="closed", reminder_days=[7, 14], repeats=previous, municipalities=[municipality],
+                    opened_at=opens, closed_at=closes)
+        db.session.add(wave)
+        db.session.flush()
+        for respondent in caseworkers:
+            nonce, _token, token_hash = new_invitation_secret()
+            invitation = Invitation(wave=wave, respondent=respondent, municipality_id=municipality.id,
+                                    token_nonce=nonce, token_hash=token_hash, created_at=opens)
+            db.session.add(invitation)
+            if rng.random() < 0.8:
+                answered = opens + (closes - opens) * rng.random()
+                invitation.opened_at = invitation.answered_at = answered
+                response = Response(questionnaire_version=version, municipality_id=municipality.id, wave=wave,
+                                    invitation=invitation, status="submitted", created_at=answered,
+                                    updated_at=answered, submitted_at=answered)
+                db.session.add(response)
+                db.session.flush()
+                _insert_answers(response.id, questionnaire, rng, shift)
+        previous = wave
+
+
+def _citizen_waves(rng: random.Random, municipality: Municipality) -> None:
+    """The citizens' yearly anonymous waves, each answer kept under its own browser key."""
+    version = latest_version(CITIZEN_E)
+    questionnaire = definition_of(version)
+    previous = None
+    for (label, label_en, opens, closes, shift), answers in zip(YEARLY_E, CITIZENS_E):
+        wave = Wave(questionnaire_version=version, label=label, label_en=label_en, opens_at=opens, closes_at=closes,
+                    status="closed", reminder_days=[], repeats=previous, municipalities=[municipality],
+                    opened_at=opens, closed_at=closes, anonymous=True)
+        db.session.add(wave)
+        db.session.flush()
+        wave.public_token_hash = hash_token(public_token(wave))
+        for _ in range(answers):
+            answered = opens + (closes - opens) * rng.random()
+            response = Response(questionnaire_version=version, municipality_id=municipality.id, wave=wave,
+                                browser_key=f"{rng.getrandbits(128):032x}", status="submitted",
+                                created_at=answered, updated_at=answered, submitted_at=answered)
+            db.session.add(response)
+            db.session.flush()
+            _insert_answers(response.id, questionnaire, rng, shift)
         previous = wave
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -130,7 +131,10 @@ def _case(entry: AuditEntry, lookups: Lookups, verb: str) -> str:
 def _record(entry: AuditEntry, lookups: Lookups) -> str:
     verbs = {"create": _("%(who)s registrerede sag %(case)s (%(context)s)"),
              "update": _("%(who)s ændrede sag %(case)s (%(context)s)"),
-             "delete": _("%(who)s slettede sag %(case)s (%(context)s)")}
+             "delete": _("%(who)s slettede sag %(case)s (%(context)s)"),
+             "include": _("%(who)s medtog sag %(case)s (%(context)s), der er gennemgået udenfor stikprøven, "
+                          "i stikprøvens tal"),
+             "exclude": _("%(who)s lod sag %(case)s (%(context)s) tælle for sig igen, udenfor stikprøvens tal")}
     return _case(entry, lookups, verbs.get(entry.action, verbs["update"]))
 
 
@@ -154,13 +158,40 @@ def _case_list(entry: AuditEntry, lookups: Lookups) -> str:
 
 
 def _sample(entry: AuditEntry, lookups: Lookups) -> str:
-    drawn = _("%(who)s trak en stikprøve på %(n)s sager for %(place)s i %(round)s (frø %(seed)s)", who=who(entry),
-              n=_value(entry, "n") or 0, place=_place(entry, lookups), round=_round_label(entry, lookups),
-              seed=_value(entry, "seed") or "")
-    if entry.action != "redraw" or not entry.before:
-        return drawn
-    return _("%(drawn)s i stedet for trækningen med frø %(old)s. Begrundelse: %(reason)s", drawn=drawn,
-             old=entry.before.get("seed") or "", reason=(entry.after or {}).get("reason") or "")
+    """A draw as a sentence: who, where, seed and size (old → new for a redraw), reason, reviewed cases moved."""
+    after, before = entry.after or {}, entry.before or {}
+    place, label = _place(entry, lookups), _round_label(entry, lookups)
+    if entry.action == "redraw" and before:
+        text = _("%(who)s trak stikprøven for %(place)s i %(round)s igen: startværdi %(old_seed)s %(arrow)s "
+                 "%(seed)s, %(old_n)s %(arrow)s %(n)s sager. Begrundelse: %(reason)s.", who=who(entry),
+                 place=place, round=label, old_seed=before.get("seed") or "", seed=after.get("seed") or "",
+                 old_n=before.get("n") or 0, n=after.get("n") or 0, arrow=ARROW,
+                 reason=after.get("reason") or _("ingen angivet"))
+    else:
+        text = _("%(who)s trak en stikprøve på %(n)s sager for %(place)s i %(round)s (startværdi %(seed)s).",
+                 who=who(entry), n=after.get("n") or 0, place=place, round=label, seed=after.get("seed") or "")
+    return " ".join([text, *_moved(after)])
+
+
+def _moved(after: dict) -> list[str]:
+    """The reviewed cases a draw took out of the tallies and brought into them (entries from before say nothing)."""
+    if "leaving" not in after:
+        return []
+    leaving, joining, counted = after.get("leaving") or [], after.get("joining") or [], after.get("counted_before") or 0
+    if leaving:
+        parts = [ngettext("%(num)s af de %(counted)s gennemgåede sager tælles ikke længere med: %(cases)s.",
+                          "%(num)s af de %(counted)s gennemgåede sager tælles ikke længere med: %(cases)s.",
+                          len(leaving), counted=counted, cases=", ".join(leaving))]
+    elif counted:
+        parts = [ngettext("Den gennemgåede sag tælles fortsat med.", "Alle %(num)s gennemgåede sager tælles fortsat med.",
+                          counted)]
+    else:
+        parts = []
+    if joining:
+        parts.append(ngettext("%(num)s sag, gennemgået udenfor stikprøven, tælles nu med: %(cases)s.",
+                              "%(num)s sager, gennemgået udenfor stikprøven, tælles nu med: %(cases)s.",
+                              len(joining), cases=", ".join(joining)))
+    return parts
 
 
 def _scheme(entry: AuditEntry, lookups: Lookups) -> str:

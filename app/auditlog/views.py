@@ -55,5 +55,5 @@ def download():
     headers = [_("Tidspunkt"), _("Hvem"), _("Slags"), _("Kommune"), _("Hvad")]
     body = service.csv_text(_filters(), headers)
     name = f"aendringslog-{utcnow():%Y%m%d}.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    return Response(body, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -84,7 +84,7 @@ def download_file():
 
 
 def _yaml_response(text: str, name: str) -> Response:
-    return Response(text.encode("utf-8"), mimetype="application/yaml; charset=utf-8",
+    return Response(text.encode("utf-8"), content_type="application/yaml; charset=utf-8",
                     headers={"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.forms_base import CPR_IN_TEXT, Form
 from flask_wtf.csrf import validate_csrf
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -76,6 +76,8 @@ class SampleForm(Form):
                            description=_l("Kræves, når en sag i stikprøven allerede er registreret. Den gamle "
                                           "trækning gemmes i ændringsloggen."),
                            validators=[Optional(), Length(max=500)])  # CPR numbers: refused by Form
+    # the number of reviewed cases the draw takes out of the tallies, as the confirmation step named it
+    confirm_leaving = HiddenField(validators=[Optional()])
 
 
 def csrf_token_valid() -> bool:

@@ -146,6 +146,12 @@ def refusal_message(refusal: SampleRefused) -> str:
                         "koordinator kan trække den igen, og kun med en begrundelse.",
                         "Stikprøven for %(name)s er låst, fordi %(num)s sager i den er registreret. Kun en "
                         "koordinator kan trække den igen, og kun med en begrundelse.", p["reviewed"], name=p["name"])
+    if refusal.code == "confirm":
+        return ngettext("Trækningen tager %(num)s af de %(reviewed)s gennemgåede sager for %(name)s ud af "
+                        "stikprøvens tal: %(cases)s. Bekræft trækningen, hvis det er meningen.",
+                        "Trækningen tager %(num)s af de %(reviewed)s gennemgåede sager for %(name)s ud af "
+                        "stikprøvens tal: %(cases)s. Bekræft trækningen, hvis det er meningen.",
+                        p["leaving"], reviewed=p["reviewed"], name=p["name"], cases=", ".join(p["cases"]))
     return _("Skriv en begrundelse for at trække stikprøven igen. Den gamle trækning gemmes i ændringsloggen.")
 
 
@@ -159,6 +165,30 @@ def reviewed_in_sample(round_id: int, municipality_id: int) -> int:
         CaseListEntry.sample_rank.is_not(None))) or 0
 
 
+@dataclass(frozen=True)
+class DrawEffect:
+    """What a draw does to the reviewed cases: those counted now and the ones that leave or join the tallies."""
+
+    counted: list[str]
+    leaving: list[str]
+    joining: list[str]
+
+
+def draw_effect(round_id: int, municipality_id: int, entries: list[CaseListEntry], chosen: list[str]) -> DrawEffect:
+    """Which reviewed cases the draw `chosen` takes out of the tallies, and which it brings in.
+
+    Before any draw the whole list is under review; after it only the sample counts, besides the cases
+    reviewed outside it that a coordinator included.
+    """
+    sampled = {e.case_reference for e in entries if e.sample_rank is not None}
+    now = sampled or {e.case_reference for e in entries}
+    records = db.session.execute(select(SupervisionRecord.case_reference, SupervisionRecord.include_outside).where(
+        SupervisionRecord.round_id == round_id, SupervisionRecord.municipality_id == municipality_id)).all()
+    counted = {ref for ref, included in records if ref in now or included}
+    after = {ref for ref, included in records if ref in set(chosen) or included}
+    return DrawEffect(sorted(counted), sorted(counted - after), sorted(after - counted))
+
+
 def draw_snapshot(round_id: int, entries: list[CaseListEntry]) -> dict | None:
     """The draw in force as the audit log keeps it (None before the first draw)."""
     drawn = sorted((e for e in entries if e.sample_rank is not None), key=lambda e: e.sample_rank)
@@ -169,12 +199,15 @@ def draw_snapshot(round_id: int, entries: list[CaseListEntry]) -> dict | None:
 
 
 def draw_sample(user, round_: SupervisionRound, municipality: Municipality, n: int, seed: str,
-                reason: str | None = None, coordinator: bool | None = None) -> list[str]:
+                reason: str | None = None, coordinator: bool | None = None,
+                confirm_leaving: int | None = None) -> tuple[list[str], DrawEffect]:
     """Draw (or re-draw) the municipality's sample of size n from its case list; ranks are stored.
 
-    Refused (SampleRefused) for a closed round, an empty list, a size larger than the list, and a
-    sample with a reviewed case unless a coordinator gives a reason; the old draw stays in the audit log.
-    `coordinator` defaults to the user's role (the command line passes True: it runs as the operator).
+    Refused (SampleRefused) for a closed round, an empty list, a size larger than the list, a sample
+    with a reviewed case unless a coordinator gives a reason, and a draw that takes reviewed cases out
+    of the tallies unless `confirm_leaving` is their number (so the one confirming saw how many); the
+    old draw stays in the audit log. `coordinator` defaults to the user's role (the command line passes
+    True: it runs as the operator).
     """
     reason = (reason or "").strip() or None
     if coordinator is None:
@@ -194,18 +227,23 @@ def draw_sample(user, round_: SupervisionRound, municipality: Municipality, n: i
         raise SampleRefused("reason", name=municipality.name)
     before = draw_snapshot(round_.id, entries)
     chosen = draw([e.case_reference for e in entries], n, seed, round_.id, municipality.code)
+    effect = draw_effect(round_.id, municipality.id, entries, chosen)
+    if effect.leaving and confirm_leaving != len(effect.leaving):
+        raise SampleRefused("confirm", name=municipality.name, leaving=len(effect.leaving),
+                            reviewed=len(effect.counted), cases=effect.leaving)
     rank = {reference: i for i, reference in enumerate(chosen, start=1)}
     for entry in entries:
         entry.sample_rank = rank.get(entry.case_reference)
         entry.sample_seed = seed if entry.case_reference in rank else None
     db.session.flush()
-    after = {"round_id": round_.id, "seed": seed, "n": n, "sample": chosen}
+    after = {"round_id": round_.id, "seed": seed, "n": n, "sample": chosen, "counted_before": len(effect.counted),
+             "leaving": effect.leaving, "joining": effect.joining}
     if before is not None:
         after["reason"] = reason
         after["reviewed_before"] = reviewed
     audit.record(user, "draw" if before is None else "redraw", "case_sample", round_.id, before, after,
                  municipality.id)
-    return chosen
+    return chosen, effect
 
 
 def draws_of(round_id: int, municipality_id: int) -> list[AuditEntry]:
@@ -226,7 +264,8 @@ def check_sample(round_: SupervisionRound, municipality: Municipality) -> list[s
         CaseListEntry.round_id == round_.id, CaseListEntry.municipality_id == municipality.id)))
     stored = draw_snapshot(round_.id, entries)
     if stored is None:
-        return ["no sample drawn yet"]
+        # none drawn is no fault (the whole list is under review), unless the log recorded a draw
+        return ["the audit log records a draw, but no sample is stored"] if draws_of(round_.id, municipality.id) else []
     problems = []
     seeds = {e.sample_seed for e in entries if e.sample_rank is not None}
     if len(seeds) > 1:

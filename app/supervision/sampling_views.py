@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import ensure_municipality, role_required, visible_municipality_ids
@@ -26,12 +27,17 @@ def _sample_form(round_) -> SampleForm:
     return form
 
 
-def _page(round_, import_form, sample_form, errors=(), status=200):
+def _page(round_, import_form, sample_form, errors=(), status=200, confirm=None):
     own = visible_municipality_ids(current_user)
     samples = [(m, sampling.sample_of(round_, m.id), sampling.reviewed_in_sample(round_.id, m.id))
                for m in round_.municipalities if own is None or m.id in own]
     return render_template("supervision/sampling.html", round=round_, import_form=import_form,
-                           sample_form=sample_form, errors=errors, samples=samples), status
+                           sample_form=sample_form, errors=errors, samples=samples, confirm=confirm), status
+
+
+def _confirm_leaving(form) -> int | None:
+    value = (form.confirm_leaving.data or "").strip()
+    return int(value) if value.isdigit() else None
 
 
 ROUND_CLOSED = _l("Runden er lukket: sagslister og stikprøver kan ikke længere ændres.")
@@ -86,12 +92,27 @@ def draw_sample(round_id: int):
         abort(404)
     ensure_municipality(current_user, municipality.id)
     try:
-        chosen = sampling.draw_sample(current_user, round_, municipality, form.size.data, form.seed.data.strip(),
-                                      reason=form.reason.data if current_user.is_coordinator else None)
+        chosen, effect = sampling.draw_sample(current_user, round_, municipality, form.size.data,
+                                              form.seed.data.strip(),
+                                              reason=form.reason.data if current_user.is_coordinator else None,
+                                              confirm_leaving=_confirm_leaving(form))
     except sampling.SampleRefused as refusal:
         db.session.rollback()
+        if refusal.code == "confirm":  # the page asks, naming the cases; the same form confirms
+            form.confirm_leaving.data = str(refusal.params["leaving"])
+            return _page(round_, ImportForm(), form, status=409,
+                         confirm={"message": sampling.refusal_message(refusal), "leaving": refusal.params["leaving"]})
         return _page(round_, ImportForm(), form, errors=[sampling.refusal_message(refusal)],
                      status=409 if refusal.code in ("closed", "frozen") else 400)
     db.session.commit()
-    flash(_("Stikprøven for %(name)s er trukket: %(n)s sager.", name=municipality.name, n=len(chosen)), "success")
+    message = _("Stikprøven for %(name)s er trukket: %(n)s sager.", name=municipality.name, n=len(chosen))
+    if effect.leaving:
+        message += " " + ngettext("%(num)s gennemgået sag tælles ikke længere med: %(cases)s.",
+                                  "%(num)s gennemgåede sager tælles ikke længere med: %(cases)s.",
+                                  len(effect.leaving), cases=", ".join(effect.leaving))
+    if effect.joining:
+        message += " " + ngettext("%(num)s sag, gennemgået udenfor stikprøven, tælles nu med: %(cases)s.",
+                                  "%(num)s sager, gennemgået udenfor stikprøven, tælles nu med: %(cases)s.",
+                                  len(effect.joining), cases=", ".join(effect.joining))
+    flash(message, "success")
     return redirect(url_for("supervision.sampling_page", round_id=round_.id))

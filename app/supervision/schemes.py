@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -173,6 +174,15 @@ def compiled(experiment: Experiment) -> tuple[Questionnaire | None, list[dict], 
     if not found:
         return None, [], []
     questionnaire, by_municipality = found[0].questionnaire, found[0].entries
-    points = [{"question": q, "answers": [(row["municipality"], row["answers"].get(q.id)) for row in by_municipality]}
+    points = [{"question": q, "answers": [(row["municipality"], row["answers"].get(q.id), _phase_submitted(row, q))
+                                          for row in by_municipality]}
               for q in questionnaire.questions]
     return questionnaire, points, by_municipality
+
+
+def _phase_submitted(row: dict, point) -> datetime | None:
+    """When the phase of this point was submitted by the municipality; None while it is a draft."""
+    scheme = row["scheme"]
+    if scheme is None:
+        return None
+    return scheme.phase1_submitted_at if point.phase == 1 else scheme.phase2_submitted_at

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.base_url import base_url
 from app.extensions import db
-from app.models import Invitation, Response, Wave, utcnow
+from app.models import Invitation, QuestionnaireVersion, Response, Wave, utcnow
 from app.waves.service import invite_audience
 from app.waves.tokens import invitation_token
 
@@ -19,7 +19,7 @@ LABEL = "Efterår 2026"
 def open_demo_wave() -> Wave:
     """Repeat the latest wave of survey A as an open wave (three weeks from now) with invitations."""
     previous = db.session.scalar(select(Wave).join(Wave.questionnaire_version).where(
-        Wave.anonymous.is_(False)).order_by(Wave.opens_at.desc()).limit(1))
+        QuestionnaireVersion.slug == SURVEY_A, Wave.anonymous.is_(False)).order_by(Wave.opens_at.desc()).limit(1))
     now = utcnow()
     wave = Wave(questionnaire_version=previous.questionnaire_version, label=LABEL, opens_at=now - timedelta(hours=1),
                 closes_at=now + timedelta(days=21), status="open", opened_at=now, reminder_days=[7, 14],

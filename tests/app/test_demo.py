@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Response, SupervisionRecord, User, Wave
+from app.models import QuestionnaireVersion, Response, SupervisionRecord, User, Wave
 
 
 def test_demo_creates_users_two_answered_waves_and_supervision_records(runner, app):
@@ -12,7 +12,8 @@ def test_demo_creates_users_two_answered_waves_and_supervision_records(runner, a
     assert result.exit_code == 0, result.output
     assert "koordinator@boelge.local" in result.output
     with app.app_context():
-        waves = db.session.scalars(select(Wave).order_by(Wave.opens_at)).all()
+        waves = db.session.scalars(select(Wave).join(Wave.questionnaire_version).where(
+            QuestionnaireVersion.slug == "ledighedsydelse-raadgiver").order_by(Wave.opens_at)).all()
         labels = [w.label for w in waves]
         assert labels[:2] == ["Januar 2019", "Sommer 2020"]
         assert waves[1].repeats_id == waves[0].id
@@ -33,3 +34,26 @@ def test_demo_if_empty_does_not_build_twice(runner, app):
     assert "already there" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User).where(User.role == "coordinator")) == 1
+
+
+def test_demo_holds_seed_e_citizens_anonymous_and_their_caseworkers(runner, app):
+    assert runner.invoke(args=["demo", "--seed", "2019"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.execute(
+            select(QuestionnaireVersion.slug, Wave.label, Wave.anonymous, func.count(Response.id))
+            .join(Wave.questionnaire_version).outerjoin(Response, (Response.wave_id == Wave.id)
+                                                        & (Response.status == "submitted"))
+            .where(QuestionnaireVersion.slug.in_(["kontaktforloeb-borger", "kontaktforloeb-sagsbehandler"]))
+            .group_by(QuestionnaireVersion.slug, Wave.label, Wave.anonymous).order_by(QuestionnaireVersion.slug, Wave.label)
+        ).all()
+        assert [(slug, label, anonymous) for slug, label, anonymous, _n in rows] == [
+            ("kontaktforloeb-borger", "August 2019", True), ("kontaktforloeb-borger", "August 2020", True),
+            ("kontaktforloeb-sagsbehandler", "August 2019", False), ("kontaktforloeb-sagsbehandler", "August 2020", False)]
+        assert [n for *_rest, n in rows][:2] == [7, 9]
+        assert all(n > 0 for *_rest, n in rows)
+        citizens = db.session.scalars(select(Response).join(Wave).where(Wave.anonymous.is_(True))).all()
+        assert all(r.invitation_id is None and r.browser_key and r.municipality.slug == "vesthimmerland"
+                   for r in citizens)
+        # the open demo wave still repeats survey A
+        open_wave = db.session.scalar(select(Wave).where(Wave.status == "open"))
+        assert open_wave.questionnaire_version.slug == "ledighedsydelse-raadgiver"

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED_QUESTIONNAIRES = {
     "ledighedsydelse-raadgiver", "mentor-raadgiver", "mentor-sagsgennemgang", "revalidering-tilsyn",
     "revalidering-raadgiver", "ressourceforloeb-tilsyn", "borgertilfredshed", "evalueringsskema",
+    "kontaktforloeb-borger", "kontaktforloeb-sagsbehandler",
 }
 
 

@@ -92,6 +92,7 @@ def test_csv_download_has_the_sentences_and_formula_safe_cells(app, client, logg
         db.session.commit()
     response = client.get(f"/log/log.csv?tilsynsrunde={logged_case['round_id']}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))

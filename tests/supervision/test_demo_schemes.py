@@ -17,7 +17,7 @@ def test_demo_schemes_compile_under_each_point(ctx):
     assert by_slug["aalborg"].phase2_submitted_at is not None
     assert by_slug["thisted"].phase1_submitted_at is not None and by_slug["thisted"].phase2_submitted_at is None
     assert by_slug["jammerbugt"] is None
-    point7 = dict((m.slug, text) for m, text in points[6]["answers"])
+    point7 = dict((m.slug, text) for m, text, _submitted in points[6]["answers"])
     assert point7["thisted"] == "Det vurderes fra Thisted, at formålet med forsøget bestemt er opnået."
     assert point7["aalborg"].startswith("Det er kommunens vurdering")
     assert find_scheme(experiment, by_slug["aalborg"].municipality) is by_slug["aalborg"]

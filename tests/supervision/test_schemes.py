@@ -147,3 +147,22 @@ def test_cpr_typed_with_other_separators_in_a_point_is_refused(app, aalborg_lead
     refused = post_form(aalborg_leader, _url(ids), {**PHASE1, "q_p03": f"Borger {typed} deltog", "action": "save"})
     assert refused.status_code == 400 and "CPR" in refused.get_data(as_text=True)
     assert _scheme(app) is None
+
+
+def test_compiled_page_marks_a_draft_apart_from_a_submitted_answer(app, make_user, login, aalborg_leader, ids,
+                                                                    client):
+    post_form(aalborg_leader, _url(ids), {**PHASE1, "action": "submit"})
+    post_form(aalborg_leader, _url(ids), {**PHASE2, "q_p07": "Foreløbige resultater", "action": "save"})
+    _cid, email, password = make_user("coordinator")
+    login(client, email, password)
+    experiment_id, _places = ids
+    html = client.get(f"/tilsyn/evalueringsskemaer/{experiment_id}/samlet").get_data(as_text=True)
+    point1 = html[html.index("1. Beskrivelse af forsøget"):html.index("2. Formål med forsøget")]
+    point7 = html[html.index("7. Forsøgets resultater"):html.index("8. Konklusion")]
+    assert "Foreløbige resultater" in point7
+    draft = point7[point7.index("Aalborg"):point7.index("Foreløbige resultater")]
+    assert "Kladde, ikke indsendt" in draft
+    submitted = point1[point1.index("Aalborg"):point1.index("Punkt 1 fra kommunen")]
+    assert "Indsendt " in submitted and "Kladde" not in submitted
+    # a municipality that has not started is no draft
+    assert "Kladde" not in point7[point7.index("Jammerbugt"):]
