@@ -4,7 +4,8 @@ export run by a worker. One scheduler is killed while it sends the invitations, 
 sender can close (the SMTP server has taken the mail, the scheduler has not heard so), and started
 again, as systemd would; the worker running the export is killed mid-job. Every respondent still gets
 an invitation, no more than one of them twice per killed sender and then with the same Message-ID,
-every answer is stored once and the export's figures match what was posted.
+every answer is stored once (half of them sent through nginx with TLS, as a browser would) and the
+export's figures match what was posted.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from sqlalchemy import create_engine, func, select, text
 from app.extensions import db
 from app.models import Answer, ExportJob, Invitation, Message, Municipality, Respondent, Response, Wave, utcnow
 from tests.conftest import skip_or_fail
+from tests.support.proxy import nginx_in_front
 from tests.support.smtp import free_port
 from tests.waves.mail_promise import assert_mail_promise
 from tests.waves.smtp_gate import GatedSMTPServer
@@ -116,7 +118,9 @@ def _outbox_done(app) -> bool:
 
 
 def _answer(base: str, link: str, choices: dict[str, str]) -> int:
+    """Open a mailed link and submit at `base`: gunicorn itself, or nginx with TLS in front of it."""
     with requests.Session() as session:
+        session.verify = False  # nginx's certificate is self-signed, made by the test
         page = session.get(link, timeout=30)
         html = page.text
         form = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1),
@@ -182,18 +186,26 @@ def test_the_production_topology_survives_killed_schedulers(app, database_url, m
         time.sleep(2)  # a further copy, if there were one, would arrive now
         assert_mail_promise(smtp.messages, [f"r{i:03d}@topologi.dk" for i in range(RESPONDENTS)], kills=mail_kills)
 
-        # 2. 500 answers over HTTP through gunicorn, from the links in the mails.
+        # 2. 500 answers from the links in the mails: every other one through the shipped nginx site with
+        #    TLS in front of gunicorn, the rest to gunicorn itself.
         _wait(lambda: requests.get(f"{base}/healthz", timeout=5).status_code == 200, 60, "gunicorn")
         rng = random.Random(12)
-        posted = {}
+        posted, routes = {}, []
         for message in smtp.messages:
             body = message.get_payload(decode=True).decode("utf-8")
             link = re.search(r"(http\S+/s/\S+)", body).group(1)
             assert link.startswith(f"{base}/s/")
-            posted[link] = {f"q_b{q}": str(rng.randint(1, 5)) for q in range(1, QUESTIONS + 1)}
-        with ThreadPoolExecutor(8) as pool:
-            statuses = list(pool.map(lambda item: _answer(base, *item), posted.items()))
+            if link not in posted:  # the one repeated invitation carries the same link
+                posted[link] = {f"q_b{q}": str(rng.randint(1, 5)) for q in range(1, QUESTIONS + 1)}
+                routes.append(len(routes) % 2 == 0)
+        with nginx_in_front(tmp_path / "nginx", port) as tls_base:
+            jobs = [(tls_base if through_proxy else base, link.replace(base, tls_base) if through_proxy else link, answers)
+                    for through_proxy, (link, answers) in zip(routes, posted.items())]
+            with ThreadPoolExecutor(8) as pool:
+                statuses = list(pool.map(lambda job: _answer(*job), jobs))
+            proxied_posts = (tmp_path / "nginx" / "logs" / "boelge.access.log").read_text().count("POST /svar")
         assert Counter(statuses) == {303: RESPONDENTS} or Counter(statuses) == {302: RESPONDENTS}, Counter(statuses)
+        assert proxied_posts == sum(routes) == RESPONDENTS // 2
 
         # 3. An export queued over HTTP; the worker running it is killed while its query waits on a lock.
         coordinator = _log_in(base, email, password)

@@ -176,3 +176,30 @@ def deployment(folder: Path, database_url: str, secret_key: str, workers: int = 
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(5)
+
+
+@contextmanager
+def nginx_in_front(folder: Path, gunicorn_port: int) -> Iterator[str]:
+    """The shipped nginx site (TLS) in front of a gunicorn already serving on `gunicorn_port`; yields its HTTPS base."""
+    nginx = nginx_or_skip()
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    (folder / "logs").mkdir(parents=True, exist_ok=True)
+    cert, key = make_certificate(folder)
+    http_port, https_port = free_port(), free_port()
+    site = folder / "boelge.conf"
+    site.write_text(site_config(gunicorn_port, http_port, https_port, cert, key, folder / "logs"))
+    (folder / "nginx.conf").write_text(main_config(folder, site))
+    with open(folder / "logs" / "nginx-output.log", "ab") as out:
+        proxy = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+                                 cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    base = f"https://127.0.0.1:{https_port}"
+    try:
+        wait_for(f"{base}/healthz", proxy)
+        yield base
+    finally:
+        proxy.terminate()
+        try:
+            proxy.wait(15)
+        except subprocess.TimeoutExpired:
+            proxy.kill()
+            proxy.wait(5)
