@@ -112,7 +112,9 @@ class RedactTokensFilter(logging.Filter):
     """Logging filter: request lines never carry a whole token."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
+        if isinstance(record.args, dict):
+            record.args = {k: redact(a) if isinstance(a, str) else a for k, a in record.args.items()}
+        elif record.args:
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)

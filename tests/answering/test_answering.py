@@ -161,3 +161,5 @@ def test_gunicorn_access_log_atoms_are_redacted():
                                              (f"/reset/{token}",), None)
     assert all(f.filter(record) for f in logger.error_log.filters)
     assert token not in record.getMessage() and "/reset/Abcdef" in record.getMessage()
+    named = __import__("logging").LogRecord("gunicorn.error", 40, __file__, 1, "%(uri)s", ({"uri": f"/p/{token}"},), None)
+    assert all(f.filter(named) for f in logger.error_log.filters) and named.getMessage() == "/p/Abcdef…"
