@@ -14,7 +14,7 @@ import qrcode
 import qrcode.image.svg
 from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from app import throttle
 from app.auth import sealing
@@ -55,7 +55,7 @@ def qr_svg(uri: str, label: str) -> Markup:
 def matching_step(secret: str, code: str, at: datetime) -> int | None:
     """The time step whose code this is (the current one or its neighbours), or None."""
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):  # compare_digest takes ASCII only
         return None
     totp = pyotp.TOTP(secret)
     step = totp.timecode(at)
@@ -111,8 +111,7 @@ def verify(user: User, code: str, at: datetime) -> str | None:
     elif reseal:
         user.totp_secret = sealing.seal(secret)
     step = matching_step(secret, code, at) if secret is not None else None
-    if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
-        user.totp_last_step = step
+    if step is not None and _use_step(user, step):
         throttle.clear(THROTTLE_SCOPE, f"user:{user.id}")
         return "totp"
     if step is None and use_recovery_code(user, code, at):
@@ -120,6 +119,17 @@ def verify(user: User, code: str, at: datetime) -> str | None:
         return "recovery_code"
     _failed(user)
     return None
+
+
+def _use_step(user: User, step: int) -> bool:
+    """Record `step` as the last one used, if it is later than the stored one: one conditional UPDATE,
+    so of two requests posting the same code at once only one can win (the other's row no longer matches)."""
+    won = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount == 1
+    if won:
+        user.totp_last_step = step
+    return won
 
 
 def disable(user: User) -> None:
