@@ -41,7 +41,8 @@ class SurveyExporter(Exporter):
         for question in self.data.questions:
             if question.kind.tabulated:
                 answered, options = per_question.get(question.id, empty)
-                yield question_table(self.data, question, answered, options, self._question_sheets[question.id])
+                yield question_table(self.data, question, answered, options, self._question_sheets[question.id],
+                                     self.disclosure.counted_rule(question.id))
 
     def tables(self) -> Iterator[Table]:
         data_table = self.data_table()

@@ -49,16 +49,29 @@ class HiddenCell:
 class Disclosure:
     """Which cells of a survey export are hidden, and how the row-level outputs list what is left."""
 
-    def __init__(self, data: SurveyData) -> None:
+    def __init__(self, data: SurveyData, per_question: dict | None = None) -> None:
+        """`per_question`: the aggregates' rows per question when the caller has them already (the page)."""
         self.data = data
+        self._per_question = per_question
+
+    @cached_property
+    def counted_rules(self) -> dict[str, dict[int, Suppression]]:
+        """Per counted question and wave, the rule on its answers: from the aggregates alone, so the results
+        page (which reads no answer rows) hides by the very rule the workbook's tables and rows do."""
+        return {qid: question_suppression(self.data, n_by_wave) for qid, n_by_wave in self._counted_sizes.items()}
+
+    def counted_rule(self, question_id: str) -> dict[int, Suppression]:
+        """The rule of one counted question (a question nobody answered: the wave's rule alone)."""
+        rule = self.counted_rules.get(question_id)
+        return rule if rule is not None else question_suppression(self.data, {})
 
     @cached_property
     def question_rules(self) -> dict[str, dict[int, Suppression]]:
         """Per question (counted and listed) and wave, the rule on the question's own answers."""
         data = self.data
-        rules: dict[str, dict[int, Suppression]] = {}
-        for qid, n_by_wave in {**self._listed_sizes, **self._counted_sizes}.items():
-            rules[qid] = question_suppression(data, n_by_wave)
+        rules: dict[str, dict[int, Suppression]] = {
+            qid: question_suppression(data, n_by_wave) for qid, n_by_wave in self._listed_sizes.items()}
+        rules.update(self.counted_rules)
         for question in data.questions:
             rules.setdefault(question.id, question_suppression(data, {}))
         return rules
@@ -66,7 +79,8 @@ class Disclosure:
     @cached_property
     def _counted_sizes(self) -> dict[str, dict[int, dict[int, int]]]:
         sizes: dict[str, dict[int, dict[int, int]]] = {}
-        for qid, (answered, _options) in self.data.aggregates.per_question().items():
+        per_question = self._per_question if self._per_question is not None else self.data.aggregates.per_question()
+        for qid, (answered, _options) in per_question.items():
             for w, m, _q, n, *_numbers in answered:
                 sizes.setdefault(qid, {}).setdefault(int(w), {})[int(m)] = int(n)
         return sizes

@@ -41,9 +41,13 @@ def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]])
 
 
 def question_figures(data: SurveyData, question: Question, answered: list[tuple],
-                     options: list[tuple], groups: list | None = None) -> dict[tuple, Figures]:
+                     options: list[tuple], groups: list | None = None,
+                     rules: dict[int, Suppression] | None = None) -> dict[tuple, Figures]:
     """Figures keyed by (group, wave id) for a coded or number question, from its aggregate rows
-    (`Aggregates.per_question`); for every group, or for those named (suppression always sees them all)."""
+    (`Aggregates.per_question`); for every group, or for those named (suppression always sees them all).
+
+    `rules` is the question's hiding decision per wave (`survey_suppression.Disclosure.counted_rule`); without
+    it the same rule is worked out from these rows."""
     n_by_wave: dict[int, dict[int, int]] = {}
     numbers: dict[tuple, tuple[float, int, float]] = {}
     for wave_id, municipality_id, _qid, n, number_sum, number_count, number_squares in answered:
@@ -53,7 +57,8 @@ def question_figures(data: SurveyData, question: Question, answered: list[tuple]
     counts: dict[tuple, dict[int, int]] = {}
     for wave_id, municipality_id, _qid, code, n in options:
         counts.setdefault((int(wave_id), int(municipality_id)), {})[int(code)] = int(n)
-    rules = question_suppression(data, n_by_wave)
+    if rules is None:
+        rules = question_suppression(data, n_by_wave)
     figures: dict[tuple, Figures] = {}
     for wave in data.waves:
         rule = rules[wave.id]
@@ -102,9 +107,9 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def question_table(data: SurveyData, question: Question, answered: list[tuple], options: list[tuple],
-                   sheet_name: str) -> Table:
+                   sheet_name: str, rules: dict[int, Suppression] | None = None) -> Table:
     """The comparison table of one coded or number question: network total first, then each municipality."""
-    figures = question_figures(data, question, answered, options)
+    figures = question_figures(data, question, answered, options, rules=rules)
     kind = question.kind
     waves = data.waves
     nw = len(waves)

@@ -15,6 +15,7 @@ from app.results.charts import stacked_bars
 from exports import comparability
 from exports.significance import TestResult, rank_test, two_proportions
 from exports.survey_data import NETWORK, SurveyData, WaveInfo
+from exports.survey_suppression import Disclosure
 from exports.survey_tables import Figures, question_figures, test_means
 from forms import Question
 from forms.types.base import Tabulation
@@ -117,12 +118,13 @@ def page_questions(data: SurveyData, lang: str, breakdown: bool) -> list[PageQue
     per_question = data.aggregates.per_question()
     empty: tuple[list, list] = ([], [])
     page = _Page.current(lang)
+    disclosure = Disclosure(data, per_question)  # the exports' one decision of what is hidden, read from the same aggregates
     result = []
     for question in data.questions:
         if not question.kind.tabulated:
             continue
         figures = question_figures(data, question, *per_question.get(question.id, empty),
-                                   groups=None if breakdown else [NETWORK])
+                                   groups=None if breakdown else [NETWORK], rules=disclosure.counted_rule(question.id))
         result.append(_question(data, question, figures, page, breakdown))
     return result
 

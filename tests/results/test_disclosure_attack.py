@@ -6,14 +6,18 @@ as the workbook, the long CSV and Bilag 2, read back (openpyxl, csv, python-docx
 show becomes a linear constraint on the unknown counts per municipality, question, wave and answer code:
 the tables' counts and N (network and municipalities), the Data sheet's and the CSV's rows per place
 (the merged "Øvrige (skjult)" rows as the sum of the municipalities the Oversigt marks hidden), and the
-Oversigt's responses per municipality as bounds. For every cell a table shows as hidden, an integer
+Oversigt's responses per municipality as bounds; and the results page (fetched as a coordinator, in Danish and
+English, with and without the municipalities, and as a team leader of a visible municipality): every count,
+N, share (as the ratio it rounds to) and mean it shows. For every cell a table shows as hidden, an integer
 program finds the smallest and largest count of each code the constraints allow: the cell is safe only
 when they differ for some code, that is, more than one distribution fits everything exported.
 """
 from __future__ import annotations
 
 import csv
+import html as markup
 import random
+import re
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -24,6 +28,8 @@ import pytest
 from scipy.optimize import LinearConstraint, milp
 
 from app.extensions import db
+from app.questionnaires.service import definition_of, latest_version
+from tests.conftest import extract_csrf
 from tests.results.conftest import SLUG
 from tests.results.factory import add_responses, make_wave, municipality_ids
 
@@ -84,6 +90,7 @@ class Exported:
         book.close()
         with open(xlsx.with_name(f"{xlsx.stem}-svar.csv"), encoding="utf-8-sig", newline="") as f:
             self.csv = list(csv.DictReader(f, delimiter=";"))
+        self.pages: dict[tuple, Page] = {}
         self.document = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(docx_path).tables
                          if t.rows and t.rows[0].cells[0].text == "Gruppe"]
 
@@ -103,6 +110,85 @@ class Exported:
                 and r["Gruppe"] != "Netværket i alt"}
 
 
+def _cell_text(raw: str) -> str:
+    return markup.unescape(re.sub(r"<[^>]+>", "", raw)).replace("\xa0", " ").strip()
+
+
+def _number(text: str, lang: str) -> float:
+    text = text.replace("%", "").replace(" ", "")
+    text = text.replace(".", "").replace(",", ".") if lang == "da" else text.replace(",", "")
+    return float(text)
+
+
+class Page:
+    """Every figure one view of the results page shows, as (question, wave, members, weights per code, lo, hi):
+    the sum over the members of weight × count of the code lies between lo and hi."""
+
+    def __init__(self, html: str, lang: str, waves: list[str], questions: dict) -> None:
+        self.html, self.lang, self.waves = html, lang, waves
+        self.figures: list[tuple] = []
+        self.hidden: set[tuple[str, str, str]] = set()  # (question, wave, municipality) shown as hidden
+        self.shown: set[tuple[str, str, str]] = set()
+        for section in html.split('<section class="result-question"')[1:]:
+            number = int(re.search(r'<h2 id="q-(\d+)"', section)[1])
+            question = questions[QUESTIONS[number - 1]]
+            tables = re.findall(r'<table class="result-table">(.*?)</table>', section, re.S)
+            self._network(question, self._rows(tables[0]))
+            if len(tables) > 1:
+                self._breakdown(question, self._rows(tables[1]))
+
+    def _rows(self, table: str) -> list[tuple[str, list[str]]]:
+        return [(_cell_text(label), [_cell_text(c) for c in re.findall(r'<td class="num">(.*?)</td>', cells)]
+                 [:len(self.waves)]) for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table)]
+
+    def _network(self, question, rows) -> None:
+        codes = [o.code for o in question.options]
+        scale = question.scale
+        valid, top2 = (list(scale.valid_codes), list(scale.top2)) if scale else ([], [])
+        measures = [("share", [c], codes) for c in codes] + [("n", codes, codes)]
+        if question.kind.has_mean(question):
+            measures.append(("mean", valid, valid))
+        if question.kind.has_top2(question):
+            measures.append(("share", top2, valid))
+        assert len(rows) == len(measures), rows
+        for (_label, cells), measure in zip(rows, measures):
+            self._add(question.id, None, measure, cells)
+
+    def _breakdown(self, question, rows) -> None:
+        scale = question.scale
+        valid, top2 = (list(scale.valid_codes), list(scale.top2)) if scale else ([], [])
+        if question.kind.has_top2(question):
+            measure = ("share", top2, valid)
+        elif question.kind.has_mean(question):
+            measure = ("mean", valid, valid)
+        else:
+            measure = ("n", [o.code for o in question.options], None)
+        for label, cells in rows:
+            self._add(question.id, label, measure, cells)
+
+    def _add(self, qid: str, group: str | None, measure: tuple, cells: list[str]) -> None:
+        kind, part, whole = measure
+        for wave, text in zip(self.waves, cells):
+            if group is not None:
+                (self.hidden if text in ("skjult", "hidden") else self.shown).add((qid, wave, group))
+            if text in ("", "–", "skjult", "hidden"):
+                continue
+            if kind == "n":
+                n = _number(text, self.lang)
+                self.figures.append((qid, wave, group, {c: 1 for c in part}, n, n))
+            elif kind == "mean":  # the mean rounds to two decimals: (mean ± 0.005) × valid bounds Σ code × count
+                m = _number(text, self.lang)
+                self.figures.append((qid, wave, group, {c: c - (m - 0.005) for c in part}, 0, np.inf))
+                self.figures.append((qid, wave, group, {c: c - (m + 0.005) for c in part}, -np.inf, 0))
+            else:  # "12,5 % (5)": the count exactly, and the share as a ratio of the counts to within its rounding
+                share, count = re.fullmatch(r"(.*?)\s*\((.*?)\)", text).groups()
+                k, r = _number(count, self.lang), _number(share, self.lang) / 100
+                self.figures.append((qid, wave, group, {c: 1 for c in part}, k, k))
+                for bound, lo, hi in ((r - 0.0005, 0, np.inf), (r + 0.0005, -np.inf, 0)):
+                    weights = {c: (c in part) - bound for c in whole}
+                    self.figures.append((qid, wave, group, weights, lo, hi))
+
+
 def _constraints(ex: Exported, question: str, wave: str):
     """(groups, codes, A, lower, upper) of everything exported about one question in one wave."""
     groups = sorted(ex.sizes(wave))
@@ -110,14 +196,17 @@ def _constraints(ex: Exported, question: str, wave: str):
     index = {(g, c): i for i, (g, c) in enumerate((g, c) for g in groups for c in codes)}
     rows, lower, upper = [], [], []
 
-    def add(members, code, lo, hi):
+    def weigh(members, weights: dict, lo, hi):
         row = np.zeros(len(index))
         for g in members:
-            for c in codes if code is None else [code]:
-                row[index[(g, c)]] = 1
+            for c, w in weights.items():
+                row[index[(g, c)]] = w
         rows.append(row)
         lower.append(lo)
         upper.append(hi)
+
+    def add(members, code, lo, hi):
+        weigh(members, {c: 1 for c in (codes if code is None else [code])}, lo, hi)
 
     for g, n in ex.sizes(wave).items():  # the Oversigt: nobody answers more often than they responded
         add([g], None, 0, n)
@@ -144,6 +233,10 @@ def _constraints(ex: Exported, question: str, wave: str):
             counts = Counter(v for v in values if isinstance(v, int))
             for c in codes:  # a place's answers are listed whole or not at all
                 add(members, c, counts.get(c, 0), counts.get(c, 0))
+    for page in ex.pages.values():  # the results page, every view
+        for qid, at, group, weights, lo, hi in page.figures:
+            if qid == question and at == wave:
+                weigh(groups if group is None else [group], weights, lo, hi)
     return groups, codes, index, np.array(rows), np.array(lower, float), np.array(upper, float)
 
 
@@ -163,8 +256,29 @@ def _determined(ex: Exported, question: str, wave: str, group: str) -> bool:
     return True
 
 
+def _pages(app, client, make_user, login) -> dict[str, Page]:
+    """The results page as a coordinator (Danish and English, with and without the municipalities) and as
+    a team leader of Aalborg, visible in every plan."""
+    with app.app_context():
+        questions = {q.id: q for q in definition_of(latest_version(SLUG)).questions}
+    url = f"/resultater/survey/{SLUG}"
+    pages = {}
+    for role, municipality in (("coordinator", None), ("team_leader", "aalborg")):
+        browser = app.test_client()
+        _id, email, password = make_user(role, municipality)
+        login(browser, email, password)
+        for lang in ("da", "en"):
+            token = extract_csrf(browser.get("/resultater/").get_data(as_text=True))
+            browser.post("/sprog", data={"csrf_token": token, "lang": lang})
+            for query in ("", "?kommuner=1"):
+                response = browser.get(url + query)
+                assert response.status_code == 200
+                pages[(role, lang, query)] = Page(response.get_data(as_text=True), lang, list(WAVES), questions)
+    return pages
+
+
 @pytest.fixture(params=sorted(PLANS))
-def exported(request, app, runner, tmp_path):
+def exported(request, app, runner, client, make_user, login, tmp_path):
     _build(app, PLANS[request.param], seed=len(request.param))
     out = tmp_path / "plan.xlsx"
     result = runner.invoke(args=["export", "survey", "--questionnaire", SLUG, "-o", str(out)])
@@ -172,7 +286,9 @@ def exported(request, app, runner, tmp_path):
     document = tmp_path / "bilag2.docx"
     result = runner.invoke(args=["export", "report", "survey", "--questionnaire", SLUG, "-o", str(document)])
     assert result.exit_code == 0, result.output
-    return request.param, Exported(out, document)
+    ex = Exported(out, document)
+    ex.pages = _pages(app, client, make_user, login)
+    return request.param, ex
 
 
 def test_no_hidden_cell_is_determined_by_everything_exported(exported):
@@ -216,3 +332,18 @@ def test_the_anonymity_sheet_lists_every_hidden_cell(exported):
                 assert (wave, "(alle)", group) in listed or (wave, str(number), group) in listed \
                     or (wave, number, group) in listed, (wave, question, group)
                 assert group in merged or any(r["Gruppe"] == group and r["Årsag"] for r in ex.anonymity)
+
+
+def test_the_results_page_hides_exactly_the_workbooks_cells_in_every_view(exported):
+    _name, ex = exported
+    for view, page in ex.pages.items():
+        assert page.figures, view
+        for question in QUESTIONS:
+            for wave in WAVES:
+                hidden = ex.hidden_cells(question, wave)
+                on_page = {g for q, w, g in page.hidden if (q, w) == (question, wave)}
+                shown = {g for q, w, g in page.shown if (q, w) == (question, wave)}
+                assert on_page == (hidden & (on_page | shown)), (view, question, wave)
+                if view[2]:  # with the municipalities: a coordinator sees every group, a team leader Aalborg only
+                    expected = set(ex.sizes(wave)) if view[0] == "coordinator" else {"Aalborg"}
+                    assert on_page | shown == expected, (view, question, wave)
