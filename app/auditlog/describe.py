@@ -183,7 +183,7 @@ def _moved(after: dict) -> list[str]:
                           "%(num)s af de %(counted)s gennemgåede sager tælles ikke længere med: %(cases)s.",
                           len(leaving), counted=counted, cases=", ".join(leaving))]
     elif counted:
-        parts = [ngettext("Den gennemgåede sag tælles fortsat med.", "Alle %(num)s gennemgåede sager tælles fortsat med.",
+        parts = [ngettext("%(num)s gennemgået sag tælles fortsat med.", "Alle %(num)s gennemgåede sager tælles fortsat med.",
                           counted)]
     else:
         parts = []
