@@ -77,3 +77,21 @@ def test_a_wave_label_starting_a_formula_is_never_a_formula_cell(app, client, co
     for row in rows[1:]:
         for cell in row:
             _never_a_formula(cell)
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS, ids=["eq", "plus", "minus", "at", "tab", "cr"])
+def test_an_exclusion_reason_starting_a_formula_is_never_a_formula_cell(app, client, coordinator, trigger):
+    from tests.waves.factories import open_wave_with_invitations
+
+    with app.app_context():
+        _wave, pairs = open_wave_with_invitations({"aalborg": 1}, municipalities=("aalborg",))
+        db.session.commit()
+        rid = pairs[0][0].respondent_id
+    token = extract_csrf(client.get("/konto").get_data(as_text=True))
+    excluded = client.post(f"/respondenter/{rid}/udeluk", data={"reason": trigger + PAYLOAD, "csrf_token": token})
+    assert excluded.status_code == 302
+    rows = _rows(client)
+    assert [row for row in rows[1:] if PAYLOAD in row[4]], rows
+    for row in rows[1:]:
+        for cell in row:
+            _never_a_formula(cell)
