@@ -276,6 +276,8 @@ class FromAddress(HTTPAdapter):
 
 
 CLIENT = "127.0.0.3"
+NEIGHBOUR = "127.0.0.4"
+LINK_FAILURES = 3  # TOKEN_MAX_FAILURES of this installation
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -284,7 +286,8 @@ def test_the_proxy_redirects_serves_static_files_passes_the_client_address_and_r
     from app.models import ThrottleEvent
 
     _uid, email, password = make_user("team_leader", "aalborg")
-    with deployment(tmp_path / "site", app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"]) as site:
+    with deployment(tmp_path / "site", app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"],
+                    TOKEN_MAX_FAILURES=str(LINK_FAILURES)) as site:
         client = requests.Session()
         client.verify, client.trust_env = False, False  # a self-signed certificate; no proxy settings
         client.mount("https://", FromAddress(CLIENT))
@@ -303,6 +306,16 @@ def test_the_proxy_redirects_serves_static_files_passes_the_client_address_and_r
         with app.app_context():
             keys = set(db.session.scalars(select(ThrottleEvent.key).where(ThrottleEvent.scope == "link")))
         assert keys == {CLIENT}
+
+        # Each client behind the proxy is limited on its own: when this one has used up its wrong links,
+        # another address's first wrong link still gets the ordinary page.
+        for _ in range(LINK_FAILURES - 1):
+            client.get(f"{base}/s/{'x' * 32}", allow_redirects=False, timeout=10)
+        assert client.get(f"{base}/s/{'x' * 32}", allow_redirects=False, timeout=10).status_code == 429
+        neighbour = requests.Session()
+        neighbour.verify, neighbour.trust_env = False, False
+        neighbour.mount("https://", FromAddress(NEIGHBOUR))
+        assert neighbour.get(f"{base}/s/{'x' * 32}", allow_redirects=False, timeout=10).status_code == 302
 
         # A form posted from another site is refused even with a valid token and session; so is one
         # without a token from this site. What a browser on this site sends is accepted.
