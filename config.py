@@ -96,8 +96,6 @@ class Config:
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (ProxyFix); 0 = none.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
     HSTS = False
-    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none, trust no header).
-    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     # Mail: "smtp" sends through SMTP_HOST; "folder" writes .eml files to MAIL_FOLDER; "console" prints.
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")

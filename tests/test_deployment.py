@@ -327,6 +327,10 @@ def test_the_proxy_redirects_serves_static_files_passes_the_client_address_and_r
                         {"Referer": "https://evil.example/login"}, {**own, "Origin": f"https://127.0.0.1:{site.gunicorn_port}"}):
             refused = client.post(f"{base}/login", data=form, headers=headers, allow_redirects=False, timeout=10)
             assert refused.status_code == 400 and "Siden er udløbet" in refused.text, headers
+        # The app knows it is served over HTTPS behind nginx (X-Forwarded-Proto through ProxyFix): a client
+        # that strips both Origin and Referer is refused although its token is valid.
+        bare = client.post(f"{base}/login", data=form, allow_redirects=False, timeout=10)
+        assert bare.status_code == 400 and "Siden er udløbet" in bare.text
         tokenless = {k: v for k, v in form.items() if k != "csrf_token"}
         assert client.post(f"{base}/login", data=tokenless, headers=own, allow_redirects=False, timeout=10).status_code == 400
         accepted = client.post(f"{base}/login", data=form, headers=own, allow_redirects=False, timeout=10)
