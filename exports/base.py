@@ -33,9 +33,24 @@ EXPORTERS: dict[str, type[Exporter]] = {}
 
 
 def register(cls: type[Exporter]) -> type[Exporter]:
-    """Class decorator: make an exporter available by its identifier."""
+    """Class decorator: make an exporter available by its identifier.
+
+    An identifier already taken by another exporter is refused at import, naming both modules."""
+    taken = EXPORTERS.get(cls.identifier)
+    if taken is not None and _origin(taken) != _origin(cls):
+        raise ValueError(f"exporter {cls.identifier!r} of {_origin(cls)} is already registered by "
+                         f"{_origin(taken)}")
     EXPORTERS[cls.identifier] = cls
     return cls
+
+
+def unregister(identifier: str) -> None:
+    """Remove a registered exporter (for an exporter registered by a test)."""
+    EXPORTERS.pop(identifier, None)
+
+
+def _origin(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def exporters_for(questionnaire_kind: str | None) -> list[type[Exporter]]:

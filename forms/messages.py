@@ -200,6 +200,10 @@ ANSWERS: dict[str, dict[str, str]] = {
         "da": "Angiv en gyldig dato (åååå-mm-dd).",
         "en": "Enter a valid date (yyyy-mm-dd).",
     },
+    "unreadable": {
+        "da": "Svaret kunne ikke læses. Ret det, og prøv igen.",
+        "en": "The answer could not be read. Correct it and try again.",
+    },
     "invalid_choice": {
         "da": "Vælg en af de viste svarmuligheder.",
         "en": "Choose one of the options shown.",

@@ -22,9 +22,20 @@ _lock = threading.Lock()
 
 
 def register(cls: T) -> T:
-    """Class decorator: make a question type available under its `name`."""
+    """Class decorator: make a question type available under its `name`.
+
+    A second type under a name already taken is refused at import, naming both modules: two modules
+    claiming one name is a mistake that would otherwise surface as the wrong form or export."""
+    taken = _registry.get(cls.name)
+    if taken is not None and _origin(type(taken)) != _origin(cls):
+        raise ValueError(f"question type {cls.name!r} of {_origin(cls)} is already registered by "
+                         f"{_origin(type(taken))}")
     _registry[cls.name] = cls()
     return cls
+
+
+def _origin(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def unregister(name: str) -> None:

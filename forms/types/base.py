@@ -77,7 +77,7 @@ class QuestionType(ABC):
 
     def invalid_message(self, question: Question, lang: str) -> str:
         """The message shown in place of WTForms' own when a posted value cannot be read."""
-        return answer_message("invalid_choice", lang)
+        return answer_message("unreadable", lang)
 
     def clean(self, question: Question, value: Any) -> Answer:
         """A validated field value as the answer to store (empty becomes None)."""
@@ -170,6 +170,9 @@ class CodedType(QuestionType):
 
     def field(self, question: Question, lang: str, kw: dict[str, Any]) -> Field:
         return RadioField(choices=self.choices(question, lang), coerce=int, **kw)
+
+    def invalid_message(self, question: Question, lang: str) -> str:
+        return answer_message("invalid_choice", lang)
 
     def choices(self, question: Question, lang: str) -> list[tuple[int, str]]:
         """(code, label) of every option, in scale order."""

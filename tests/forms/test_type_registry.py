@@ -36,3 +36,38 @@ def test_the_registry_lists_every_type_of_the_language_in_order():
     assert [t.name for t in question_types() if t.free_text] == ["text", "textarea"]
     assert [t.name for t in question_types() if not t.tabulated] == ["text", "textarea", "date"]
     assert question_type("multiple_choice").multiple
+
+
+def test_a_second_type_under_a_taken_name_is_refused_naming_both_modules():
+    import pytest
+
+    from forms.types import register
+    from forms.types.base import QuestionType
+
+    class Impostor(QuestionType):
+        name = "likert"
+
+        def field(self, question, lang, kw):  # pragma: no cover - never built
+            raise AssertionError
+
+    with pytest.raises(ValueError) as refused:
+        register(Impostor)
+    message = str(refused.value)
+    assert "forms.types.likert.Likert" in message
+    assert f"{__name__}." in message and "Impostor" in message
+    assert type(question_type("likert")).__name__ == "Likert"
+
+
+def test_a_type_without_its_own_message_says_the_answer_could_not_be_read():
+    """The default message fits every type; "choose one of the options" belongs to coded types only."""
+    from forms.types.base import QuestionType
+
+    class Plain(QuestionType):
+        name = "plain"
+
+        def field(self, question, lang, kw):  # pragma: no cover - never built
+            raise AssertionError
+
+    assert Plain().invalid_message(None, "da") == "Svaret kunne ikke læses. Ret det, og prøv igen."
+    assert Plain().invalid_message(None, "en") == "The answer could not be read. Correct it and try again."
+    assert question_type("likert").invalid_message(None, "da") == "Vælg en af de viste svarmuligheder."

@@ -14,7 +14,7 @@ from app.results import jobs
 from app.results.queries import QUERIES, ExportRequest, query_for
 from app.worker import run_pending
 from exports import EXPORTERS
-from exports.base import Exporter, register
+from exports.base import Exporter, register, unregister
 from exports.tables import Column, Table
 from forms import Text
 from tests.conftest import extract_csrf, make_app
@@ -50,7 +50,7 @@ def toy_exporter():
     register(ResponseCounts)
     query_for(ResponseCounts.identifier)(_counts)
     yield ResponseCounts
-    EXPORTERS.pop(ResponseCounts.identifier)
+    unregister(ResponseCounts.identifier)
     QUERIES.pop(ResponseCounts.identifier)
 
 
@@ -102,3 +102,17 @@ def test_the_results_page_offers_and_runs_a_registered_exporter(app, client, kno
         assert sum(counted.values()) == db.session.scalar(select(func.count(Response.id)))
         assert counted
         assert jobs.build_exporter("optaelling", {}).counts == counted
+
+
+def test_a_second_exporter_under_a_taken_identifier_is_refused_naming_both_modules():
+    from exports.survey import SurveyExporter
+
+    class Impostor(ResponseCounts):
+        identifier = SurveyExporter.identifier
+
+    with pytest.raises(ValueError) as refused:
+        register(Impostor)
+    message = str(refused.value)
+    assert f"{SurveyExporter.__module__}.SurveyExporter" in message
+    assert "Impostor" in message and __name__ in message
+    assert EXPORTERS[SurveyExporter.identifier] is SurveyExporter
