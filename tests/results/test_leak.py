@@ -67,6 +67,10 @@ def test_reading_the_merged_rows_in_order_does_not_recover_the_hidden_mean(mixed
 def test_the_running_numbers_of_sheet_and_csv_name_the_same_responses(mixed_order_export):
     data = read_table(mixed_order_export, "Data", "Bølge").set_index("Besvarelse")
     csv = pd.read_csv(mixed_order_export.with_name("attack-svar.csv"), sep=";", encoding="utf-8-sig")
+    checked = 0
     for row in csv[csv["spørgsmål"] == "ly_forenklet"].itertuples():
         assert data.loc[row.besvarelse, "ly_forenklet"] == row.kode
         assert data.loc[row.besvarelse, "Kommune"] == row.kommune
+        checked += 1
+    # every answered row of the sheet was compared: an empty CSV cannot pass
+    assert checked == data["ly_forenklet"].notna().sum() > 0
