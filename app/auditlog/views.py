@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -11,6 +11,7 @@ from app.auditlog import service
 from app.auth.access import coordinator_required
 from app.extensions import db
 from app.models import SupervisionRound, User, Wave, utcnow
+from exports.localtime import local_time
 
 bp = Blueprint("auditlog", __name__, url_prefix="/log")
 
@@ -54,6 +55,6 @@ def index():
 def download():
     headers = [_("Tidspunkt"), _("Hvem"), _("Slags"), _("Kommune"), _("Hvad")]
     body = service.csv_text(_filters(), headers)
-    name = f"aendringslog-{utcnow():%Y%m%d}.csv"
+    name = f"aendringslog-{local_time(utcnow(), current_app.config['TIMEZONE']):%Y%m%d}.csv"
     return Response(body, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -25,6 +25,7 @@ from app.results.queries import ExportRequest
 from app.results.queries import build_exporter as build_for_request
 from exports import EXPORTERS
 from exports.base import Exporter
+from exports.localtime import local_time
 
 EXPIRED = "expired"  # the message of a finished job whose files were deleted by `prune_exports`
 ERASED = "erased"  # the message of a job whose files went with the personal data of a wave or round
@@ -75,9 +76,11 @@ def build_exporter(kind: str, params: dict) -> Exporter:
     return build_for_request(kind, ExportRequest.from_params(params))
 
 
-def file_name(kind: str, params: dict) -> str:
+def file_name(kind: str, params: dict, at: datetime | None = None) -> str:
+    """The download's name: exporter, questionnaire and the moment made, on the coordinator's clock."""
     slug = re.sub(r"[^a-z0-9-]+", "-", str(params.get("slug") or kind).lower()).strip("-") or kind
-    return f"{kind}-{slug}-{utcnow():%Y%m%d-%H%M}.{EXPORTERS[kind].suffix()}"
+    made = local_time(at or utcnow(), current_app.config["TIMEZONE"])
+    return f"{kind}-{slug}-{made:%Y%m%d-%H%M}.{EXPORTERS[kind].suffix()}"
 
 
 def create_job(kind: str, params: dict, user) -> ExportJob:

@@ -93,3 +93,24 @@ def test_the_retention_is_configurable(app, make_user):
         assert jobs.prune_exports(now) == 0
         job = db.session.get(ExportJob, job_id)
         assert job.file_name is None and not jobs.job_folder(job).exists()
+
+
+def test_export_file_names_tell_the_time_on_the_coordinators_clock(app):
+    """Europe/Copenhagen: UTC+2 in summer, UTC+1 in winter; the name shows the local date after midnight."""
+    from datetime import datetime, timezone
+
+    with app.app_context():
+        summer = datetime(2020, 6, 30, 23, 30, tzinfo=timezone.utc)
+        winter = datetime(2019, 1, 15, 9, 5, tzinfo=timezone.utc)
+        assert jobs.file_name("survey", {"slug": "ledelse"}, at=summer) == "survey-ledelse-20200701-0130.xlsx"
+        assert jobs.file_name("survey", {"slug": "ledelse"}, at=winter) == "survey-ledelse-20190115-1005.xlsx"
+
+
+def test_the_audit_log_download_is_named_by_the_local_date(app, client, make_user, login):
+    from zoneinfo import ZoneInfo
+
+    _uid, email, password = make_user("coordinator")
+    login(client, email, password)
+    response = client.get("/log/log.csv")
+    today = utcnow().astimezone(ZoneInfo("Europe/Copenhagen"))
+    assert response.headers["Content-Disposition"] == f'attachment; filename="aendringslog-{today:%Y%m%d}.csv"'
