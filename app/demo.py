@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -23,6 +23,7 @@ from app.models import (
     SupervisionRound,
     User,
     Wave,
+    utcnow,
 )
 from app.responses import answer_rows
 from app.supervision.demo_schemes import seed_demo_schemes
@@ -80,10 +81,31 @@ def build_demo(seed: int, echo: Callable[[str], None]) -> None:
     # a generator of its own, so that seed E leaves the figures of A and C as they were
     _seed_e(random.Random(seed + 5), municipalities[MUNICIPALITY_E])
     db.session.flush()
+    _keep_the_history()
     path = _credentials_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     echo("Demo network created.")
+
+
+KEPT_BECAUSE = "Demodata: sammenlignes med de senere bølger"
+
+
+def _keep_the_history() -> None:
+    """Postpone the erasure of the demo's closed waves for a retention period from today.
+
+    The seeds' waves lie years back (January 2019, summer 2020), further apart than the retention
+    period, so no choice of dates relative to today keeps both: without this, the first scheduler tick
+    would erase them and the Respondenter pages would open on "(slettet)" rows. A coordinator sees
+    the postponement and its reason on the privacy page and in the audit log, as with any other.
+    """
+    from app.privacy.retention import erasure_due, postpone, retention_days
+
+    until = utcnow() + timedelta(days=retention_days())
+    for wave in db.session.scalars(select(Wave).where(Wave.status == "closed").order_by(Wave.id)):
+        due = erasure_due(wave)
+        if due is not None and due < until:
+            postpone(None, wave, until, KEPT_BECAUSE)
 
 
 def _create_users(municipalities: dict[str, Municipality]) -> list[str]:

@@ -57,3 +57,27 @@ def test_demo_holds_seed_e_citizens_anonymous_and_their_caseworkers(runner, app)
         # the open demo wave still repeats survey A
         open_wave = db.session.scalar(select(Wave).where(Wave.status == "open"))
         assert open_wave.questionnaire_version.slug == "ledighedsydelse-raadgiver"
+
+
+def test_the_first_scheduler_tick_keeps_the_demo_history(runner, app):
+    """`make run` starts the scheduler at once: the seeds' waves of 2019 and 2020 must survive it."""
+    from datetime import timedelta
+
+    from app.models import AuditEntry, Invitation, Respondent, utcnow
+    from app.scheduler import tick
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        tick()
+        tick(utcnow() + timedelta(days=300))
+        closed = db.session.scalars(select(Wave).where(Wave.status == "closed")).all()
+        assert len(closed) >= 4
+        assert [w.label for w in closed if w.personal_data_erased_at is not None] == []
+        kept = [w.label for w in closed if w.retention_postpone_reason == "Demodata: sammenlignes med de senere bølger"]
+        assert {"Januar 2019", "Sommer 2020", "August 2019", "August 2020"} <= set(kept)
+        assert db.session.scalar(select(func.count()).select_from(Respondent).where(
+            Respondent.name.like("%slettet%"))) == 0
+        assert db.session.scalar(select(func.count()).select_from(Invitation).where(
+            Invitation.token_nonce == "")) == 0
+        postponed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "postpone_erasure")).all()
+        assert len(postponed) == len(kept)
