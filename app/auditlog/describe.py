@@ -8,17 +8,20 @@ with what the entry itself holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import current_lang
-from app.models import AuditEntry, Experiment, Municipality, SupervisionRound, User, Wave
+from app.models import AuditEntry, Experiment, Municipality, QuestionnaireVersion, SupervisionRound, User, Wave
 from app.questionnaires.service import definition_of
 from app.users.labels import role_label
+from exports.localtime import local_time
 from forms import Question
 
 ARROW = "→"
@@ -33,12 +36,14 @@ class Lookups:
     waves: dict[int, Wave]
     experiments: dict[str, Experiment]
     users: dict[int, User] = field(default_factory=dict)
+    versions: dict[int, QuestionnaireVersion] = field(default_factory=dict)
 
     @classmethod
     def load(cls, entries: list[AuditEntry]) -> Lookups:
         round_ids = {i for e in entries if (i := _round_id(e)) is not None}
         wave_ids = {i for e in entries if (i := _int(_value(e, "wave_id"))) is not None}
         user_ids = {e.entity_id for e in entries if e.entity == "user" and e.entity_id}
+        version_ids = {e.entity_id for e in entries if e.entity == "questionnaire_version" and e.entity_id}
         return cls(
             municipalities={m.id: m.name for m in db.session.scalars(select(Municipality))},
             rounds={r.id: r for r in db.session.scalars(select(SupervisionRound).where(SupervisionRound.id.in_(round_ids)))}
@@ -46,6 +51,8 @@ class Lookups:
             waves={w.id: w for w in db.session.scalars(select(Wave).where(Wave.id.in_(wave_ids)))} if wave_ids else {},
             experiments={x.slug: x for x in db.session.scalars(select(Experiment))},
             users={u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {},
+            versions={v.id: v for v in db.session.scalars(
+                select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(version_ids)))} if version_ids else {},
         )
 
 
@@ -145,6 +152,9 @@ def _status_word(status: Any) -> str:
 
 def _round(entry: AuditEntry, lookups: Lookups) -> str:
     label = _round_label(entry, lookups)
+    retained = _retention(entry, _("tilsynsrunden %(round)s", round=label))
+    if retained is not None:
+        return retained
     if entry.action == "create":
         return _("%(who)s oprettede tilsynsrunden %(round)s", who=who(entry), round=label)
     return _("%(who)s ændrede status for tilsynsrunden %(round)s: %(old)s %(arrow)s %(new)s", who=who(entry),
@@ -251,6 +261,10 @@ def _user(entry: AuditEntry, lookups: Lookups) -> str:
 def _respondent(entry: AuditEntry, lookups: Lookups) -> str:
     name = str(_value(entry, "name") or f"#{entry.entity_id}")
     before, after = entry.before or {}, entry.after or {}
+    if entry.action == "access_request":
+        return ngettext("%(who)s hentede indsigtsrapporten for %(name)s (%(num)s invitation)",
+                        "%(who)s hentede indsigtsrapporten for %(name)s (%(num)s invitationer)",
+                        after.get("invitations") or 0, who=who(entry), name=name)
     if entry.action == "email_corrected":
         return _("%(who)s rettede e-mailadressen for %(name)s: %(old)s %(arrow)s %(new)s", who=who(entry), name=name,
                  old=before.get("email", ""), arrow=ARROW, new=after.get("email", ""))
@@ -260,9 +274,41 @@ def _respondent(entry: AuditEntry, lookups: Lookups) -> str:
     return _("%(who)s medtog %(name)s i kommende runder igen", who=who(entry), name=name)
 
 
+def _local_date(value: Any) -> str:
+    """A stored ISO moment as the local date the pages show (dd.mm.yyyy)."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "–")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return local_time(moment, current_app.config["TIMEZONE"]).strftime("%d.%m.%Y")
+
+
+def _retention(entry: AuditEntry, subject: str) -> str | None:
+    """Postponed and erased personal data, for a wave or a round (None for any other action)."""
+    after = entry.after or {}
+    if entry.action == "postpone_erasure":
+        return _("%(who)s udskød sletningen af persondata i %(subject)s til %(date)s. Begrundelse: %(reason)s",
+                 who=who(entry), subject=subject, date=_local_date(after.get("postponed_until")),
+                 reason=after.get("reason") or _("ingen angivet"))
+    if entry.action == "erase_personal_data":
+        counts = [(after.get(key) or 0, label) for key, label in (
+            ("invitations", _("invitationer")), ("messages", _("mails")), ("respondents", _("respondenter")),
+            ("records", _("sager")), ("case_list", _("sager på sagslisten")),
+            ("export_jobs", _("eksportfiler"))) if key in after]
+        held = ", ".join(f"{n} {label}" for n, label in counts)
+        return _("%(who)s slettede persondata i %(subject)s, da opbevaringsperioden var udløbet%(held)s",
+                 who=who(entry), subject=subject, held=f" ({held})" if held else "")
+    return None
+
+
 def _wave(entry: AuditEntry, lookups: Lookups) -> str:
     wave = lookups.waves.get(_int(_value(entry, "wave_id")))
     label = wave.label if wave else str(_value(entry, "label") or "")
+    retained = _retention(entry, _("runden %(wave)s", wave=label))
+    if retained is not None:
+        return retained
     if entry.action == "wave_label_en":
         english = (entry.after or {}).get("label_en")
         if not english:
@@ -277,6 +323,28 @@ def _wave(entry: AuditEntry, lookups: Lookups) -> str:
     return verbs.get(entry.action, verbs["update"]) % {"who": who(entry), "wave": label}
 
 
+def _respondent_list(entry: AuditEntry, lookups: Lookups) -> str:
+    after = entry.after or {}
+    return _("%(who)s importerede respondentlisten %(file)s: %(created)s oprettet, %(updated)s opdateret",
+             who=who(entry), file=after.get("file") or "", created=after.get("created") or 0,
+             updated=after.get("updated") or 0)
+
+
+def _published(entry: AuditEntry, lookups: Lookups) -> str:
+    after = entry.after or {}
+    version = lookups.versions.get(entry.entity_id) if entry.entity_id else None
+    title = str(after.get("slug") or "")
+    if version is not None:
+        title = version.title
+    return _("%(who)s udgav spørgeskemaet \"%(title)s\" i version %(version)s", who=who(entry), title=title,
+             version=after.get("version") or "")
+
+
+def _catalogue_file(entry: AuditEntry, lookups: Lookups) -> str:
+    return _("%(who)s gemte en ny udgave af katalogfilen %(path)s", who=who(entry),
+             path=_value(entry, "path") or "")
+
+
 DESCRIBERS: dict[str, Callable[[AuditEntry, Lookups], str]] = {
     "supervision_record": _record,
     "supervision_round": _round,
@@ -286,6 +354,9 @@ DESCRIBERS: dict[str, Callable[[AuditEntry, Lookups], str]] = {
     "user": _user,
     "respondent": _respondent,
     "wave": _wave,
+    "respondent_list": _respondent_list,
+    "questionnaire_version": _published,
+    "catalogue_file": _catalogue_file,
 }
 
 

@@ -24,7 +24,8 @@ KINDS: dict[str, tuple[object, tuple[str, ...]]] = {
     "supervision": (_l("Ledelsestilsyn"), ("supervision_round", "supervision_record", "case_list", "case_sample")),
     "schemes": (_l("Evalueringsskemaer"), ("evaluation_scheme",)),
     "waves": (_l("Runder"), ("wave",)),
-    "respondents": (_l("Respondenter"), ("respondent",)),
+    "respondents": (_l("Respondenter"), ("respondent", "respondent_list")),
+    "questionnaires": (_l("Spørgeskemaer"), ("questionnaire_version", "catalogue_file")),
     "users": (_l("Brugere og log ind"), ("user",)),
 }
 

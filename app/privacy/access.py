@@ -80,7 +80,7 @@ def _default(value: Any) -> Any:
 def access_file(user, respondent: Respondent, now: datetime) -> bytes:
     """The report as UTF-8 JSON; the export itself is audited (who asked, for whom)."""
     audit.record(user, "access_request", "respondent", respondent.id, None,
-                 {"invitations": len(respondent_invitation_ids(respondent))}, respondent.municipality_id)
+                 {"name": respondent.name, "invitations": len(respondent_invitation_ids(respondent))}, respondent.municipality_id)
     report = access_report(respondent, now)
     return json.dumps(report, ensure_ascii=False, indent=2, default=_default).encode("utf-8")
 

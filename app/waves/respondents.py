@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import audit
 from app.extensions import db
 from app.models import Municipality, Respondent
 from app.uploads import read_table
@@ -100,8 +101,11 @@ def _municipality_lookup() -> dict[str, Municipality]:
     return lookup
 
 
-def import_respondents(filename: str, content: bytes) -> ImportResult:
-    """Check the file and, only when every row is good, create or update respondents (matched by e-mail)."""
+def import_respondents(filename: str, content: bytes, user=None) -> ImportResult:
+    """Check the file and, only when every row is good, create or update respondents (matched by e-mail).
+
+    A good import is audited with the file's name and how many were created and updated (no names:
+    the log outlives the respondents)."""
     try:
         result = check_rows(read_table(filename, content))
     except (ValueError, csv.Error) as exc:
@@ -121,4 +125,6 @@ def import_respondents(filename: str, content: bytes) -> ImportResult:
             respondent.active = respondent.excluded_at is None  # an exclusion outlives a new import
             result.updated += 1
     db.session.flush()
+    audit.record(user, "import", "respondent_list", None, None,
+                 {"file": filename, "created": result.created, "updated": result.updated}, None)
     return result

@@ -253,7 +253,7 @@ def respondents():
     result = None
     if form.validate_on_submit():
         upload = form.file.data
-        result = import_respondents(upload.filename or "", upload.read())
+        result = import_respondents(upload.filename or "", upload.read(), current_user)
         if result.errors:
             db.session.rollback()
         else:
