@@ -35,6 +35,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from app import models  # noqa: F401  (registers every table)
+    from app.waves import mails  # noqa: F401  (tells the outbox how a wave's invitations are written)
     from app.web import register_web
 
     register_web(app)

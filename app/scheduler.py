@@ -25,7 +25,7 @@ from app.extensions import db
 from app.housekeeping import housekeeping
 from app.models import Wave, utcnow
 from app.results.jobs import prune_exports
-from app.waves.outbox import DrainReport, drain
+from app.outbox import DrainReport, drain
 from app.waves.service import invite_audience, queue_due_reminders
 
 log = logging.getLogger("boelge.scheduler")

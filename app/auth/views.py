@@ -15,7 +15,7 @@ from app.auth import reset, service
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.extensions import db
 from app.i18n import current_lang
-from app.waves.outbox import register_renderer, send_after_response
+from app.outbox import register_renderer, send_after_response
 from app.security import is_safe_next
 
 bp = Blueprint("auth", __name__)

@@ -199,7 +199,7 @@ def erase_folder_mail(messages) -> int:
     folder = Path(current_app.config.get("MAIL_FOLDER") or "")
     if not str(folder) or not folder.is_dir():
         return 0
-    from app.waves.outbox import message_id_header
+    from app.outbox import message_id_header
 
     keys = [current_app.config["SECRET_KEY"], *current_app.config.get("SECRET_KEY_FALLBACKS", [])]
     wanted = set()

@@ -15,7 +15,7 @@ from app.models import Municipality, User, utcnow
 from app.users import service
 from app.users.forms import AcceptForm, InviteForm, RoleForm
 from app.users.labels import login_method_label, role_label
-from app.waves import outbox
+from app import outbox
 
 bp = Blueprint("users", __name__, url_prefix="/brugere")
 

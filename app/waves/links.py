@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Invitation, Municipality, Respondent, Response, Wave
-from app.waves.outbox import personal_link
+from app.waves.mails import personal_link
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "{=")
 

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Answer, ExportJob, Invitation, Respondent, Response, SupervisionRound
 from app.results.jobs import create_job, state_of
 from app.scheduler import tick
-from app.waves.outbox import drain
+from app.outbox import drain
 from app.worker import run_pending
 from tests.supervision.conftest import SUPERVISION_C, log_case, make_round  # noqa: F401  (fixture)
 from tests.waves.factories import T0, add_wave, open_wave_with_invitations, submit_response

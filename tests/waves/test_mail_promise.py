@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Message, utcnow
 from app.scheduler import tick
-from app.waves.outbox import drain
+from app.outbox import drain
 from tests.waves.factories import T0, add_respondents, add_wave, open_wave_with_invitations
 from tests.waves.mail_promise import assert_mail_promise, wait_for_leases_to_end
 from tests.waves.smtp_gate import GatedSMTPServer
@@ -151,7 +151,7 @@ def test_a_scheduler_killed_after_the_server_took_a_mail_repeats_only_that_one_a
     assert _sent_count(app) == 15
 
 
-DRAIN = ("import sys; from datetime import datetime; from app import create_app; from app.waves.outbox import drain; "
+DRAIN = ("import sys; from datetime import datetime; from app import create_app; from app.outbox import drain; "
          "app = create_app(); app.app_context().push(); print(drain(datetime.fromisoformat(sys.argv[1])))")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Message
 from app.scheduler import scheduler_lock
-from app.waves.outbox import drain
+from app.outbox import drain
 from tests.conftest import make_app
 from tests.waves.factories import T0, open_wave_with_invitations
 from tests.waves.mail_promise import wait_for_leases_to_end
@@ -85,7 +85,7 @@ def test_a_claimed_message_is_not_sent_by_another_sender(app, smtp_server):
 
 def test_a_mail_repeated_after_a_crash_carries_the_same_message_id(app, smtp_server, monkeypatch):
     """The documented window: killed after the SMTP server accepted a mail and before it was marked sent."""
-    import app.waves.outbox as outbox
+    import app.outbox as outbox
     from app.scheduler import tick
 
     _queue(app, {"aalborg": 3})

@@ -99,7 +99,7 @@ def test_smtp_down_leaves_mail_pending_and_sends_it_once_when_up(app, smtp_serve
 
 
 def test_crash_after_some_sends_then_restart_sends_the_rest_once(app, smtp_server, monkeypatch):
-    import app.waves.outbox as outbox
+    import app.outbox as outbox
 
     _setup(app, smtp_server, counts={"aalborg": 12, "rebild": 3})
     real_send, calls = outbox.send, []

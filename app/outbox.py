@@ -1,4 +1,4 @@
-"""The outbox: queued invitation, reminder and account mails, sent safely by any number of senders.
+"""The outbox: queued mails (invitations, reminders, account mails), sent safely by any number of senders.
 
 The promise: every message is sent, and at most once more for each sender killed while handing it
 over, the repeat carrying the same Message-ID. Exactly once cannot be had across a crash: a sender
@@ -24,16 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import after_this_request, current_app
-from flask_babel import force_locale
 from sqlalchemy import and_, or_, select, update
 
 from app.base_url import base_url
 from app.extensions import db
 from app.heartbeat import process_name
 from app.mail import MailError, build_message, mail_domain, send
-from app.models import Invitation, Message, Response, Wave, utcnow
-from app.questionnaires.service import definition_of
-from app.waves.tokens import invitation_token
+from app.models import Message, utcnow
 
 BATCH_SIZE = 200
 MAX_BACKOFF_SECONDS = 3600
@@ -47,28 +44,22 @@ class DrainReport:
     skipped: int = 0
 
 
-def personal_link(invitation: Invitation) -> str:
-    """The invitation's personal link, rebuilt from its nonce (the link itself is never stored)."""
-    return f"{base_url()}/s/{invitation_token(invitation.token_nonce)}"
-
-
-def render_mail(message: Message, invitation: Invitation, wave: Wave) -> tuple[str, str]:
-    """(subject, body) of an invitation or reminder, rendered now because it carries the link."""
-    title = definition_of(wave.questionnaire_version).title.get("da")
-    template = "mail/invitation.txt" if message.kind == "invitation" else "mail/reminder.txt"
-    with force_locale("da"):  # respondents get Danish mail, whoever triggers the sending
-        body = current_app.jinja_env.get_template(template).render(
-            name=invitation.respondent.name, title=title, wave=wave, link=personal_link(invitation))
-    prefix = "Spørgeskema" if message.kind == "invitation" else "Påmindelse"
-    return f"{prefix}: {title}", body
-
-
 _RENDERERS: dict[str, Callable[[Message], tuple[str, str] | None]] = {}
+_INVITATION_MAILS: list[Callable[[Message, datetime], tuple[str, str] | str]] = []
 
 
 def register_renderer(kind: str, render: Callable[[Message], tuple[str, str] | None]) -> None:
     """Messages of `kind` (or "kind:<anything>") get their (subject, body) from `render` when sent."""
     _RENDERERS[kind] = render
+
+
+def register_invitation_mail(prepare: Callable[[Message, datetime], tuple[str, str] | str]) -> None:
+    """Messages of an invitation get (subject, body) from `prepare` when sent, or the reason not to send.
+
+    The outbox knows no wave: the waves package registers how an invitation or reminder is written
+    (app/waves/mails.py), as account mails register their renderer.
+    """
+    _INVITATION_MAILS[:] = [prepare]
 
 
 def send_after_response(message_id: int) -> None:
@@ -183,8 +174,9 @@ def _prepare(message: Message, now: datetime) -> tuple[str, str] | str:
     if invitation is None:
         # A mail queued with its text (not a wave's): sent as stored.
         return (message.subject, message.body) if message.subject and message.body else "ingen tekst"
-    return _reason_not_to_send(message, invitation, invitation.wave, now) or render_mail(
-        message, invitation, invitation.wave)
+    if not _INVITATION_MAILS:
+        raise RuntimeError("no invitation mail registered (app.waves.mails is imported by create_app)")
+    return _INVITATION_MAILS[0](message, now)
 
 
 def claim_lease() -> timedelta:
@@ -228,17 +220,6 @@ def message_id_header(message: Message, key: str | None = None) -> str:
     digest = hmac.new((key or current_app.config["SECRET_KEY"]).encode("utf-8"), subject.encode("utf-8"),
                       hashlib.sha256).hexdigest()[:32]
     return f"<{digest}@{mail_domain()}>"
-
-
-def _reason_not_to_send(message: Message, invitation: Invitation, wave: Wave, now: datetime) -> str | None:
-    if wave.status != "open" or now >= wave.closes_at:
-        return "runden er ikke åben"
-    if message.kind != "invitation":
-        answered = db.session.scalar(select(Response.id).where(
-            Response.invitation_id == invitation.id, Response.status == "submitted"))
-        if answered is not None:
-            return "besvaret før afsendelse"
-    return None
 
 
 def _defer(claim: Claim, now: datetime, error: str) -> str:
