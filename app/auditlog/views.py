@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auditlog import service
-from app.auth.access import coordinator_required
+from app.access import coordinator_required
 from app.extensions import db
 from app.models import SupervisionRound, User, Wave, utcnow
 from exports.localtime import local_time

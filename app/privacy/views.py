@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.access import coordinator_required
+from app.access import coordinator_required
 from app.extensions import db
 from app.models import Municipality, SupervisionRound, Wave, utcnow
 from app.privacy import cpr_scan, retention

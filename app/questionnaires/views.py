@@ -11,7 +11,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.access import coordinator_required
+from app.access import coordinator_required
 from app.extensions import csrf, db
 from app.models import QuestionnaireVersion, User
 from app.questionnaires import catalogue as cat

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.access import coordinator_required
+from app.access import coordinator_required
 from app.extensions import db
 from app.models import Municipality, Respondent, Wave
 from app.respondents import service

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.results.charts import stacked_bars
+from app.charts import stacked_bars
 from exports import comparability
 from exports.significance import TestResult, rank_test, two_proportions
 from exports.survey_data import NETWORK, SurveyData, WaveInfo

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.access import role_required
+from app.access import role_required
 from app.database import read_only_transaction
 from app.extensions import db
 from app.models import ExportJob, Municipality

@@ -13,9 +13,9 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required
+from app.access import role_required
 from app.i18n import current_lang
-from app.results.charts import stacked_bars
+from app.charts import stacked_bars
 from app.supervision.results import supervision_data
 from exports import comparability
 from exports.comparability import NOT_COMPARABLE

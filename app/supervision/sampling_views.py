@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.access import ensure_municipality, role_required, visible_municipality_ids
+from app.access import ensure_municipality, role_required, visible_municipality_ids
 from app.extensions import db
 from app.models import Municipality
 from app.supervision import sampling

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import coordinator_required, ensure_municipality, role_required
+from app.access import coordinator_required, ensure_municipality, role_required
 from app.extensions import csrf, db
 from app.i18n import current_lang
 from app.models import Experiment, Municipality

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auditlog.describe import Lookups, describe
-from app.auth.access import coordinator_required, role_required, visible_municipality_ids
+from app.access import coordinator_required, role_required, visible_municipality_ids
 from app.extensions import db
 from app.models import Municipality, QuestionnaireVersion
 from app.questionnaires.service import latest_versions

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from app.account.forms import ConfirmForm
-from app.auth.access import coordinator_required
+from app.access import coordinator_required
 from app.extensions import db
 from app.models import Municipality, User, utcnow
 from app.users import service

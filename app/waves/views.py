@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app import audit
-from app.auth.access import coordinator_required
+from app.access import coordinator_required
 from app.base_url import base_url
 from app.extensions import db
 from app.i18n import current_lang
