@@ -7,20 +7,9 @@ from app import audit
 from app.auth.passwords import verify_password
 from app.auth.service import AccountError, end_all_sessions, set_password
 from app.extensions import db
-from app.models import LoginEvent, User, utcnow
+from app.models import LoginEvent, User
 
 RECENT_LOGINS = 10
-
-
-def record_login(user: User, remote_addr: str | None, user_agent: str | None, method: str) -> LoginEvent:
-    """A completed login: kept for the user's own page."""
-    now = utcnow()
-    user.last_login_at = now
-    event = LoginEvent(user_id=user.id, at=now, remote_addr=(remote_addr or None) and remote_addr[:45],
-                       user_agent=(user_agent or "")[:300] or None, method=method)
-    db.session.add(event)
-    db.session.flush()
-    return event
 
 
 def recent_logins(user: User, limit: int = RECENT_LOGINS) -> list[LoginEvent]:

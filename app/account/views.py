@@ -1,9 +1,8 @@
 """The own-account page, the second login step and enrolment of the second factor."""
 from __future__ import annotations
 
-import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -12,9 +11,8 @@ from app.account import service
 from app.account.forms import ChangePasswordForm, CodeForm, ConfirmForm, EnrolForm, PasswordCheckForm
 from app.auth import sealing, totp
 from app.auth.passwords import verify_password
-from app.auth.service import load_user
+from app.auth.signin import finish, pending_user
 from app.extensions import db
-from app.security import is_safe_next
 
 bp = Blueprint("account", __name__)
 
@@ -23,42 +21,14 @@ bp = Blueprint("account", __name__)
 def _check_setting(state) -> None:
     totp.check_setting(state.app.config["REQUIRE_2FA"])
 
-PENDING = "pending_login"
 ENROL_SECRET = "totp_enrol_secret"
 # Pages a signed-in user who must still enrol a second factor may reach.
 OPEN_DURING_ENROLMENT = {"account.enrol", "auth.logout", "static", "main.set_language", "main.health"}
 
 
-def after_password(user, next_url: str | None):
-    """The password was right: sign in now, or first ask for the second factor."""
-    if user.has_second_factor:
-        session[PENDING] = {"user": user.get_id(), "at": int(time.time()),
-                            "next": next_url if is_safe_next(next_url) else None}
-        return redirect(url_for("account.second_step"))
-    return _finish(user, "password", next_url)
-
-
-def _finish(user, method: str, next_url: str | None):
-    service.record_login(user, request.remote_addr, request.headers.get("User-Agent"), method)
-    db.session.commit()
-    session.pop(PENDING, None)
-    login_user(user)
-    return redirect(next_url if is_safe_next(next_url) else url_for("main.home"))
-
-
-def _pending_user():
-    pending = session.get(PENDING)
-    if not isinstance(pending, dict):
-        return None, None
-    if time.time() - int(pending.get("at", 0)) > current_app.config["SECOND_FACTOR_WINDOW_SECONDS"]:
-        session.pop(PENDING, None)
-        return None, None
-    return load_user(str(pending.get("user", ""))), pending.get("next")
-
-
 @bp.route("/login/kode", methods=["GET", "POST"])
 def second_step():
-    user, next_url = _pending_user()
+    user, next_url = pending_user()
     if user is None or not user.has_second_factor:
         flash(_("Log ind igen."), "info")
         return redirect(url_for("auth.login"))
@@ -76,7 +46,7 @@ def second_step():
             audit.record(user, "recovery_code_used", "user", user.id, None,
                          {"name": user.name, "left": totp.unused_recovery_codes(user)}, user.municipality_id)
             flash(_("Du loggede ind med en gendannelseskode. Den kan ikke bruges igen."), "info")
-        return _finish(user, method, next_url)
+        return finish(user, method, next_url)
     return render_template("account/second_step.html", form=form)
 
 

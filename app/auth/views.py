@@ -10,8 +10,8 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from app import audit
-from app.account.views import after_password
 from app.auth import reset, service
+from app.auth.signin import after_password
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.extensions import db
 from app.i18n import current_lang
