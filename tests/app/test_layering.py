@@ -32,7 +32,7 @@ def _imports(path: Path) -> list[tuple[str, int]]:
 
 
 def _graph() -> tuple[set[str], dict[str, dict[str, list[str]]]]:
-    packages = {p.name for p in APP.iterdir() if (p / "__init__.py").exists()}
+    packages = {p.name for p in APP.iterdir() if p.is_dir() and any(p.glob("*.py"))}
     edges: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for path in APP.rglob("*.py"):
         parts = path.relative_to(APP).parts
