@@ -4,13 +4,15 @@
 are all built from it. The base class owns the file formats: `file_kinds[0]` is the kind of the main
 file, which `write()` writes (here the .xlsx workbook, by the same writer for every exporter; a document
 exporter, `exports/documents/`, writes a .docx instead), and an exporter may name tables that also go
-out as CSV (too long for a sheet, or wanted in long form). A new workbook is one exporter module here,
-imported in `exports/__init__.py`, plus its query in `app/results/queries.py`.
+out as CSV (too long for a sheet, or wanted in long form). A new workbook is one exporter module: here
+(imported in `exports/__init__.py`) over one of the app's data sources, or anywhere in the app with its
+own `query`; its options are declared on it (`ExportOption`).
 """
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -58,13 +60,48 @@ def exporters_for(questionnaire_kind: str | None) -> list[type[Exporter]]:
     return [cls for cls in EXPORTERS.values() if cls.questionnaire_kind == questionnaire_kind]
 
 
+@dataclass(frozen=True)
+class ExportOption:
+    """One choice an exporter offers, declared once on the exporter: `flask export` makes its option
+    from it and the results page its field, so a new exporter never edits either.
+
+    `name` is the field of the app's export request it fills: "selected" (ids of what `of` names:
+    "waves" or "rounds"), "records" (a flag) or "language" (one of `choices`, the first the default).
+    """
+
+    name: str
+    help: str
+    of: str = ""
+    choices: tuple[str, ...] = ()
+    default: bool | str | None = None
+
+
+def selection(of: str) -> ExportOption:
+    """Some of the questionnaire's waves or rounds (default: all of them)."""
+    return ExportOption("selected", f"{of.capitalize()[:-1]} ids (repeat or comma-separate); default all {of}.",
+                        of=of)
+
+
+def records() -> ExportOption:
+    """The individual records with their answers (never for a single municipality)."""
+    return ExportOption("records", "Include the reviewed cases with their answers.", default=True)
+
+
+def language_choice(*choices: str) -> ExportOption:
+    """The document's language: the constructor takes `language`."""
+    return ExportOption("language", "The document's language (English where the questionnaire has English "
+                                    "texts).", choices=choices, default=choices[0])
+
+
 class Exporter(ABC):
     """Subclasses set the class attributes and implement `tables()` (and optionally `csv_tables()`).
 
     The attributes say what the command line, the jobs and the results page offer: `questionnaire_kind`
-    names the kind of questionnaire exported (one questionnaire is chosen), `selects` what may be chosen
-    of it ("waves", "rounds"), `offers_records` whether the individual records can be included (never
-    for a single municipality), and `csv_suffixes` the CSV files written beside the workbook.
+    names the kind of questionnaire exported (one questionnaire is chosen), `source` the app's query its
+    data comes from ("survey", "supervision", "schemes"; an exporter living in the app may define a
+    `query(request)` static method instead), `options` the choices it offers (`selection`, `records`,
+    `language_choice` above), and `csv_suffixes` the CSV files written beside the workbook. `selects`,
+    `offers_records` and `languages` are read from `options` when the class is made.
     """
 
     identifier: ClassVar[str] = ""
@@ -73,13 +110,31 @@ class Exporter(ABC):
     subject: ClassVar[Text | None] = None  # what it holds, for a button not under a questionnaire
     help: ClassVar[str] = ""  # one line for `flask export --help`
     questionnaire_kind: ClassVar[str | None] = None
-    selects: ClassVar[str | None] = None
-    offers_records: ClassVar[bool] = False
+    source: ClassVar[str | None] = None
+    options: ClassVar[tuple[ExportOption, ...]] = ()
     csv_suffixes: ClassVar[tuple[str, ...]] = ()
     file_kinds: ClassVar[tuple[str, ...]] = ("xlsx",)  # the main file's kind first, then the files beside it
     parts: ClassVar[str] = "sheets"  # what `write()` returns the names of
     command: ClassVar[tuple[str, ...]] = ()  # the `flask export` command's path; () means (identifier,)
-    languages: ClassVar[tuple[str, ...]] = ("da",)  # more than one: the constructor takes `language`
+    # read from `options` (never set by hand)
+    selects: ClassVar[str | None] = None
+    offers_records: ClassVar[bool] = False
+    languages: ClassVar[tuple[str, ...]] = ("da",)
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        chosen = {option.name: option for option in cls.options}
+        unknown = set(chosen) - {"selected", "records", "language"}
+        if unknown:
+            raise TypeError(f"{cls.__module__}.{cls.__qualname__}: unknown export options {sorted(unknown)}")
+        cls.selects = chosen["selected"].of if "selected" in chosen else None
+        cls.offers_records = "records" in chosen
+        cls.languages = chosen["language"].choices if "language" in chosen else ("da",)
+
+    @classmethod
+    def option(cls, name: str) -> ExportOption | None:
+        """The declared option called `name`, or None when the exporter does not offer it."""
+        return next((option for option in cls.options if option.name == name), None)
 
     @classmethod
     def suffix(cls) -> str:

@@ -46,6 +46,7 @@ class ExperimentSchemes:
 @register
 class SchemesExporter(Exporter):
     identifier = "schemes"
+    source = "schemes"
     name = "Evalueringsskemaer"
     help = "The evaluation schemes compiled point by point, one sheet per experiment."
     subject = Text("evalueringsskemaer", "evaluation schemes")

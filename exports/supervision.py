@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from exports.base import Exporter, register
+from exports.base import Exporter, records, register, selection
 from exports import comparability
 from exports.comparability import NOT_COMPARABLE
 from exports.round_change import MARKER, marker, pp_change
@@ -78,8 +78,8 @@ class SupervisionExporter(Exporter):
     name = "Ledelsestilsyn"
     help = "The supervision workbook: tallies per round and municipality, and the records."
     questionnaire_kind = "supervision"
-    selects = "rounds"
-    offers_records = True
+    source = "supervision"
+    options = (selection("rounds"), records())
 
     def __init__(self, data: SupervisionData, **kwargs) -> None:
         super().__init__(**kwargs)

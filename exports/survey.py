@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
-from exports.base import Exporter, register
+from exports.base import Exporter, register, selection
 from exports.survey_data import NETWORK, SurveyData
 from exports.survey_rows import published_batches, published_rows, visible_count, visible_rows
 from exports.survey_suppression import (GROUP_COMPLEMENT, GROUP_SIZE, MERGED_ROWS, QUESTION_COMPLEMENT,
@@ -24,7 +24,8 @@ class SurveyExporter(Exporter):
     name = "Spørgeskemaundersøgelse"
     help = "The survey workbook (and the answers in long form as CSV next to it)."
     questionnaire_kind = "survey"
-    selects = "waves"
+    source = "survey"
+    options = (selection("waves"),)
     csv_suffixes = ("svar",)
     file_kinds = ("xlsx", "csv")
 

@@ -15,6 +15,7 @@ from app.models import Municipality
 from app.results import service
 from app.results.queries import ExportRequest, build_exporter
 from exports import EXPORTERS, Exporter
+from exports.base import ExportOption
 
 
 
@@ -57,6 +58,17 @@ def _write(exporter: Exporter, output: Path) -> None:
         click.echo(f"Wrote {extra}.")
 
 
+def _click_option(option: ExportOption) -> click.Option:
+    """The command-line option of a declared export option."""
+    if option.name == "selected":
+        return click.Option([f"--{option.of}", "selected"], multiple=True, help=option.help)
+    if option.name == "records":
+        return click.Option(["--records/--no-records"], default=bool(option.default), show_default=True,
+                            help=option.help)
+    return click.Option([f"--{option.name}"], type=click.Choice(option.choices), default=option.default,
+                        show_default=True, help=option.help)
+
+
 def _command(exporter: type[Exporter]) -> click.Command:
     """The `flask export <identifier>` command, with the options the exporter's attributes call for."""
 
@@ -75,17 +87,7 @@ def _command(exporter: type[Exporter]) -> click.Command:
         params.append(click.Option(["--questionnaire", "slug"], required=True,
                                    help=f"Id of a {exporter.questionnaire_kind} questionnaire "
                                         "(the id in its YAML file)."))
-    if exporter.selects:
-        params.append(click.Option([f"--{exporter.selects}", "selected"], multiple=True,
-                                   help=f"{exporter.selects.capitalize()[:-1]} ids (repeat or comma-separate); "
-                                        f"default all {exporter.selects}."))
-    if exporter.offers_records:
-        params.append(click.Option(["--records/--no-records"], default=True, show_default=True,
-                                   help="Include the reviewed cases with their answers."))
-    if len(exporter.languages) > 1:
-        params.append(click.Option(["--language"], type=click.Choice(exporter.languages), default="da",
-                                   show_default=True, help="The document's language (English where the "
-                                                           "questionnaire has English texts)."))
+    params += [_click_option(option) for option in exporter.options]
     params.append(click.Option(["--municipality", "municipality_slug"],
                                help="Only this municipality's tables (and the network total), e.g. aalborg."))
     params.append(click.Option(["-o", "--output"], type=click.Path(dir_okay=False, path_type=Path),

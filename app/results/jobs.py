@@ -21,10 +21,8 @@ from sqlalchemy import select, update
 from app.database import read_only_transaction
 from app.extensions import db
 from app.models import ExportJob, utcnow
-from app.results.queries import ExportRequest
-from app.results.queries import build_exporter as build_for_request
+from app.results.queries import ExportRequest, build_exporter
 from exports import EXPORTERS
-from exports.base import Exporter
 from exports.localtime import local_time
 
 EXPIRED = "expired"  # the message of a finished job whose files were deleted by `prune_exports`
@@ -66,14 +64,6 @@ def state_of(job: ExportJob) -> JobState:
     if job.status == "done" and not job_files(job):
         return JobState("done", expired=True, erased=job.message == ERASED)
     return JobState(job.status)
-
-
-def build_exporter(kind: str, params: dict) -> Exporter:
-    """The exporter for a job's kind and parameters (queries run here, inside an app context)."""
-    if kind not in EXPORTERS:
-        raise ValueError(f"unknown export kind {kind!r}")
-    params = {**params, "records": bool(params.get("records")) and params.get("municipality_id") is None}
-    return build_for_request(kind, ExportRequest.from_params(params))
 
 
 def file_name(kind: str, params: dict, at: datetime | None = None) -> str:
@@ -144,7 +134,7 @@ def run_job(job_id: int, worker: str | None = None) -> None:
     written: list[Path] = []
     try:
         read_only_transaction(db.session)  # the export only reads; its changes to the job go by `_record`
-        exporter = build_exporter(kind, params)
+        exporter = build_exporter(kind, ExportRequest.from_params(params))
         folder.mkdir(parents=True, exist_ok=True)
         last = [0]
 

@@ -1,8 +1,12 @@
-"""The query each exporter needs, by its identifier: a new workbook is an exporter in exports/ plus one here."""
+"""The data sources exporters are built from, and the one way an exporter is built: `build_exporter`.
+
+An exporter names its source (`Exporter.source`: "survey", "supervision", "schemes"), or, when it lives
+in the app, brings its own `query(request)`; either way a new workbook is one module and nothing here
+changes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.results import service
@@ -34,41 +38,56 @@ class ExportRequest:
 
 
 Query = Callable[[ExportRequest], Any]
-QUERIES: dict[str, Query] = {}
+SOURCES: dict[str, Query] = {}
 
 
-def query_for(identifier: str) -> Callable[[Query], Query]:
-    """Register the query whose result the exporter `identifier` is built from."""
+def data_source(name: str) -> Callable[[Query], Query]:
+    """Register the query that exporters naming `name` as their `source` are built from."""
     def register(query: Query) -> Query:
-        QUERIES[identifier] = query
+        SOURCES[name] = query
         return query
     return register
 
 
-@query_for("report-survey")
-@query_for("survey")
+@data_source("survey")
 def _survey(request: ExportRequest) -> Any:
     return service.survey_data(request.slug, list(request.selected) or None, request.municipality_id)
 
 
-@query_for("report-supervision")
-@query_for("supervision")
+@data_source("supervision")
 def _supervision(request: ExportRequest) -> Any:
     return service.supervision_data(request.slug, list(request.selected) or None, request.municipality_id,
                                     include_records=request.records)
 
 
-@query_for("report-schemes")
-@query_for("schemes")
+@data_source("schemes")
 def _schemes(request: ExportRequest) -> Any:
     return service.scheme_compilations(request.municipality_id)
 
 
+def query_of(exporter: type[Exporter]) -> Query:
+    """The exporter's own `query`, or the data source it names (KeyError when neither is there)."""
+    own = getattr(exporter, "query", None)
+    if callable(own):
+        return own
+    if exporter.source not in SOURCES:
+        raise KeyError(f"exporter {exporter.identifier!r} names no known data source ({exporter.source!r}) "
+                       "and has no query of its own")
+    return SOURCES[exporter.source]
+
+
 def build_exporter(identifier: str, request: ExportRequest) -> Exporter:
-    """Run the exporter's query (inside an app context) and return the exporter over its result."""
+    """Run the exporter's query (inside an app context) and return the exporter over its result.
+
+    The one builder: `flask export`, export jobs and the results page's downloads all come here, so the
+    rule that records never go out for a single municipality holds for each of them."""
+    if identifier not in EXPORTERS:
+        raise ValueError(f"unknown export kind {identifier!r}")
     exporter = EXPORTERS[identifier]
+    if request.municipality_id is not None and request.records:
+        request = replace(request, records=False)
     options = {"language": request.language} if request.language in exporter.languages[1:] else {}
-    return exporter(QUERIES[identifier](request), **options)
+    return exporter(query_of(exporter)(request), **options)
 
 
 # The questionnaires (newest versions) there is something to export of: with waves, or with rounds.

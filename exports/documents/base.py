@@ -10,7 +10,7 @@ from abc import abstractmethod
 from pathlib import Path
 from typing import ClassVar
 
-from exports.base import Exporter, Progress
+from exports.base import Exporter, Progress, language_choice
 from exports.documents.document import ReportDocument
 from exports.documents.words import say
 from forms import Question, Text
@@ -20,7 +20,7 @@ class DocumentExporter(Exporter):
     file_kinds = ("docx",)
     parts = "sections"
     label: ClassVar[Text] = Text("Word-bilag", "Word appendix")
-    languages = ("da", "en")
+    options = (language_choice("da", "en"),)
     language = "da"  # the document's language, set by the subclass from the one asked for
 
     @staticmethod

@@ -17,6 +17,7 @@ NOT_FILLED = "(ikke udfyldt)"
 @register
 class SchemesReportExporter(DocumentExporter):
     identifier = "report-schemes"
+    source = "schemes"
     command = ("report", "schemes")
     name = "Evalueringsskemaer (dokument)"
     label = Text("Word-dokument", "Word document")

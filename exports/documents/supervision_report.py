@@ -3,7 +3,7 @@ shares per municipality and round with the number of reviewed cases, and the rou
 from __future__ import annotations
 
 from exports import comparability
-from exports.base import Progress, register
+from exports.base import Progress, language_choice, register, selection
 from exports.documents.base import DocumentExporter
 from exports.documents.document import ReportDocument
 from exports.documents.format import cell_text, is_numeric
@@ -25,7 +25,8 @@ class SupervisionReportExporter(DocumentExporter):
     label = Text("Word-bilag (bilag 1)", "Word appendix (appendix 1)")
     help = "Bilag 1: the supervision appendix as a Word document (per question the tallies per round)."
     questionnaire_kind = "supervision"
-    selects = "rounds"
+    source = "supervision"
+    options = (selection("rounds"), language_choice("da", "en"))
 
     def __init__(self, data: SupervisionData, language: str = "da", **kwargs) -> None:
         super().__init__(**kwargs)

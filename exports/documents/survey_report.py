@@ -7,7 +7,7 @@ from functools import cached_property
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports import comparability
-from exports.base import Progress, register
+from exports.base import Progress, language_choice, register, selection
 from exports.chart_style import describe
 from exports.documents import numbers
 from exports.documents.base import DocumentExporter
@@ -32,7 +32,8 @@ class SurveyReportExporter(DocumentExporter):
     label = Text("Word-bilag (bilag 2)", "Word appendix (appendix 2)")
     help = "Bilag 2: the survey appendix as a Word document (method, and per question its table and chart)."
     questionnaire_kind = "survey"
-    selects = "waves"
+    source = "survey"
+    options = (selection("waves"), language_choice("da", "en"))
 
     def __init__(self, data: SurveyData, language: str = "da", **kwargs) -> None:
         super().__init__(**kwargs)

@@ -155,8 +155,8 @@ def _stall_while_another_worker_takes_over(app, monkeypatch, finish: bool):
     real = jobs.build_exporter
     calls = []
 
-    def build(kind, params):
-        exporter = real(kind, params)
+    def build(kind, request):
+        exporter = real(kind, request)
         calls.append(kind)
         if len(calls) == 1:  # the stalled worker's run
             write = exporter.write
@@ -210,8 +210,8 @@ def test_others_can_write_while_a_worker_writes_an_export(app, monkeypatch):
     real = jobs.build_exporter
     written: list[object] = []
 
-    def build(kind, params):
-        exporter = real(kind, params)
+    def build(kind, request):
+        exporter = real(kind, request)
         write = exporter.write
 
         def write_beside_another(path, progress=None):

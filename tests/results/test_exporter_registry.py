@@ -1,4 +1,5 @@
-"""A workbook is one exporter plus its query: the command line, jobs and results page all offer it from EXPORTERS."""
+"""A workbook is one exporter module: its query and options are declared on it, and the command line, jobs and
+results page all offer it from EXPORTERS."""
 from __future__ import annotations
 
 import io
@@ -11,10 +12,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Municipality, Response
 from app.results import jobs
-from app.results.queries import QUERIES, ExportRequest, query_for
+from app.results.queries import ExportRequest, query_of
 from app.worker import run_pending
 from exports import EXPORTERS
-from exports.base import Exporter, register, unregister
+from exports.base import Exporter, records, register, unregister
 from exports.tables import Column, Table
 from forms import Text
 from tests.conftest import extract_csrf, make_app
@@ -29,6 +30,16 @@ class ResponseCounts(Exporter):
     subject = Text("besvarelser pr. kommune", "responses per municipality")
     help = "Responses per municipality."
 
+    options = (records(),)  # declared, so `flask export optaelling` offers --records/--no-records
+
+    @staticmethod
+    def query(request: ExportRequest) -> dict[str, int]:
+        """The exporter's own query: it lives in this module, not in the app's data sources."""
+        rows = db.session.execute(select(Municipality.name, func.count(Response.id))
+                                  .join(Response, Response.municipality_id == Municipality.id)
+                                  .group_by(Municipality.name)).all()
+        return dict(rows)
+
     def __init__(self, counts: dict[str, int], **kwargs) -> None:
         super().__init__(**kwargs)
         self.counts = counts
@@ -38,20 +49,11 @@ class ResponseCounts(Exporter):
                     [[name, n] for name, n in sorted(self.counts.items())], [])
 
 
-def _counts(request: ExportRequest) -> dict[str, int]:
-    rows = db.session.execute(select(Municipality.name, func.count(Response.id))
-                              .join(Response, Response.municipality_id == Municipality.id)
-                              .group_by(Municipality.name)).all()
-    return dict(rows)
-
-
 @pytest.fixture
 def toy_exporter():
     register(ResponseCounts)
-    query_for(ResponseCounts.identifier)(_counts)
     yield ResponseCounts
     unregister(ResponseCounts.identifier)
-    QUERIES.pop(ResponseCounts.identifier)
 
 
 @pytest.fixture
@@ -71,7 +73,25 @@ def app(toy_exporter, database_url, tmp_path, catalogue):
 
 
 def test_every_exporter_has_its_query():
-    assert set(EXPORTERS) == set(QUERIES)
+    for exporter in EXPORTERS.values():
+        assert callable(query_of(exporter)), exporter.identifier
+
+
+def test_an_exporter_naming_no_known_source_is_refused_with_its_name():
+    class Orphan(ResponseCounts):
+        identifier = "foraeldreloes"
+        source = "nowhere"
+        query = None
+
+    with pytest.raises(KeyError, match="'foraeldreloes' names no known data source"):
+        query_of(Orphan)
+
+
+def test_an_undeclared_option_is_refused_when_the_exporter_is_made():
+    from exports.base import ExportOption
+
+    with pytest.raises(TypeError, match="unknown export options \\['colour'\\]"):
+        type("Colourful", (ResponseCounts,), {"options": (ExportOption("colour", "A colour."),)})
 
 
 def test_flask_export_has_a_command_per_exporter(runner, tmp_path):
@@ -83,6 +103,7 @@ def test_flask_export_has_a_command_per_exporter(runner, tmp_path):
     result = runner.invoke(args=["export", "optaelling", "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(output).sheetnames == ["Optælling"]
+    assert "--records / --no-records" in runner.invoke(args=["export", "optaelling", "--help"]).output
 
 
 def test_the_results_page_offers_and_runs_a_registered_exporter(app, client, known_survey, make_user, login):
@@ -101,7 +122,7 @@ def test_the_results_page_offers_and_runs_a_registered_exporter(app, client, kno
     with app.app_context():
         assert sum(counted.values()) == db.session.scalar(select(func.count(Response.id)))
         assert counted
-        assert jobs.build_exporter("optaelling", {}).counts == counted
+        assert jobs.build_exporter("optaelling", ExportRequest()).counts == counted
 
 
 def test_a_second_exporter_under_a_taken_identifier_is_refused_naming_both_modules():
