@@ -396,4 +396,13 @@ def test_a_change_is_shown_only_between_two_shown_figures(exported):
         for r in ex.tables[question]:
             if isinstance(r[change], (int, float)) or isinstance(r[p], (int, float)):
                 assert HIDDEN not in (r[f"{WAVES[0]} (andel)"], r[f"{WAVES[1]} (andel)"]), (question, r)
+    shown = 0
+    for view, page in ex.pages.items():  # the results page: every row of every view
+        for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', page.html):
+            texts = [_cell_text(c) for c in re.findall(r'<td class="num">(.*?)</td>', cells)]
+            values, changes = texts[:len(WAVES)], texts[len(WAVES):]
+            if any(c and not c.startswith(("skjult", "hidden", "–")) for c in changes):
+                assert not any(v in ("skjult", "hidden") for v in values), (view, label, texts)
+                shown += 1
+    assert shown, "the pages show changes"
 
