@@ -74,7 +74,9 @@ class SurveyExporter(Exporter):
                 if group is NETWORK:
                     inv = sum(v for (w, _m), v in invited.items() if w == wave.id)
                     n = sum(sizes.values())
-                    note = "alle tal skjult i tabellerne og ingen rækker i data (for få besvarelser)" if rule.total_hidden else ""
+                    note = ("alle tal skjult i tabellerne og ingen rækker i data (for få besvarelser)" if rule.total_hidden
+                            else "bølgen er åben: netværkets tal skjult for de spørgsmål, hvor en kommune er skjult "
+                                 "(se Anonymitet)" if rule.hidden and not wave.closed else "")
                 else:
                     inv, n = invited.get((wave.id, group), 0), sizes.get(group, 0)
                     note = ("under grænsen: skjult i tabeller og data" if group in rule.primary else
