@@ -22,6 +22,15 @@ class Suppression:
     hidden: frozenset = field(default_factory=frozenset)
     primary: frozenset = field(default_factory=frozenset)
     total_hidden: bool = False
+    # The network total is hidden while the groups are shown: in a wave still taking answers, so that two
+    # exports on either side of one late answer of a hidden group do not differ by exactly that answer.
+    network_hidden: bool = False
+    # Groups hidden because the hidden groups' answers were all alike (see survey_tables.question_suppression)
+    alike: frozenset = field(default_factory=frozenset)
+
+    @property
+    def hides_network(self) -> bool:
+        return self.total_hidden or self.network_hidden
 
     def shows(self, group: Hashable) -> bool:
         """True when the group's figures may be shown."""

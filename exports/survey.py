@@ -9,10 +9,11 @@ from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register, selection
 from exports.survey_data import NETWORK, SurveyData
 from exports.survey_rows import published_batches, published_rows, visible_count, visible_rows
-from exports.survey_suppression import (GROUP_COMPLEMENT, GROUP_SIZE, MERGED_ROWS, QUESTION_COMPLEMENT,
-                                        QUESTION_SIZE, QUESTION_TOTAL, WAVE_TOTAL, Disclosure)
+from exports.survey_suppression import (GROUP_COMPLEMENT, GROUP_SIZE, MERGED_ROWS, OPEN_WAVE, QUESTION_ALIKE,
+                                        QUESTION_ALIKE_TOTAL, QUESTION_COMPLEMENT, QUESTION_SIZE, QUESTION_TOTAL,
+                                        WAVE_TOTAL, Disclosure)
 from exports.survey_tables import caption, question_table
-from exports.tables import Column, Table
+from exports.tables import SUPPRESSED, Column, Table
 from exports.workbook import SHEET_NAME_MAX, SheetNames
 from forms import Question
 from forms.types.base import Tabulation
@@ -74,13 +75,19 @@ class SurveyExporter(Exporter):
                 if group is NETWORK:
                     inv = sum(v for (w, _m), v in invited.items() if w == wave.id)
                     n = sum(sizes.values())
-                    note = "alle tal skjult i tabellerne og ingen rækker i data (for få besvarelser)" if rule.total_hidden else ""
+                    note = ("alle tal skjult i tabellerne og ingen rækker i data (for få besvarelser)" if rule.total_hidden
+                            else "bølgen er åben: netværkets tal skjult for de spørgsmål, hvor en kommune er skjult "
+                                 "(se Anonymitet)" if rule.hidden and not wave.closed else "")
                 else:
                     inv, n = invited.get((wave.id, group), 0), sizes.get(group, 0)
                     note = ("under grænsen: skjult i tabeller og data" if group in rule.primary else
                             "skjult i tabeller og data, så en anden lille gruppe ikke kan regnes ud"
                             if group in rule.hidden else "")
                 rate = n / inv if inv else None
+                if group is not NETWORK and group in rule.hidden:
+                    # A hidden municipality's count is hidden too: with it, a question's figures of the merged
+                    # group could be split between its members (and every answer of a group of one is known).
+                    n = rate = SUPPRESSED
                 rows.append([*start, data.group_label(group), inv or None, n, rate, note])
         notes = [f"Spørgeskema: {data.slug}. Tider i {data.timezone}.",
                  f"Anonymitetsgrænse: {data.threshold} besvarelser (se arket Anonymitet)."]
@@ -240,6 +247,12 @@ _REASONS = {
     QUESTION_TOTAL: "for få svar på spørgsmålet i alt: spørgsmålets tal skjult, også i alle rækker",
     QUESTION_SIZE: "for få svar på spørgsmålet: spørgsmålets tal og svar skjult for kommunen",
     QUESTION_COMPLEMENT: "komplementær for spørgsmålet: skjult, så en anden skjult kommune ikke kan regnes ud",
+    QUESTION_ALIKE: "komplementær for spørgsmålet: de skjulte kommuner svarede alle ens, så netværket minus de "
+                    "viste kommuner ville vise hver af deres svar; kommunen er skjult, så svarene ikke er ens",
+    QUESTION_ALIKE_TOTAL: "hele spørgsmålet skjult i bølgen: alle svar var ens, så ingen kommune kunne skjules "
+                          "uden at de skjultes svar kunne regnes ud",
+    OPEN_WAVE: "netværkets total skjult, fordi bølgen stadig er åben: to udtræk før og efter ét sent svar fra en "
+               "skjult kommune ville ellers vise netop det svar som forskellen; vises, når bølgen er lukket",
     MERGED_ROWS: "svarene på spørgsmålet er skjult i '{other}'-rækkerne, så en kommune skjult for "
                  "spørgsmålet ikke kan regnes ud af totalen minus de viste rækker",
 }

@@ -37,6 +37,7 @@ class WaveInfo:
     fingerprints: Mapping[str, str]
     wordings: Mapping[str, str]
     label_en: str | None = None  # the label on English pages and documents, where one was given
+    closed: bool = True  # False while the wave still takes answers (its figures may still change)
 
     def label_in(self, lang: str) -> str:
         return (self.label_en or self.label) if lang == "en" else self.label

@@ -22,7 +22,7 @@ from functools import cached_property
 
 from exports.anonymity import OTHER_GROUP_LABEL, Suppression
 from exports.survey_data import NETWORK, SurveyData
-from exports.survey_tables import question_suppression
+from exports.survey_tables import answer_values, question_suppression
 from forms.types.base import Tabulation
 
 # Why a cell is hidden (the Anonymitet sheet says it in words)
@@ -33,6 +33,9 @@ QUESTION_SIZE = "question"            # fewer answers to the question than the t
 QUESTION_COMPLEMENT = "question_complement"  # hidden for the question so another cannot be subtracted back
 QUESTION_TOTAL = "question_total"     # the whole network answered the question fewer times than the threshold
 MERGED_ROWS = "merged_rows"           # the merged group's answers to the question are hidden in the rows
+QUESTION_ALIKE = "question_alike"     # hidden because the hidden groups' answers were all alike
+QUESTION_ALIKE_TOTAL = "question_alike_total"  # the same, and no group was left to hide: the whole question
+OPEN_WAVE = "open_wave"               # the network total, while the wave still takes answers and a group is hidden
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,9 @@ class Disclosure:
     def counted_rules(self) -> dict[str, dict[int, Suppression]]:
         """Per counted question and wave, the rule on its answers: from the aggregates alone, so the results
         page (which reads no answer rows) hides by the very rule the workbook's tables and rows do."""
-        return {qid: question_suppression(self.data, n_by_wave) for qid, n_by_wave in self._counted_sizes.items()}
+        values = self._counted_values
+        return {qid: question_suppression(self.data, n_by_wave, values.get(qid))
+                for qid, n_by_wave in self._counted_sizes.items()}
 
     def counted_rule(self, question_id: str) -> dict[int, Suppression]:
         """The rule of one counted question (a question nobody answered: the wave's rule alone)."""
@@ -77,10 +82,18 @@ class Disclosure:
         return rules
 
     @cached_property
+    def _per_question_rows(self) -> dict:
+        return self._per_question if self._per_question is not None else self.data.aggregates.per_question()
+
+    @cached_property
+    def _counted_values(self) -> dict[str, dict[int, dict[int, dict]]]:
+        """Per counted question, what each wave's municipalities answered (`survey_tables.answer_values`)."""
+        return {qid: answer_values(answered, options) for qid, (answered, options) in self._per_question_rows.items()}
+
+    @cached_property
     def _counted_sizes(self) -> dict[str, dict[int, dict[int, int]]]:
         sizes: dict[str, dict[int, dict[int, int]]] = {}
-        per_question = self._per_question if self._per_question is not None else self.data.aggregates.per_question()
-        for qid, (answered, _options) in per_question.items():
+        for qid, (answered, _options) in self._per_question_rows.items():
             for w, m, _q, n, *_numbers in answered:
                 sizes.setdefault(qid, {}).setdefault(int(w), {})[int(m)] = int(n)
         return sizes
@@ -124,6 +137,9 @@ class Disclosure:
                 merged = data.wave_suppression[wave_id].hidden
                 if rule.total_hidden:
                     hidden = everyone
+                elif rule.network_hidden:
+                    # still taking answers: the merged rows would differ by exactly each late answer
+                    hidden = rule.hidden | merged
                 elif rule.hidden <= merged:
                     continue
                 else:
@@ -139,7 +155,7 @@ class Disclosure:
         if rule.total_hidden:
             return None
         if municipality_id in rule.hidden or municipality_id in self.data.wave_suppression[wave_id].hidden:
-            return OTHER_GROUP_LABEL
+            return None if rule.network_hidden else OTHER_GROUP_LABEL
         return self.data.municipalities.get(municipality_id, str(municipality_id))
 
     def cells(self) -> list[HiddenCell]:
@@ -167,10 +183,16 @@ class Disclosure:
         if rule is None:
             return []
         if rule.total_hidden:
-            return [HiddenCell(wave_id, question_id, NETWORK, QUESTION_TOTAL)]
-        found = [HiddenCell(wave_id, question_id, m, QUESTION_SIZE if m in rule.primary else QUESTION_COMPLEMENT)
+            reason = QUESTION_ALIKE_TOTAL if rule.alike else QUESTION_TOTAL
+            return [HiddenCell(wave_id, question_id, NETWORK, reason),
+                    *(HiddenCell(wave_id, question_id, m, reason) for m in self.data.municipalities
+                      if m in rule.hidden and m not in wave_rule.hidden)]
+        found = [HiddenCell(wave_id, question_id, m, QUESTION_SIZE if m in rule.primary else
+                            QUESTION_ALIKE if m in rule.alike else QUESTION_COMPLEMENT)
                  for m in self.data.municipalities if m in rule.hidden and m not in wave_rule.hidden]
-        if found and wave_rule.hidden:
+        if (found or rule.network_hidden) and wave_rule.hidden:
             found.append(HiddenCell(wave_id, question_id, OTHER_GROUP_LABEL, MERGED_ROWS))
+        if rule.network_hidden:
+            found.append(HiddenCell(wave_id, question_id, NETWORK, OPEN_WAVE))
         return found
 

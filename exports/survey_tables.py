@@ -26,18 +26,60 @@ class Figures:
     sd: float | None = None  # a number question's sample standard deviation, for the test of its mean
 
 
-def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]]) -> dict[int, Suppression]:
-    """The anonymity rule for one question: its own respondents per group, plus every group hidden in the wave."""
+def question_suppression(data: SurveyData, n_by_wave: dict[int, dict[int, int]],
+                         values_by_wave: dict[int, dict[int, dict]] | None = None) -> dict[int, Suppression]:
+    """The anonymity rule for one question: its own respondents per group, plus every group hidden in the wave.
+
+    `values_by_wave` (wave → municipality → {option code: responses}, or for a number question
+    {"count", "sum", "squares"}) lets the rule see what the hidden groups answered: when every answer of
+    the hidden groups together is the same (one option chosen by all of them, or one number), network −
+    visible groups would tell each hidden group's answers, so the next smallest groups are hidden too until
+    the hidden answers differ (complementary); if no group is left, the whole question is hidden in the wave.
+    In a wave still taking answers, the network total is hidden whenever a group is (`network_hidden`)."""
     result = {}
+    values_by_wave = values_by_wave or {}
     for wave in data.waves:
         wave_rule = data.wave_suppression.get(wave.id, Suppression())
         sizes = n_by_wave.get(wave.id, {})
         if wave_rule.total_hidden:
             everything = frozenset(sizes)
-            result[wave.id] = Suppression(everything, everything, True)
+            rule = Suppression(everything, everything, True)
         else:
-            result[wave.id] = suppress(sizes, data.threshold, forced=wave_rule.hidden)
+            rule = suppress(sizes, data.threshold, forced=wave_rule.hidden)
+            rule = _not_uniform(rule, sizes, values_by_wave.get(wave.id, {}))
+        if not wave.closed and rule.hidden and not rule.total_hidden:
+            rule = Suppression(rule.hidden, rule.primary, False, network_hidden=True, alike=rule.alike)
+        result[wave.id] = rule
     return result
+
+
+def uniform(members, sizes: dict[int, int], values: dict[int, dict]) -> bool:
+    """True when the members' answers, taken together, are all alike: an option every one of them chose,
+    or (a number question) one number only."""
+    n = sum(sizes.get(m, 0) for m in members)
+    if n == 0:
+        return False
+    pooled: dict = {}
+    for m in members:
+        for key, k in values.get(m, {}).items():
+            pooled[key] = pooled.get(key, 0) + k
+    if "count" in pooled:
+        count, total, squares = pooled["count"], pooled.get("sum", 0.0), pooled.get("squares", 0.0)
+        return count > 0 and squares - total * total / count <= 1e-9 * max(1.0, squares)
+    return any(k >= n for k in pooled.values())
+
+
+def _not_uniform(rule: Suppression, sizes: dict[int, int], values: dict[int, dict]) -> Suppression:
+    if not rule.hidden or rule.total_hidden or not values:
+        return rule
+    hidden = set(rule.hidden)
+    candidates = sorted((g for g, n in sizes.items() if n > 0 and g not in hidden), key=lambda g: (sizes[g], str(g)))
+    while uniform(hidden, sizes, values):
+        if not candidates:
+            everything = frozenset(g for g, n in sizes.items() if n > 0)
+            return Suppression(everything, rule.primary, True, alike=everything - rule.hidden)
+        hidden.add(candidates.pop(0))
+    return Suppression(frozenset(hidden), rule.primary, False, alike=frozenset(hidden) - rule.hidden)
 
 
 def question_figures(data: SurveyData, question: Question, answered: list[tuple],
@@ -58,7 +100,7 @@ def question_figures(data: SurveyData, question: Question, answered: list[tuple]
     for wave_id, municipality_id, _qid, code, n in options:
         counts.setdefault((int(wave_id), int(municipality_id)), {})[int(code)] = int(n)
     if rules is None:
-        rules = question_suppression(data, n_by_wave)
+        rules = question_suppression(data, n_by_wave, answer_values(answered, options))
     figures: dict[tuple, Figures] = {}
     for wave in data.waves:
         rule = rules[wave.id]
@@ -73,9 +115,22 @@ def question_figures(data: SurveyData, question: Question, answered: list[tuple]
                     merged[code] = merged.get(code, 0) + k
                 s, c, q = numbers.get((wave.id, m), (0.0, 0, 0.0))
                 total, count, squares = total + s, count + c, squares + q
-            hidden = rule.total_hidden if group is NETWORK else (group in rule.hidden)
+            hidden = rule.hides_network if group is NETWORK else (group in rule.hidden)
             figures[(group, wave.id)] = _figures(question, n, merged, (total, count, squares), hidden)
     return figures
+
+
+def answer_values(answered: list[tuple], options: list[tuple]) -> dict[int, dict[int, dict]]:
+    """Per wave and municipality what was answered, as `question_suppression` reads it: the responses per
+    option, and for a number question the count, sum and sum of squares of its numbers."""
+    values: dict[int, dict[int, dict]] = {}
+    for wave_id, municipality_id, _qid, code, n in options:
+        values.setdefault(int(wave_id), {}).setdefault(int(municipality_id), {})[int(code)] = int(n)
+    for wave_id, municipality_id, _qid, _n, number_sum, number_count, number_squares in answered:
+        if number_count:
+            values.setdefault(int(wave_id), {})[int(municipality_id)] = {
+                "count": int(number_count), "sum": float(number_sum or 0.0), "squares": float(number_squares or 0.0)}
+    return values
 
 
 def _figures(question: Question, n: int, counts: dict[int, int], numbers: tuple[float, int, float],
@@ -256,4 +311,7 @@ def _method_notes(data: SurveyData, question: Question, comparable: list[bool]) 
         notes.append(f"{changed} Se Sammenlignelighed.")
     notes.append(f"'skjult': under {data.threshold} besvarelser, eller skjult for at en anden skjult gruppe "
                  "ikke kan regnes ud.")
+    if any(not w.closed for w in data.waves):
+        notes.append("I en bølge, der stadig er åben, er netværkets total skjult, når en kommune er skjult: to "
+                     "udtræk før og efter ét svar ville ellers vise svaret som forskellen (se arket Anonymitet).")
     return notes

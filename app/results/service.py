@@ -22,6 +22,8 @@ from app.models import (
     Wave,
 )
 from app.questionnaires.service import definition_of, latest_version
+from app.answering.service import wave_state
+from app.models.types import utcnow
 from exports.aggregates import Aggregates
 from exports.localtime import local_time
 from exports.survey_data import LONG_COLUMNS, SurveyData, Variable, WaveInfo
@@ -296,7 +298,7 @@ def _wave_info(wave: Wave, version: QuestionnaireVersion) -> WaveInfo:
         .where(QuestionFingerprint.questionnaire_version_id == version.id)).all())
     wordings = {q.id: q.text.da for q in definition_of(version).questions}
     return WaveInfo(wave.id, wave.label, wave.opens_at, wave.closes_at, version.version, fingerprints, wordings,
-                    wave.label_en)
+                    wave.label_en, closed=wave_state(wave, utcnow()) == "closed")
 
 
 def supervision_questionnaires() -> list[QuestionnaireVersion]:

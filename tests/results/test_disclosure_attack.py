@@ -39,7 +39,9 @@ HIDDEN = "skjult"
 MERGED = "Øvrige (skjult)"
 BASE = {"aalborg": 40, "jammerbugt": 15, "thisted": 6, "rebild": 4, "laesoe": 2}
 
-# plan: per wave, per municipality (responses, how many of them answer the optional ly_kvalitet)
+# plan: per wave, per municipality (responses, how many of them answer the optional ly_kvalitet[, answers
+# every one of them gives: {question: code}])
+ALIKE = {"ly_forenklet": 4, "ly_kvalitet": 2}
 PLANS = {
     # the plan of the report: Thisted's 6 answer, 4 of them the optional question, in both waves
     "optional-question": {w: {**{m: (n, n) for m, n in BASE.items()}, "thisted": (6, 4)} for w in WAVES},
@@ -52,6 +54,13 @@ PLANS = {
     # hidden for the question in the first wave, not in the second
     "question-one-wave": {WAVES[0]: {**{m: (n, n) for m, n in BASE.items()}, "thisted": (6, 4)},
                           WAVES[1]: {m: (n, n) for m, n in BASE.items()}},
+    # every answer of the merged group (Rebild, Læsø) is the same code, and so are Thisted's to the optional
+    # question: network − visible groups would give each of them whole
+    "alike": {w: {**{m: (n, n) for m, n in BASE.items()}, "thisted": (6, 4, {"ly_kvalitet": 2}),
+                  "rebild": (4, 4, ALIKE), "laesoe": (2, 2, ALIKE)} for w in WAVES},
+    # the optional question answered alike by everyone: nothing is left to hide a hidden group behind
+    "alike-everywhere": {w: {**{m: (n, n, {"ly_kvalitet": 3}) for m, n in BASE.items()},
+                             "thisted": (6, 4, {"ly_kvalitet": 3})} for w in WAVES},
 }
 
 
@@ -62,10 +71,12 @@ def _build(app, plan: dict, seed: int) -> None:
         for label, opens in zip(WAVES, (datetime(2019, 1, 7, 7, tzinfo=timezone.utc),
                                         datetime(2020, 6, 1, 6, tzinfo=timezone.utc))):
             wave_id = make_wave(SLUG, label, opens, [ids[m] for m in BASE])
-            for slug, (n, optional) in plan[label].items():
-                answers = [{"ly_forenklet": rng.choice([1, 2, 3, 4, 5, 9])} for _ in range(n)]
+            for slug, (n, optional, *fixed) in plan[label].items():
+                given = fixed[0] if fixed else {}
+                answers = [{"ly_forenklet": given.get("ly_forenklet", rng.choice([1, 2, 3, 4, 5, 9]))}
+                           for _ in range(n)]
                 for a in answers[:optional]:
-                    a["ly_kvalitet"] = rng.choice([1, 2, 3, 4])
+                    a["ly_kvalitet"] = given.get("ly_kvalitet", rng.choice([1, 2, 3, 4]))
                 add_responses(wave_id, ids[slug], answers)
         db.session.commit()
 
@@ -94,9 +105,13 @@ class Exported:
         self.document = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(docx_path).tables
                          if t.rows and t.rows[0].cells[0].text == "Gruppe"]
 
-    def sizes(self, wave: str) -> dict[str, int]:
+    def sizes(self, wave: str) -> dict[str, int | str]:
+        """The Oversigt's responses per municipality (`skjult` for a hidden one)."""
         return {r["Kommune"]: r["Besvarelser"] for r in self.overview
                 if r["Bølge"] == wave and r["Kommune"] != "Netværket i alt"}
+
+    def total(self, wave: str) -> int:
+        return next(r["Besvarelser"] for r in self.overview if r["Bølge"] == wave and r["Kommune"] == "Netværket i alt")
 
     def merged(self, wave: str) -> set[str]:
         return {r["Kommune"] for r in self.overview if r["Bølge"] == wave and r["Kommune"] != "Netværket i alt"
@@ -208,17 +223,26 @@ def _constraints(ex: Exported, question: str, wave: str):
     def add(members, code, lo, hi):
         weigh(members, {c: 1 for c in (codes if code is None else [code])}, lo, hi)
 
-    for g, n in ex.sizes(wave).items():  # the Oversigt: nobody answers more often than they responded
-        add([g], None, 0, n)
-    for r in ex.tables[question]:  # the table: counts and N of every group shown
-        value = r[f"{wave} (antal)"]
-        if not isinstance(value, int):
-            continue
+    sizes = ex.sizes(wave)
+    shown = sum(n for n in sizes.values() if isinstance(n, int))
+    for g, n in sizes.items():  # the Oversigt: nobody answers more often than they responded; a hidden
+        # municipality's count is bounded by the network's minus the shown ones
+        add([g], None, 0, n if isinstance(n, int) else ex.total(wave) - shown)
+    add([g for g, n in sizes.items() if not isinstance(n, int)], None, 0, ex.total(wave) - shown)
+    question_def = ex.questions[question]
+    scale = question_def.scale
+    valid, top2 = (list(scale.valid_codes), list(scale.top2)) if scale else ([], [])
+    for r in ex.tables[question]:  # the table: counts, N, means and top-2 of every group shown
+        value, share = r[f"{wave} (antal)"], r[f"{wave} (andel)"]
         members = groups if r["Gruppe"] == "Netværket i alt" else [r["Gruppe"]]
-        if isinstance(r["Kode"], int):
+        if isinstance(r["Kode"], int) and isinstance(value, int):
             add(members, r["Kode"], value, value)
-        elif r["Svarmulighed"] == "N (besvarelser)":
+        elif r["Svarmulighed"] == "N (besvarelser)" and isinstance(value, int):
             add(members, None, value, value)
+        elif r["Svarmulighed"] == "Gennemsnit" and isinstance(share, float):  # mean × N = sum of codes
+            weigh(members, {c: c - share for c in valid}, -1e-6, 1e-6)
+        elif str(r["Svarmulighed"]).startswith("Top-2") and isinstance(value, int):
+            weigh(members, {c: 1 for c in top2}, value, value)
     merged = sorted(ex.merged(wave))
     for rows_of in ([(r["Kommune"], r[question]) for r in ex.data if r["Bølge"] == wave],
                     [(r["kommune"], int(r["kode"])) for r in ex.csv
@@ -228,7 +252,9 @@ def _constraints(ex: Exported, question: str, wave: str):
             by_place.setdefault(place, []).append(value)
         for place, values in by_place.items():
             members = merged if place == MERGED else [place]
-            if HIDDEN in values or not members:
+            if not members:
+                continue
+            if HIDDEN in values:
                 continue
             counts = Counter(v for v in values if isinstance(v, int))
             for c in codes:  # a place's answers are listed whole or not at all
@@ -241,10 +267,12 @@ def _constraints(ex: Exported, question: str, wave: str):
 
 
 def _determined(ex: Exported, question: str, wave: str, group: str) -> bool:
-    """True when exactly one distribution of the group's answers fits everything exported."""
+    """True when exactly one distribution of the group's answers fits everything exported: either its count
+    of every code is fixed, or all its answers are certainly one code (whatever their number)."""
     groups, codes, index, a, lo, hi = _constraints(ex, question, wave)
     constraint = LinearConstraint(a, lo, hi)
     integral = np.ones(len(index))
+    fixed = True
     for code in codes:
         objective = np.zeros(len(index))
         objective[index[(group, code)]] = 1
@@ -252,8 +280,16 @@ def _determined(ex: Exported, question: str, wave: str, group: str) -> bool:
         high = milp(-objective, constraints=constraint, integrality=integral)
         assert low.success and high.success, "the exports contradict themselves"
         if round(low.fun) != round(-high.fun):
-            return False
-    return True
+            fixed = False
+        # every answer this code: the group's answers to other codes can be nothing but 0
+        others = np.zeros(len(index))
+        for c in codes:
+            if c != code:
+                others[index[(group, c)]] = -1
+        most = milp(others, constraints=constraint, integrality=integral)
+        if round(-most.fun) == 0 and round(-high.fun) > 0:
+            return True
+    return fixed
 
 
 def _pages(app, client, make_user, login) -> dict[str, Page]:
@@ -288,6 +324,8 @@ def exported(request, app, runner, client, make_user, login, tmp_path):
     assert result.exit_code == 0, result.output
     ex = Exported(out, document)
     ex.pages = _pages(app, client, make_user, login)
+    with app.app_context():
+        ex.questions = {q.id: q for q in definition_of(latest_version(SLUG)).questions}
     return request.param, ex
 
 
@@ -347,3 +385,24 @@ def test_the_results_page_hides_exactly_the_workbooks_cells_in_every_view(export
                 if view[2]:  # with the municipalities: a coordinator sees every group, a team leader Aalborg only
                     expected = set(ex.sizes(wave)) if view[0] == "coordinator" else {"Aalborg"}
                     assert on_page | shown == expected, (view, question, wave)
+
+
+def test_a_change_is_shown_only_between_two_shown_figures(exported):
+    """A change of a group between the waves is the difference of its two shown shares (or means), never a
+    figure of its own: where either wave is hidden, so is the change, its p-value and its verdict."""
+    _name, ex = exported
+    change, p = f"Ændring {WAVES[0]} → {WAVES[1]} (procentpoint)", f"p-værdi {WAVES[0]} → {WAVES[1]}"
+    for question in QUESTIONS:
+        for r in ex.tables[question]:
+            if isinstance(r[change], (int, float)) or isinstance(r[p], (int, float)):
+                assert HIDDEN not in (r[f"{WAVES[0]} (andel)"], r[f"{WAVES[1]} (andel)"]), (question, r)
+    shown = 0
+    for view, page in ex.pages.items():  # the results page: every row of every view
+        for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', page.html):
+            texts = [_cell_text(c) for c in re.findall(r'<td class="num">(.*?)</td>', cells)]
+            values, changes = texts[:len(WAVES)], texts[len(WAVES):]
+            if any(c and not c.startswith(("skjult", "hidden", "–")) for c in changes):
+                assert not any(v in ("skjult", "hidden") for v in values), (view, label, texts)
+                shown += 1
+    assert shown, "the pages show changes"
+
