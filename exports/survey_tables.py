@@ -165,26 +165,103 @@ def question_table(data: SurveyData, question: Question, answered: list[tuple], 
                    sheet_name: str, rules: dict[int, Suppression] | None = None) -> Table:
     """The comparison table of one coded or number question: network total first, then each municipality."""
     figures = question_figures(data, question, answered, options, rules=rules)
-    kind = question.kind
-    waves = data.waves
-    nw = len(waves)
-    pairs = list(zip(waves, waves[1:]))
-    columns = [Column("Gruppe", "text", 22), Column("Svarmulighed", "text", 34), Column("Kode", "int", 7)]
-    columns += [Column(f"{w.label} (antal)", "int") for w in waves]
-    columns += [Column(f"{w.label} (andel)", "pct") for w in waves]
-    columns += [Column(f"{w.label} (95 %-interval)", "text", 14) for w in waves]
-    columns += [Column(f"Ændring {a.label} → {b.label} (procentpoint)", "pp") for a, b in pairs]
-    columns += [Column(f"p-værdi {a.label} → {b.label}", "p") for a, b in pairs]
-    columns += [Column(f"Vurdering {a.label} → {b.label}", "text", 24) for a, b in pairs]
-    comparable = [data.comparable(question.id, a, b) for a, b in pairs]
-    rows: list[list] = []
-    options = list(question.options)
+    return _QuestionTable(data, question, figures).table(sheet_name)
 
-    def wave_cells(group, value_of, kind=None):
+
+class _QuestionTable:
+    """The steps of one question's table: its columns, then per group the rows its type's summary calls
+    for (one per option, N, mean, top-2), each row built from per-wave cells, changes and verdicts."""
+
+    def __init__(self, data: SurveyData, question: Question, figures: dict[tuple, Figures]) -> None:
+        self.data, self.question, self.figures = data, question, figures
+        self.waves = data.waves
+        self.pairs = list(zip(self.waves, self.waves[1:]))
+        self.comparable = [data.comparable(question.id, a, b) for a, b in self.pairs]
+        self.valid_codes = set(question.scale.valid_codes) if question.scale else set()
+
+    def table(self, sheet_name: str) -> Table:
+        question, rows, chart_rows = self.question, [], []
+        for group in self.data.groups:
+            if group is NETWORK and question.kind.tabulation is Tabulation.OPTIONS:
+                chart_rows = list(range(len(rows), len(rows) + len(question.options)))
+            rows += self.group_rows(group)
+        number = self.data.number_of(question.id)
+        notes = [f"Spørgsmål {number}: {question.text.da}", *_method_notes(self.data, question, self.comparable)]
+        return Table(sheet_name, question.text.da, self.columns(), rows, notes, self.chart(number, chart_rows))
+
+    def columns(self) -> list[Column]:
+        waves, pairs = self.waves, self.pairs
+        columns = [Column("Gruppe", "text", 22), Column("Svarmulighed", "text", 34), Column("Kode", "int", 7)]
+        columns += [Column(f"{w.label} (antal)", "int") for w in waves]
+        columns += [Column(f"{w.label} (andel)", "pct") for w in waves]
+        columns += [Column(f"{w.label} (95 %-interval)", "text", 14) for w in waves]
+        columns += [Column(f"Ændring {a.label} → {b.label} (procentpoint)", "pp") for a, b in pairs]
+        columns += [Column(f"p-værdi {a.label} → {b.label}", "p") for a, b in pairs]
+        columns += [Column(f"Vurdering {a.label} → {b.label}", "text", 24) for a, b in pairs]
+        return columns
+
+    def chart(self, number: int, chart_rows: list[int]) -> ChartSpec | None:
+        """The network's distribution per wave: one option per answer stacked to 100 %, several side by side."""
+        kind, nw = self.question.kind, len(self.waves)
+        if kind.tabulation is not Tabulation.OPTIONS or not chart_rows:
+            return None
+        first = 3 + nw if kind.multiple else 3
+        return ChartSpec(f"{caption(number, self.question.text.da, 60)}: {NETWORK_TITLE}", tuple(chart_rows), 1,
+                         first, first + nw - 1, "clustered" if kind.multiple else "percent_stacked")
+
+    def group_rows(self, group) -> list[list]:
+        question, kind = self.question, self.question.kind
+        rows = []
+        if kind.tabulation is Tabulation.OPTIONS:
+            rows += [self.option_row(group, option) for option in question.options]
+        rows.append(self.n_row(group))
+        if kind.has_mean(question):
+            rows.append(self.mean_row(group))
+        if kind.has_top2(question):
+            rows.append(self.top2_row(group))
+        return rows
+
+    # -- the rows ----------------------------------------------------------------------------------------
+    def option_row(self, group, option) -> list:
+        code = option.code
+        shares = self.wave_cells(group, lambda f: _share(f.counts.get(code, 0), f.n))
+        return [self.data.group_label(group), option.label.da + (" (manglende værdi)" if option.missing else ""),
+                code, *self.wave_cells(group, lambda f: f.counts.get(code, 0)), *shares,
+                *self.intervals(group, lambda f: f.counts.get(code, 0), lambda f: f.n), *self.changes(shares),
+                *self.verdicts(group, lambda fa, fb: two_proportions(fa.counts.get(code, 0), fa.n,
+                                                                     fb.counts.get(code, 0), fb.n))]
+
+    def n_row(self, group) -> list:
+        nw, npairs = len(self.waves), len(self.pairs)
+        return [self.data.group_label(group), "N (besvarelser)", None, *self.wave_cells(group, lambda f: f.n),
+                *([None] * (2 * nw)), *([None] * (3 * npairs))]
+
+    def mean_row(self, group) -> list:
+        nw = len(self.waves)
+        means = self.wave_cells(group, lambda f: f.mean)
+        tested = self.ranked if self.question.kind.tabulation is Tabulation.OPTIONS else test_means
+        return [self.data.group_label(group), "Gennemsnit", None, *([None] * nw),
+                *[Typed(m, "mean") if isinstance(m, float) else m for m in means], *([None] * nw),
+                *self.changes(_plain(means), 1.0, "diff"), *self.verdicts(group, tested)]
+
+    def top2_row(self, group) -> list:
+        scale = self.question.scale
+        top_shares = self.wave_cells(group, lambda f: _share(f.top2, f.valid))
+        return [self.data.group_label(group), "Top-2: " + " + ".join(scale.label(c) for c in scale.top2), None,
+                *self.wave_cells(group, lambda f: f.top2), *top_shares,
+                *self.intervals(group, lambda f: f.top2, lambda f: f.valid), *self.changes(top_shares),
+                *self.verdicts(group, lambda fa, fb: two_proportions(fa.top2, fa.valid, fb.top2, fb.valid))]
+
+    # -- the cells ---------------------------------------------------------------------------------------
+    def asked(self, wave) -> bool:
+        return wave.fingerprints.get(self.question.id) is not None
+
+    def wave_cells(self, group, value_of, kind=None) -> list:
+        """One cell per wave: the value, 'skjult' for a hidden group, empty where the question was not asked."""
         cells = []
-        for w in waves:
-            f = figures[(group, w.id)]
-            if w.fingerprints.get(question.id) is None:
+        for w in self.waves:
+            f = self.figures[(group, w.id)]
+            if not self.asked(w):
                 cells.append(None)
             elif f.hidden:
                 cells.append(SUPPRESSED)
@@ -193,11 +270,12 @@ def question_table(data: SurveyData, question: Question, answered: list[tuple], 
                 cells.append(Typed(v, kind) if kind and v is not None else v)
         return cells
 
-    def changes(values, scale_factor=100.0, kind="pp"):
+    def changes(self, values, scale_factor=100.0, kind="pp") -> list:
+        """One cell per pair of waves: the change, 'ikke sammenlignelig', 'skjult' or empty."""
         cells = []
-        for i, ok in enumerate(comparable):
+        for i, ok in enumerate(self.comparable):
             a, b = values[i], values[i + 1]
-            if not ok and waves[i].fingerprints.get(question.id) and waves[i + 1].fingerprints.get(question.id):
+            if not ok and self.asked(self.waves[i]) and self.asked(self.waves[i + 1]):
                 cells.append(NOT_COMPARABLE)
             elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and ok:
                 cells.append(Typed((b - a) * scale_factor, kind))
@@ -207,16 +285,16 @@ def question_table(data: SurveyData, question: Question, answered: list[tuple], 
                 cells.append(None)
         return cells
 
-    def intervals(group, part_of, whole_of):
-        return wave_cells(group, lambda f: wilson(part_of(f), whole_of(f)))
+    def intervals(self, group, part_of, whole_of) -> list:
+        return self.wave_cells(group, lambda f: wilson(part_of(f), whole_of(f)))
 
-    def verdicts(group, test_of):
+    def verdicts(self, group, test_of) -> list:
         """The p-value and plain verdict of each change; hidden groups and incomparable waves get none."""
         ps, markers = [], []
-        for i, ok in enumerate(comparable):
-            before, after = waves[i], waves[i + 1]
-            fa, fb = figures[(group, before.id)], figures[(group, after.id)]
-            asked = before.fingerprints.get(question.id) and after.fingerprints.get(question.id)
+        for i, ok in enumerate(self.comparable):
+            before, after = self.waves[i], self.waves[i + 1]
+            fa, fb = self.figures[(group, before.id)], self.figures[(group, after.id)]
+            asked = self.asked(before) and self.asked(after)
             result = test_of(fa, fb) if ok and asked and not (fa.hidden or fb.hidden) else None
             if result is not None:
                 ps.append(Typed(result.p, "p"))
@@ -227,55 +305,15 @@ def question_table(data: SurveyData, question: Question, answered: list[tuple], 
                 markers.append(cell)
         return [*ps, *markers]
 
-    def plain(values):
-        return [v.value if isinstance(v, Typed) else v for v in values]
+    def ranked(self, fa: Figures, fb: Figures) -> TestResult | None:
+        """The rank test of a coded question's mean, over its valid codes."""
+        valid = self.valid_codes
+        return rank_test({c: k for c, k in fa.counts.items() if c in valid},
+                         {c: k for c, k in fb.counts.items() if c in valid})
 
-    valid_codes = set(question.scale.valid_codes) if question.scale else set()
 
-    def ranked(fa: Figures, fb: Figures):
-        return rank_test({c: k for c, k in fa.counts.items() if c in valid_codes},
-                         {c: k for c, k in fb.counts.items() if c in valid_codes})
-
-    chart_rows: list[int] = []
-    for group in data.groups:
-        label = data.group_label(group)
-        if kind.tabulation is Tabulation.OPTIONS:
-            for option in options:
-                if group is NETWORK:
-                    chart_rows.append(len(rows))
-                counts = wave_cells(group, lambda f, c=option.code: f.counts.get(c, 0))
-                shares = wave_cells(group, lambda f, c=option.code: _share(f.counts.get(c, 0), f.n))
-                rows.append([label, option.label.da + (" (manglende værdi)" if option.missing else ""),
-                             option.code, *counts, *shares,
-                             *intervals(group, lambda f, c=option.code: f.counts.get(c, 0), lambda f: f.n),
-                             *changes(shares),
-                             *verdicts(group, lambda fa, fb, c=option.code: two_proportions(
-                                 fa.counts.get(c, 0), fa.n, fb.counts.get(c, 0), fb.n))])
-        n_cells = wave_cells(group, lambda f: f.n)
-        rows.append([label, "N (besvarelser)", None, *n_cells, *([None] * (2 * nw)), *([None] * (3 * len(pairs)))])
-        if kind.has_mean(question):
-            means = wave_cells(group, lambda f: f.mean)
-            tested = ranked if kind.tabulation is Tabulation.OPTIONS else test_means
-            rows.append([label, "Gennemsnit", None, *([None] * nw), *[Typed(m, "mean") if isinstance(m, float)
-                                                                      else m for m in means],
-                         *([None] * nw), *changes(plain(means), 1.0, "diff"), *verdicts(group, tested)])
-        if kind.has_top2(question):
-            tops = wave_cells(group, lambda f: f.top2)
-            top_shares = wave_cells(group, lambda f: _share(f.top2, f.valid))
-            rows.append([label, "Top-2: " + " + ".join(question.scale.label(c) for c in question.scale.top2),
-                         None, *tops, *top_shares, *intervals(group, lambda f: f.top2, lambda f: f.valid),
-                         *changes(top_shares),
-                         *verdicts(group, lambda fa, fb: two_proportions(fa.top2, fa.valid, fb.top2, fb.valid))])
-    number = data.number_of(question.id)
-    notes = [f"Spørgsmål {number}: {question.text.da}"]
-    notes += _method_notes(data, question, comparable)
-    chart = None
-    if kind.tabulation is Tabulation.OPTIONS and chart_rows:
-        # several options per answer: the shares side by side; one option per answer: counts stacked to 100 %
-        first = 3 + nw if kind.multiple else 3
-        chart = ChartSpec(f"{caption(number, question.text.da, 60)}: {NETWORK_TITLE}", tuple(chart_rows), 1, first, first + nw - 1,
-                          "clustered" if kind.multiple else "percent_stacked")
-    return Table(sheet_name, question.text.da, columns, rows, notes, chart)
+def _plain(values: list) -> list:
+    return [v.value if isinstance(v, Typed) else v for v in values]
 
 
 NETWORK_TITLE = "netværket i alt, fordeling pr. bølge"
