@@ -1,0 +1,474 @@
+"""The seeds end to end: a plan of known answers given over HTTP as users give them, every export file read
+back, and every figure recomputed from the plan.
+
+A survey plan is a list of waves; each wave names, per municipality, the answers its people give (one dict
+per person, question id -> code, or text). Advisers answer through their personal link `/s/<token>` (one
+browser each), citizens through the anonymous link of their municipality `/p/<token>` read off the wave page
+as the coordinator sees it. A supervision plan is a list of rounds; each round names, per municipality, the
+cases its team leader logs through the record form after logging in.
+"""
+from __future__ import annotations
+
+import csv
+import html as markup
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import docx
+import openpyxl
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Invitation, Municipality, utcnow
+from app.questionnaires.service import definition_of, latest_version
+from app.waves.tokens import invitation_token
+from tests.answering.helpers import post_answers
+from tests.conftest import extract_csrf
+from tests.waves.factories import add_respondents, add_wave
+
+NETWORK = "Netværket i alt"
+HIDDEN = "skjult"
+THRESHOLD = 5
+
+
+# ---------------------------------------------------------------------------------------------- the plan
+
+
+@dataclass
+class SurveyWave:
+    label: str
+    # municipality slug -> the answers of the people who answer (one dict each)
+    answers: dict[str, list[dict]]
+    hidden: set[str] = field(default_factory=set)  # municipality names the threshold rule hides in the wave
+
+
+def names(app) -> dict[str, str]:
+    with app.app_context():
+        return dict(db.session.execute(select(Municipality.slug, Municipality.name)).all())
+
+
+def questions_of(app, slug: str) -> dict:
+    with app.app_context():
+        return {q.id: q for q in definition_of(latest_version(slug)).questions}
+
+
+def form_data(answers: dict) -> dict:
+    """The answer form's fields for an answer dict (a list is a multiple choice)."""
+    data = {}
+    for qid, value in answers.items():
+        data[f"q_{qid}"] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return data
+
+
+def _answer_in_browser(app, link: str, answers: dict) -> None:
+    browser = app.test_client()  # a browser of its own: its own cookie, its own response
+    opened = browser.get(link)
+    assert opened.status_code == 302, (link, opened.status_code)
+    page = browser.get("/svar")
+    assert page.status_code == 200
+    sent = post_answers(browser, form_data(answers), page=page)
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/svar/tak"), sent.get_data(as_text=True)
+
+
+def run_survey(app, coordinator, slug: str, waves: list[SurveyWave], people: dict[str, int] | None = None,
+               ) -> dict[str, int]:
+    """Plan each wave (one after the other, opening a day apart), answer it over HTTP; {label: wave id}.
+
+    `people`: the advisers registered per municipality, every one invited to each wave (none for citizens)."""
+    ids = {}
+    with app.app_context():
+        anonymous = latest_version(slug).audience == "citizen"
+        if not anonymous:
+            add_respondents(people, prefix=f"{slug[:6]}-")
+            db.session.commit()
+    for age, wave in zip(range(len(waves) + 1, 0, -1), waves):
+        with app.app_context():
+            planned = add_wave(slug=slug, status="open", opens=utcnow() - timedelta(days=age),
+                               closes=utcnow() + timedelta(days=5), municipalities=tuple(wave.answers),
+                               label=wave.label)
+            wave_id = planned.id
+            db.session.commit()
+        ids[wave.label] = wave_id
+        if anonymous:
+            links = public_links(coordinator, wave_id)
+            for slug_, answers in wave.answers.items():
+                for answer in answers:
+                    _answer_in_browser(app, links[names(app)[slug_]], answer)
+        else:
+            invite(coordinator, wave_id)
+            with app.app_context():
+                tokens: dict[str, list[str]] = {}
+                for invitation in db.session.scalars(select(Invitation).where(Invitation.wave_id == wave_id)
+                                                     .order_by(Invitation.id)):
+                    tokens.setdefault(invitation.municipality.slug, []).append(
+                        invitation_token(invitation.token_nonce))
+            for slug_, answers in wave.answers.items():
+                assert len(tokens[slug_]) == people[slug_] >= len(answers), (wave.label, slug_)
+                for token, answer in zip(tokens[slug_], answers):
+                    _answer_in_browser(app, f"/s/{token}", answer)
+        with app.app_context():  # the wave ends before the next one opens
+            from app.models import Wave
+
+            db.session.get(Wave, wave_id).status = "closed"
+            db.session.commit()
+    return ids
+
+
+def invite(coordinator, wave_id: int) -> None:
+    """The coordinator presses *Inviter* on the wave page."""
+    page = coordinator.get(f"/runder/{wave_id}").get_data(as_text=True)
+    sent = coordinator.post(f"/runder/{wave_id}/inviter", data={"csrf_token": extract_csrf(page)})
+    assert sent.status_code == 302, sent.status_code
+
+
+def public_links(coordinator, wave_id: int) -> dict[str, str]:
+    """{municipality name: /p/<token>} as the wave page shows them."""
+    page = coordinator.get(f"/runder/{wave_id}").get_data(as_text=True)
+    found = re.findall(r'data-municipality="([^"]*)"[^>]*>\s*<code class="link">[^<]*(/p/[^<]+)</code>', page)
+    assert found, page
+    return dict(found)
+
+
+# -------------------------------------------------------------------------------------- the exported files
+
+
+def export(runner, *args: str) -> None:
+    result = runner.invoke(args=["export", *args])
+    assert result.exit_code == 0, result.output
+
+
+def sheet_rows(book, name: str, first: str) -> list[dict]:
+    rows = list(book[name].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r and r[0] == first)
+    header = rows[at]
+    return [dict(zip(header, r)) for r in rows[at + 1:] if any(v is not None for v in r)]
+
+
+def question_sheet(book, number: int) -> str:
+    return next(name for name in book.sheetnames if name.startswith(f"{number}. "))
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
+def docx_tables(path: Path) -> list[list[list[str]]]:
+    return [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(path).tables]
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(path)
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def page_text(html: str) -> str:
+    """The visible text of a page, tags dropped and whitespace collapsed."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", markup.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\xa0", " ")).strip()
+
+
+# ----------------------------------------------------------------------------------- recomputed from plan
+
+
+@dataclass
+class Figures:
+    """A group's figures for one question, recomputed from the plan."""
+    counts: Counter
+    n: int
+    mean: float | None
+    top2: float | None
+
+
+def figures(question, answers: list[dict]) -> Figures:
+    values = [a[question.id] for a in answers if question.id in a]
+    codes = Counter(c for v in values for c in (v if isinstance(v, list) else [v]))
+    scale = question.scale
+    valid = [v for v in values if scale is None or v in scale.valid_codes]
+    mean = sum(valid) / len(valid) if valid and question.type in ("likert",) else None
+    top2 = None
+    if scale is not None and scale.top2 and valid:
+        top2 = sum(1 for v in valid if v in scale.top2) / len(valid)
+    return Figures(codes, len(values), mean, top2)
+
+
+def close(a, b, places: int = 3) -> bool:
+    return a is not None and b is not None and math.isclose(float(a), float(b), abs_tol=0.5 * 10 ** -places)
+
+
+def _number(text: str) -> float:
+    """A Danish figure as the page or Bilag prints it ("33,3 %", "−12,1", "+0,30 pp")."""
+    text = text.replace("pp", "").replace("%", "").replace("\u2212", "-").replace("+", "").strip()
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def counted(question) -> bool:
+    return question.scale is not None or question.type == "number"
+
+
+class SurveyCheck:
+    """Every figure of a survey's outputs compared with the plan: the workbook (Oversigt, each question's table,
+    Data, Fritekst, Kodebog), the long CSV, Bilag 2 and the results page."""
+
+    def __init__(self, app, coordinator, runner, tmp_path: Path, slug: str, waves: list[SurveyWave],
+                 people: dict[str, int] | None, hidden_for: dict | None = None) -> None:
+        self.app, self.coordinator, self.slug, self.waves = app, coordinator, slug, waves
+        self.questions = questions_of(app, slug)
+        self.number = {qid: i for i, qid in enumerate(self.questions, start=1)}
+        municipality = names(app)
+        self.people = {municipality[m]: n for m, n in (people or {}).items()}
+        self.labels = [w.label for w in waves]
+        self.plan = {w.label: {municipality[m]: a for m, a in w.answers.items()} for w in waves}
+        self.groups = sorted({g for w in self.plan.values() for g in w})
+        # (wave, question) -> the groups hidden for it; by default the wave's hidden groups
+        self.hidden_for = hidden_for or {}
+        self.xlsx = tmp_path / "survey.xlsx"
+        export(runner, "survey", "--questionnaire", slug, "-o", str(self.xlsx))
+        self.docx = tmp_path / "bilag2.docx"
+        export(runner, "report", "survey", "--questionnaire", slug, "-o", str(self.docx))
+        self.book = openpyxl.load_workbook(self.xlsx)
+        self.csv = read_csv(tmp_path / "survey-svar.csv")
+        self.checked = 0
+
+    def wave(self, label: str) -> SurveyWave:
+        return next(w for w in self.waves if w.label == label)
+
+    def hidden(self, label: str, qid: str | None = None) -> set[str]:
+        if sum(len(a) for a in self.plan[label].values()) < THRESHOLD:
+            return {NETWORK, *self.groups}
+        return set(self.hidden_for.get((label, qid), self.wave(label).hidden))
+
+    def answers(self, label: str, group: str) -> list[dict]:
+        if group == NETWORK:
+            return [a for g in self.plan[label].values() for a in g]
+        return self.plan[label].get(group, [])
+
+    def expect(self, shown, wanted, what) -> None:
+        if isinstance(wanted, float) or isinstance(shown, float):
+            assert close(shown, wanted, 6), (what, shown, wanted)
+        else:
+            assert shown == wanted, (what, shown, wanted)
+        self.checked += 1
+
+    # -- the workbook
+
+    def overview(self) -> None:
+        rows = sheet_rows(self.book, "Oversigt", "Bølge")
+        for label in self.labels:
+            shown = {r["Kommune"]: r for r in rows if r["Bølge"] == label}
+            assert set(shown) == {NETWORK, *self.plan[label]}, (label, set(shown))
+            for group, row in shown.items():
+                answered = len(self.answers(label, group))
+                self.expect(row["Besvarelser"], answered, ("Oversigt", label, group))
+                if self.people:
+                    invited = sum(self.people.values()) if group == NETWORK else self.people[group]
+                    self.expect(row["Inviterede"], invited, ("Oversigt inviterede", label, group))
+                    self.expect(row["Svarprocent"], answered / invited, ("Oversigt svarprocent", label, group))
+                if group != NETWORK:
+                    assert bool(row["Bemærkning"]) == (group in self.hidden(label)), (label, group, row)
+
+    def tables(self) -> None:
+        for qid, question in self.questions.items():
+            if not counted(question):
+                continue
+            rows = sheet_rows(self.book, question_sheet(self.book, self.number[qid]), "Gruppe")
+            assert {r["Gruppe"] for r in rows} == {NETWORK, *self.groups}, (qid, {r["Gruppe"] for r in rows})
+            for row in rows:
+                self._table_row(question, row)
+
+    def _table_row(self, question, row: dict) -> None:
+        group, what = row["Gruppe"], row["Svarmulighed"]
+        per_wave = {}
+        for label in self.labels:
+            figures_ = figures(question, self.answers(label, group))
+            per_wave[label] = figures_
+            count, share = row[f"{label} (antal)"], row[f"{label} (andel)"]
+            where = (question.id, label, group, what)
+            if group in self.hidden(label, question.id):
+                assert HIDDEN in (count, share), where
+                continue
+            if isinstance(row["Kode"], int):
+                self.expect(count, figures_.counts[row["Kode"]], where)
+                if figures_.n:
+                    self.expect(share, figures_.counts[row["Kode"]] / figures_.n, where)
+            elif what == "N (besvarelser)":
+                self.expect(count, figures_.n, where)
+            elif what.startswith("Gennemsnit"):
+                if figures_.mean is not None:
+                    self.expect(share, figures_.mean, where)
+                else:
+                    assert share is None, where
+            elif what.startswith("Top-2"):
+                if figures_.top2 is not None:
+                    self.expect(share, figures_.top2, where)
+                    self.expect(count, round(figures_.top2 * sum(
+                        v for c, v in figures_.counts.items() if c in question.scale.valid_codes)), where)
+        for before, after in zip(self.labels, self.labels[1:]):
+            column = f"Ændring {before} → {after} (procentpoint)"
+            if column not in row or any(group in self.hidden(w, question.id) for w in (before, after)):
+                continue
+            a, b = per_wave[before], per_wave[after]
+            if isinstance(row["Kode"], int) and a.n and b.n:
+                wanted = (b.counts[row["Kode"]] / b.n - a.counts[row["Kode"]] / a.n) * 100
+            elif what.startswith("Gennemsnit") and a.mean is not None and b.mean is not None:
+                wanted = b.mean - a.mean
+            elif what.startswith("Top-2") and a.top2 is not None and b.top2 is not None:
+                wanted = (b.top2 - a.top2) * 100
+            else:
+                continue
+            self.expect(row[column], wanted, (question.id, group, what, column))
+
+    def data_rows(self) -> None:
+        rows = sheet_rows(self.book, "Data", "Bølge")
+        columns = [q for q, question in self.questions.items() if counted(question) and question.type != "number"
+                   and question.type != "multiple_choice"]
+        for label in self.labels:
+            merged = self.hidden(label) - {NETWORK}
+            if NETWORK in self.hidden(label):
+                assert not [r for r in rows if r["Bølge"] == label], label
+                continue
+            places = {r["Kommune"] for r in rows if r["Bølge"] == label}
+            assert places == (set(self.plan[label]) - merged) | ({"Øvrige (skjult)"} if merged else set()), places
+            for place in places:
+                members = merged if place == "Øvrige (skjult)" else {place}
+                for qid in columns:
+                    shown = Counter(r[qid] for r in rows if r["Bølge"] == label and r["Kommune"] == place)
+                    if self.hidden(label, qid) - {NETWORK} > merged and members & self.hidden(label, qid):
+                        assert set(shown) == {HIDDEN}, (label, place, qid, shown)
+                        continue
+                    wanted = Counter(a.get(qid) for m in members for a in self.answers(label, m))
+                    self.expect(shown, wanted, ("Data", label, place, qid))
+
+    def long_csv(self) -> None:
+        for label in self.labels:
+            merged = self.hidden(label) - {NETWORK}
+            for qid, question in self.questions.items():
+                hidden = self.hidden(label, qid) - {NETWORK}
+                rows = [r for r in self.csv if r["bølge"] == label and r["spørgsmål"] == qid]
+                if NETWORK in self.hidden(label):
+                    assert not rows, (label, qid)
+                    continue
+                for group in self.plan[label]:
+                    place = "Øvrige (skjult)" if group in merged else group
+                    members = merged if group in merged else {group}
+                    if hidden > merged and group in hidden:
+                        assert not [r for r in rows if r["kommune"] == place], (label, qid, place)
+                        continue
+                    if counted(question):
+                        shown = Counter(int(r["kode"] or r["tal"]) for r in rows if r["kommune"] == place)
+                        wanted = Counter(a[qid] for m in members for a in self.answers(label, m) if qid in a)
+                    else:
+                        shown = Counter(r["tekst"] for r in rows if r["kommune"] == place)
+                        wanted = Counter(a[qid] for m in members for a in self.answers(label, m) if a.get(qid))
+                    self.expect(shown, wanted, ("CSV", label, place, qid))
+
+    def free_texts(self) -> None:
+        rows = sheet_rows(self.book, "Fritekst", "Spørgsmål")
+        for label in self.labels:
+            merged = self.hidden(label) - {NETWORK}
+            for qid, question in self.questions.items():
+                if question.type not in ("text", "textarea"):
+                    continue
+                listed = Counter((r["Kommune"], r["Svar"]) for r in rows if r["Bølge"] == label
+                                 and str(r["Spørgsmål"]).split(".")[0] == str(self.number[qid]))
+                written = [(g, a[qid]) for g in self.plan[label] for a in self.plan[label][g] if a.get(qid)]
+                if len(written) < THRESHOLD:
+                    self.expect(listed, Counter(), ("Fritekst", label, qid))
+                    continue
+                wanted = Counter(("Øvrige (skjult)" if g in merged else g, t) for g, t in written)
+                self.expect(listed, wanted, ("Fritekst", label, qid))
+
+    def codebook(self) -> None:
+        listed = {r["Variabel"] for r in sheet_rows(self.book, "Kodebog", "Variabel")}
+        assert {q for q, question in self.questions.items() if counted(question)} <= listed, listed
+
+    # -- Bilag 2
+
+    def report(self) -> None:
+        tables = [t for t in docx_tables(self.docx) if t and t[0][:2] == ["Gruppe", "Svarmulighed"]]
+        coded = [q for q in self.questions.values() if counted(q)]
+        assert len(tables) == len(coded), len(tables)
+        for question, (header, *rows) in zip(coded, tables):
+            group = None
+            for row in rows:
+                group = row[0] or group
+                for label in self.labels:
+                    count = row[header.index(f"{label}: antal")]
+                    share = row[header.index(f"{label}: andel")]
+                    f = figures(question, self.answers(label, group))
+                    where = ("Bilag 2", question.id, label, group, row[1])
+                    if group in self.hidden(label, question.id):
+                        assert HIDDEN in (count, share), where
+                        continue
+                    option = next((o for o in question.options if row[1].startswith(o.label.da)), None)
+                    if row[1] == "N (besvarelser)":
+                        self.expect(count, str(f.n), where)
+                    elif row[1].startswith("Gennemsnit") and f.mean is not None:
+                        self.expect(share, f"{f.mean:.2f}".replace(".", ","), where)
+                    elif row[1].startswith("Top-2") and f.top2 is not None:
+                        self.expect(_number(share), round(f.top2 * 100, 1), where)
+                    elif option is not None and not row[1].startswith(("Top-2", "Gennemsnit")):
+                        self.expect(count, str(f.counts[option.code]), where)
+                        if f.n:
+                            self.expect(_number(share), round(f.counts[option.code] / f.n * 100, 1), where)
+
+    # -- the results page
+
+    def page(self) -> None:
+        html = self.coordinator.get(f"/resultater/survey/{self.slug}?kommuner=1").get_data(as_text=True)
+        sections = {int(re.search(r'<h2 id="q-(\d+)"', s)[1]): s
+                    for s in html.split('<section class="result-question"')[1:]}
+        for qid, question in self.questions.items():
+            if not counted(question):
+                continue
+            tables = re.findall(r'<table class="result-table">(.*?)</table>', sections[self.number[qid]], re.S)
+            network = self._rows(tables[0])
+            for label, cells in network:
+                for wave_label, text in zip(self.labels, cells):
+                    f = figures(question, self.answers(wave_label, NETWORK))
+                    where = ("page", qid, wave_label, label)
+                    if NETWORK in self.hidden(wave_label, qid):
+                        assert text == HIDDEN, where
+                    elif label == "N (besvarelser)":
+                        self.expect(int(text), f.n, where)
+                    elif label.startswith("Gennemsnit"):
+                        if f.mean is not None:
+                            self.expect(_number(text), round(f.mean, 2), where)
+                    elif label.startswith("Top-2"):
+                        if f.top2 is not None:
+                            self.expect(_number(text.split("(")[0]), round(f.top2 * 100, 1), where)
+                    else:
+                        option = next(o for o in question.options if label.startswith(o.label.da))
+                        count = int(text.split("(")[1].rstrip(")"))
+                        self.expect(count, f.counts[option.code], where)
+                        if f.n:
+                            self.expect(_number(text.split("(")[0]), round(f.counts[option.code] / f.n * 100, 1),
+                                        where)
+            if len(tables) > 1:
+                for group, cells in self._rows(tables[1]):
+                    for wave_label, text in zip(self.labels, cells):
+                        hidden = group in self.hidden(wave_label, qid)
+                        if group not in self.plan[wave_label]:
+                            continue
+                        assert (text == HIDDEN) == hidden, ("page", qid, wave_label, group, text)
+                        f = figures(question, self.answers(wave_label, group))
+                        if not hidden and f.top2 is not None and "(" in text:
+                            self.expect(_number(text.split("(")[0]), round(f.top2 * 100, 1),
+                                        ("page", qid, wave_label, group))
+
+    def _rows(self, table: str) -> list[tuple[str, list[str]]]:
+        def plain(raw):
+            return markup.unescape(re.sub(r"<[^>]+>", "", raw)).replace("\xa0", " ").strip()
+
+        return [(plain(label), [plain(c) for c in re.findall(r'<td class="num">(.*?)</td>', cells)][:len(self.labels)])
+                for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)]
+
+    def everything(self) -> int:
+        for step in (self.overview, self.tables, self.data_rows, self.long_csv, self.free_texts, self.codebook,
+                     self.report, self.page):
+            step()
+        return self.checked
