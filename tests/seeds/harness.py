@@ -33,6 +33,9 @@ from tests.waves.factories import add_respondents, add_wave
 NETWORK = "Netværket i alt"
 HIDDEN = "skjult"
 THRESHOLD = 5
+# the group of anonymous answers that came through a citizen wave's one link, which names no municipality
+# (a wave planned without municipalities, and answers given before the links carried one)
+NO_MUNICIPALITY = "Uden kommune"
 
 
 # ---------------------------------------------------------------------------------------------- the plan
@@ -47,8 +50,9 @@ class SurveyWave:
 
 
 def names(app) -> dict[str, str]:
+    """{municipality slug: name}; "" is the one link of a citizen wave without municipalities."""
     with app.app_context():
-        return dict(db.session.execute(select(Municipality.slug, Municipality.name)).all())
+        return {"": NO_MUNICIPALITY, **dict(db.session.execute(select(Municipality.slug, Municipality.name)).all())}
 
 
 def questions_of(app, slug: str) -> dict:
@@ -88,7 +92,7 @@ def run_survey(app, coordinator, slug: str, waves: list[SurveyWave], people: dic
     for age, wave in zip(range(len(waves) + 1, 0, -1), waves):
         with app.app_context():
             planned = add_wave(slug=slug, status="open", opens=utcnow() - timedelta(days=age),
-                               closes=utcnow() + timedelta(days=5), municipalities=tuple(wave.answers),
+                               closes=utcnow() + timedelta(days=5), municipalities=tuple(m for m in wave.answers if m),
                                label=wave.label)
             wave_id = planned.id
             db.session.commit()
@@ -97,7 +101,7 @@ def run_survey(app, coordinator, slug: str, waves: list[SurveyWave], people: dic
             links = public_links(coordinator, wave_id)
             for slug_, answers in wave.answers.items():
                 for answer in answers:
-                    _answer_in_browser(app, links[names(app)[slug_]], answer)
+                    _answer_in_browser(app, links[names(app)[slug_] if slug_ else ""], answer)
         else:
             invite(coordinator, wave_id)
             with app.app_context():
@@ -129,6 +133,8 @@ def public_links(coordinator, wave_id: int) -> dict[str, str]:
     """{municipality name: /p/<token>} as the wave page shows them."""
     page = coordinator.get(f"/runder/{wave_id}").get_data(as_text=True)
     found = re.findall(r'data-municipality="([^"]*)"[^>]*>\s*<code class="link">[^<]*(/p/[^<]+)</code>', page)
+    if not found:  # a wave without municipalities: its one link
+        found = [("", link) for link in re.findall(r'<p><code class="link">[^<]*(/p/[^<]+)</code></p>', page)]
     assert found, page
     return dict(found)
 
@@ -470,5 +476,300 @@ class SurveyCheck:
     def everything(self) -> int:
         for step in (self.overview, self.tables, self.data_rows, self.long_csv, self.free_texts, self.codebook,
                      self.report, self.page):
+            step()
+        return self.checked
+
+
+# -------------------------------------------------------------------------------------------- supervision
+
+
+@dataclass
+class SupervisionRound:
+    label: str
+    start: object  # date
+    # municipality slug -> {case reference: answers} (the municipality's case list, each case with the answers
+    # its review gives)
+    cases: dict[str, dict[str, dict]]
+    sample: dict[str, int] = field(default_factory=dict)  # municipality slug -> sample size (none: the whole list)
+    outside: dict[str, int] = field(default_factory=dict)  # cases reviewed outside the sample, not counted
+    counted: dict[str, dict[str, dict]] = field(default_factory=dict)  # filled in: the cases the tallies count
+    apart: dict[str, dict[str, dict]] = field(default_factory=dict)  # filled in: reviewed outside the sample
+
+
+def team_leader(app, make_user, login, municipality: str):
+    browser = app.test_client()
+    _id, email, password = make_user("team_leader", municipality)
+    login(browser, email, password)
+    return browser
+
+
+def _post_page(browser, url: str, data: dict, action: str | None = None, **kwargs):
+    page = browser.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    return browser.post(action or url, data={"csrf_token": extract_csrf(page.get_data(as_text=True)), **data},
+                        **kwargs)
+
+
+def run_supervision(app, make_user, login, slug: str, rounds: list[SupervisionRound]) -> dict[str, int]:
+    """Each round planned, then in each municipality its team leader uploads the case list, draws the sample
+    where the plan has one (read back off the sampling page) and logs the reviews through the record form."""
+    import io
+
+    from tests.results.factory import make_round, municipality_ids
+
+    leaders = {m: team_leader(app, make_user, login, m) for m in sorted({m for r in rounds for m in r.cases})}
+    ids = {}
+    for plan in rounds:
+        with app.app_context():
+            places = municipality_ids()
+            round_id = make_round(slug, plan.label, plan.start, plan.start.replace(day=28),
+                                  [places[m] for m in plan.cases])
+            db.session.commit()
+        ids[plan.label] = round_id
+        for municipality, cases in plan.cases.items():
+            leader = leaders[municipality]
+            listing = ("sagsnummer\n" + "\n".join(cases) + "\n").encode()
+            sent = _post_page(leader, f"/tilsyn/runder/{round_id}/stikproeve",
+                              {"file": (io.BytesIO(listing), "sager.csv")}, f"/tilsyn/runder/{round_id}/sagsliste",
+                              content_type="multipart/form-data")
+            assert sent.status_code == 302, sent.get_data(as_text=True)
+            chosen = list(cases)
+            if municipality in plan.sample:
+                drawn = _post_page(leader, f"/tilsyn/runder/{round_id}/stikproeve",
+                                   {"municipality": str(places[municipality]), "size": str(plan.sample[municipality]),
+                                    "seed": f"{plan.label}-{municipality}"})
+                assert drawn.status_code == 302, drawn.get_data(as_text=True)
+                page = leader.get(f"/tilsyn/runder/{round_id}/stikproeve").get_data(as_text=True)
+                chosen = re.findall(r"<li>([^<]+)</li>", page.split('<ol class="sample-list">')[1].split("</ol>")[0])
+                assert len(chosen) == plan.sample[municipality], chosen
+            plan.counted[municipality] = {ref: cases[ref] for ref in chosen}
+            rest = [ref for ref in cases if ref not in chosen][:plan.outside.get(municipality, 0)]
+            plan.apart[municipality] = {ref: cases[ref] for ref in rest}
+            for ref in chosen + rest:
+                data = {"case_reference": ref, "comment": f"Gennemgået {ref}", **form_data(cases[ref])}
+                if ref in rest:
+                    data["outside_sample"] = "y"
+                logged = _post_page(leader, f"/tilsyn/runder/{round_id}/sager/ny", data)
+                assert logged.status_code == 302, logged.get_data(as_text=True)
+    return ids
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+class SupervisionCheck:
+    """Every figure of a supervision questionnaire's outputs compared with the plan: the workbook (Oversigt,
+    Dækning, Sammenligning, each question's sheet, Kodebog, Sager), Bilag 1 and the results page. Only the
+    cases of the sample count (the whole list where none was drawn); cases reviewed outside it stand apart."""
+
+    def __init__(self, app, coordinator, runner, tmp_path: Path, slug: str, rounds: list[SupervisionRound]) -> None:
+        self.coordinator, self.slug, self.rounds = coordinator, slug, rounds
+        self.questions = questions_of(app, slug)
+        self.number = {qid: i for i, qid in enumerate(self.questions, start=1)}
+        municipality = names(app)
+        self.labels = [r.label for r in rounds]
+        self.plan = {r.label: {municipality[m]: list(c.values()) for m, c in r.counted.items()} for r in rounds}
+        self.apart = {r.label: {municipality[m]: c for m, c in r.apart.items()} for r in rounds}
+        self.listed = {r.label: {municipality[m]: c for m, c in r.cases.items()} for r in rounds}
+        self.sample = {r.label: {municipality[m]: n for m, n in r.sample.items()} for r in rounds}
+        self.logged = {r.label: {ref: (municipality[m], a) for m in r.cases for ref, a in
+                                 {**r.counted[m], **r.apart[m]}.items()} for r in rounds}
+        self.groups = sorted({g for r in self.plan.values() for g in r})
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        self.xlsx = tmp_path / "tilsyn.xlsx"
+        export(runner, "supervision", "--questionnaire", slug, "-o", str(self.xlsx))
+        self.docx = tmp_path / "bilag1.docx"
+        export(runner, "report", "supervision", "--questionnaire", slug, "-o", str(self.docx))
+        self.book = openpyxl.load_workbook(self.xlsx)
+        self.checked = 0
+
+    expect = SurveyCheck.expect
+
+    def answers(self, label: str, group: str) -> list[dict]:
+        if group in (NETWORK, "Hele netværket"):
+            return [a for g in self.plan[label].values() for a in g]
+        return self.plan[label].get(group, [])
+
+    def overview(self) -> None:
+        rows = sheet_rows(self.book, "Oversigt", "Runde")
+        for label in self.labels:
+            shown = {r["Kommune"]: r for r in rows if r["Runde"] == label}
+            assert set(shown) == {NETWORK, *self.plan[label]}, (label, set(shown))
+            for group, row in shown.items():
+                apart = sum(len(c) for c in self.apart[label].values()) if group == NETWORK \
+                    else len(self.apart[label][group])
+                self.expect(row["Gennemgåede sager"], len(self.answers(label, group)), ("Oversigt", label, group))
+                self.expect(row["Udenfor stikprøven, ikke talt med"], apart, ("Oversigt", label, group))
+        coverage = sheet_rows(self.book, "Dækning", "Runde")
+        for row in coverage:
+            label, group = row["Runde"], row["Kommune"]
+            self.expect(row["Sager på listen"], len(self.listed[label][group]), ("Dækning", label, group))
+            self.expect(row["I stikprøven"], self.sample[label].get(group), ("Dækning", label, group))
+            self.expect(row["Gennemgået i stikprøven"], len(self.plan[label][group]), ("Dækning", label, group))
+            self.expect(row["Udenfor stikprøven"], len(self.apart[label][group]), ("Dækning", label, group))
+        assert len(coverage) == sum(len(c) for c in self.listed.values())
+
+    def comparison(self) -> None:
+        rows = sheet_rows(self.book, "Sammenligning", "Spørgsmål")
+        coded = [q for q in self.questions.values() if q.scale is not None]
+        assert [int(str(r["Spørgsmål"]).split(".")[0]) for r in rows if r["Svarmulighed"] == "Besvaret (N)"
+                and r["Kommune"] == NETWORK] == [self.number[q.id] for q in coded]
+        for row in rows:
+            question = next(q for q in coded if str(row["Spørgsmål"]).startswith(f"{self.number[q.id]}. "))
+            group = row["Kommune"]
+            per_round = {label: figures(question, self.answers(label, group)) for label in self.labels}
+            for label in self.labels:
+                f, where = per_round[label], ("Sammenligning", question.id, label, group, row["Svarmulighed"])
+                if row["Svarmulighed"] == "Besvaret (N)":
+                    self.expect(row[f"{label} (antal)"], f.n, where)
+                    continue
+                self.expect(row[f"{label} (antal)"], f.counts[row["Kode"]], where)
+                if f.n:
+                    self.expect(row[f"{label} (andel)"], f.counts[row["Kode"]] / f.n, where)
+            for before, after in zip(self.labels, self.labels[1:]):
+                a, b = per_round[before], per_round[after]
+                if row["Kode"] is not None and a.n and b.n:
+                    self.expect(row[f"Ændring {before} → {after} (procentpoint)"],
+                                (b.counts[row["Kode"]] / b.n - a.counts[row["Kode"]] / a.n) * 100,
+                                ("Sammenligning ændring", question.id, group, row["Svarmulighed"]))
+
+    def question_sheets(self) -> None:
+        for qid, question in self.questions.items():
+            if question.scale is None and question.type != "number":
+                continue
+            rows = sheet_rows(self.book, question_sheet(self.book, self.number[qid]), "Runde")
+            assert {(r["Runde"], r["Kommune"]) for r in rows} == {
+                (label, g) for label in self.labels for g in (NETWORK, *self.plan[label])}, qid
+            means = {}
+            for row in rows:
+                label, group = row["Runde"], row["Kommune"]
+                where = ("sheet", qid, label, group)
+                cases = self.answers(label, group)
+                f = figures(question, cases)
+                self.expect(row["Gennemgåede sager"], len(cases), where)
+                self.expect(row["Besvaret (N)"], f.n, where)
+                if question.type == "number":
+                    unit = question.unit.da
+                    values = [a[qid] for a in cases if qid in a]
+                    mean = sum(values) / len(values)
+                    means[(label, group)] = mean
+                    self.expect(row[f"Gennemsnit ({unit})"], mean, where)
+                    self.expect(row[f"Median ({unit})"], _median(values), where)
+                    self.expect(row[f"Minimum ({unit})"], min(values), where)
+                    self.expect(row[f"Maksimum ({unit})"], max(values), where)
+                    earlier = self.labels.index(label) - 1
+                    change = row[f"Ændring i gennemsnit fra forrige runde ({unit})"]
+                    if earlier >= 0:
+                        before = self.answers(self.labels[earlier], group)
+                        self.expect(change, mean - sum(a[qid] for a in before) / len(before), where)
+                    else:
+                        assert change is None, where
+                    continue
+                for option in question.options:
+                    self.expect(row[f"{option.label.da} (antal)"], f.counts[option.code], where)
+                    if f.n:
+                        self.expect(row[f"{option.label.da} (andel)"], f.counts[option.code] / f.n, where)
+
+    def codebook(self) -> None:
+        rows = sheet_rows(self.book, "Kodebog", "Nr.")
+        listed = list(dict.fromkeys(r["Variabel"] for r in rows))
+        assert listed == list(self.questions), listed
+        for row in rows:
+            question = self.questions[row["Variabel"]]
+            self.expect(row["Nr."], self.number[question.id], ("Kodebog", question.id))
+            if row["Kode"] is not None:
+                self.expect(row["Svarmulighed"], next(o.label.da for o in question.options if o.code == row["Kode"]),
+                            ("Kodebog", question.id))
+
+    def records(self) -> None:
+        rows = sheet_rows(self.book, "Sager", "Runde")
+        header = list(rows[0]) if rows else []
+        assert len(rows) == sum(len(v) for v in self.logged.values())
+        for row in rows:
+            label, ref = row["Runde"], row["Sagsreference"]
+            group, answers = self.logged[label][ref]
+            self.expect(row["Kommune"], group, ("Sager", ref))
+            counted = any(answers is a for a in self.plan[label][group])
+            self.expect(row["Stikprøve"], "i stikprøven" if counted else "udenfor stikprøven", ("Sager", ref))
+            self.expect(row["Bemærkning"], f"Gennemgået {ref}", ("Sager", ref))
+            for qid, question in self.questions.items():
+                column = next(c for c in header if str(c).startswith(f"{self.number[qid]}. "))
+                value = answers.get(qid)
+                if question.options and value is not None:
+                    value = next(o.label.da for o in question.options if o.code == value)
+                self.expect(row[column], value, ("Sager", ref, qid))
+
+    def report(self) -> None:
+        """Bilag 1: per question its table per round and municipality, and the rounds compared for the network."""
+        tables = docx_tables(self.docx)
+        per_question = [t for t in tables if t[0][:4] == ["Runde", "Kommune", "Gennemgåede sager", "Besvaret (N)"]]
+        counted_ = [q for q in self.questions.values() if q.scale is not None or q.type == "number"]
+        assert len(per_question) == len(counted_), len(per_question)
+        for question, (header, *rows) in zip(counted_, per_question):
+            for row in rows:
+                label, group = row[0], row[1]
+                cases = self.answers(label, group)
+                f = figures(question, cases)
+                where = ("Bilag 1", question.id, label, group)
+                self.expect(row[2], str(len(cases)), where)
+                self.expect(row[3], str(f.n), where)
+                if question.type == "number":
+                    values = [a[question.id] for a in cases if question.id in a]
+                    self.expect(_number(row[4]), round(sum(values) / len(values), 2), where)
+                    continue
+                for option in question.options:
+                    self.expect(row[header.index(f"{option.label.da} (antal)")], str(f.counts[option.code]), where)
+                    if f.n:
+                        self.expect(_number(row[header.index(f"{option.label.da} (andel)")]),
+                                    round(f.counts[option.code] / f.n * 100, 1), where)
+        compared = [t for t in tables if t[0][0] == "Svarmulighed"]
+        coded = [q for q in self.questions.values() if q.scale is not None]
+        assert len(compared) == len(coded), len(compared)
+        for question, (header, *rows) in zip(coded, compared):
+            for row in rows:
+                for label in self.labels:
+                    f = figures(question, self.answers(label, NETWORK))
+                    shown = row[header.index(f"{label} (antal)")]
+                    if row[0] == "Besvaret (N)":
+                        self.expect(shown, str(f.n), ("Bilag 1 rounds", question.id, label))
+                    else:
+                        option = next(o for o in question.options if o.label.da == row[0])
+                        self.expect(shown, str(f.counts[option.code]), ("Bilag 1 rounds", question.id, label, row[0]))
+
+    def page(self) -> None:
+        html = self.coordinator.get(f"/resultater/tilsyn/{self.slug}?kommune=alle").get_data(as_text=True)
+        sections = {int(n): s for n, s in re.findall(r'<h2 id="q-(\d+)">(.*?)</section>', html, re.S)}
+        for qid, question in self.questions.items():
+            if question.scale is None and question.type != "number":
+                continue
+            rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", sections[self.number[qid]], re.S)
+            assert rows, qid
+            for head, cells in rows:
+                cells = [page_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)]
+                if question.type == "number":
+                    label, group = page_text(head), cells[0]
+                    values = [a[qid] for a in self.answers(label, group) if qid in a]
+                    self.expect(int(cells[1]), len(values), ("page", qid, label, group))
+                    self.expect(_number(cells[2]), round(sum(values) / len(values), 1), ("page", qid, label, group))
+                    continue
+                group, option = page_text(head), cells[0]
+                for label, text in zip(self.labels, cells[1:]):
+                    f = figures(question, self.answers(label, group))
+                    where = ("page", qid, label, group, option)
+                    if option == "Besvaret (N)":
+                        self.expect(int(text), f.n, where)
+                    else:
+                        code = next(o.code for o in question.options if o.label.da == option)
+                        self.expect(int(text.split(" ")[0]), f.counts[code], where)
+            shown_groups = {page_text(h) if question.type != "number" else page_text(re.findall(r"<td[^>]*>(.*?)</td>", c)[0])
+                            for h, c in rows}
+            assert shown_groups == {"Hele netværket", *self.groups}, (qid, shown_groups)
+
+    def everything(self) -> int:
+        for step in (self.overview, self.comparison, self.question_sheets, self.codebook, self.records, self.report,
+                     self.page):
             step()
         return self.checked
