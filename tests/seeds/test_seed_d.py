@@ -1,0 +1,51 @@
+"""Seed D, forlængelse af ressourceforløbssager: Frederikshavn's and Læsø's team leaders review the exempted
+cases once a year, July 2019 to July 2021, end to end.
+
+Each team leader uploads the municipality's case list, logs the reviews through the record form and, in
+2020, Frederikshavn draws a sample of four of its six cases and reviews one more outside it (not counted).
+The plan covers the yes/no questions, the duration in months (mean, median, range and its change between
+rounds) and the income basis asked only when the case went to the rehabilitation team.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from tests.seeds.harness import SupervisionCheck, SupervisionRound, run_supervision
+
+SLUG = "ressourceforloeb-tilsyn"
+
+
+def _case(wanted: int, months: int, considered: int, presented: int, income: int | None = None) -> dict:
+    answers = {"rf_oensket": wanted, "rf_varighed": months, "rf_fleksjob_fp": considered, "rf_forelagt": presented}
+    if income:  # asked only when the case went to the rehabilitation team (rf_forelagt = 1)
+        answers["rf_forsoergelse"] = income
+    return answers
+
+
+def _cases(prefix: str, cases: list[tuple]) -> dict[str, dict]:
+    return {f"{prefix}-{i:02d}": _case(*c) for i, c in enumerate(cases, start=1)}
+
+
+ROUNDS = [
+    SupervisionRound("Juli 2019", date(2019, 7, 1), {
+        "frederikshavn": _cases("FRE-2019", [(1, 6, 1, 1, 2), (2, 12, 1, 2), (1, 9, 2, 1, 3), (1, 24, 1, 2)]),
+        "laesoe": _cases("LAE-2019", [(1, 3, 1, 2), (2, 4, 2, 1, 1)]),
+    }),
+    SupervisionRound("Juli 2020", date(2020, 7, 1), {
+        "frederikshavn": _cases("FRE-2020", [(1, 3, 1, 1, 2), (2, 9, 1, 2), (1, 9, 2, 1, 3), (1, 12, 1, 1, 7),
+                                             (2, 60, 1, 2), (1, 4, 2, 1, 2)]),
+        "laesoe": _cases("LAE-2020", [(1, 5, 1, 1, 6), (1, 7, 2, 2), (2, 2, 1, 2)]),
+    }, sample={"frederikshavn": 4}, outside={"frederikshavn": 1}),
+    SupervisionRound("Juli 2021", date(2021, 7, 1), {
+        "frederikshavn": _cases("FRE-2021", [(2, 2, 1, 2), (2, 3, 1, 1, 4), (1, 5, 1, 1, 2), (2, 10, 2, 2)]),
+        "laesoe": _cases("LAE-2021", [(2, 2, 1, 1, 5), (2, 2, 1, 2)]),
+    }),
+]
+
+
+def test_seed_d_end_to_end(app, client, runner, make_user, login, tmp_path):
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    run_supervision(app, make_user, login, SLUG, ROUNDS)
+    check = SupervisionCheck(app, client, runner, tmp_path, SLUG, ROUNDS)
+    assert check.everything() > 400
