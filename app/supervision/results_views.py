@@ -37,6 +37,7 @@ class CountedQuestion:
     chart: Any
     notes: list[str]  # the condition in words, why and since when a change is not shown
     kind: str = "counted"
+    number: int = 0  # the question's number in the questionnaire, as the workbook, Kodebog and Bilag 1 name it
 
 
 @dataclass
@@ -45,6 +46,7 @@ class NumberQuestion:
     rows: list[dict[str, Any]]  # round, group, n, mean, median, minimum, maximum, change, p, marker
     notes: list[str]
     kind: str = "number"
+    number: int = 0
 
 
 @bp.route("/<slug>")
@@ -73,6 +75,9 @@ def show(slug: str):
             questions.append(_counted(exporter, question, shown, focus, lang, f"chart-{index}"))
         elif tabulation is Tabulation.NUMERIC:
             questions.append(_numbers(exporter, question, shown))
+        else:
+            continue
+        questions[-1].number = exporter.numbers[question.id]
     # coverage of every municipality the user may see, whatever the tables show
     coverage = [c for c in data.coverage if own is None or c.municipality_id == own]
     return render_template(

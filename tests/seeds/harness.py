@@ -745,6 +745,8 @@ class SupervisionCheck:
         for qid, question in self.questions.items():
             if question.scale is None and question.type != "number":
                 continue
+            # the page numbers each question as the questionnaire, the workbook and Bilag 1 do
+            assert self.number[qid] in sections, (qid, self.number[qid], sorted(sections))
             rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", sections[self.number[qid]], re.S)
             assert rows, qid
             for head, cells in rows:
