@@ -147,6 +147,27 @@ def export(runner, *args: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+def download(coordinator, kind: str, slug: str, target: Path) -> None:
+    """The coordinator presses the download button of the results page; a worker runs the job; the files are
+    fetched from the job's page and written as `target` (and `target`-svar.csv where the job has one)."""
+    from app.worker import run_pending
+
+    page = coordinator.get("/resultater/")
+    started = coordinator.post("/resultater/eksport", data={"csrf_token": extract_csrf(page.get_data(as_text=True)),
+                                                            "kind": kind, "slug": slug})
+    assert started.status_code == 303, started.status_code
+    status_url = started.headers["Location"].rstrip("/") + "/status"
+    assert coordinator.get(status_url).get_json()["status"] == "queued"
+    assert run_pending(coordinator.application)
+    status = coordinator.get(status_url).get_json()
+    assert status["status"] == "done", status
+    for ext, url in status["files"].items():
+        name = target if target.suffix == f".{ext}" else target.with_name(f"{target.stem}-svar.{ext}")
+        fetched = coordinator.get(url)
+        assert fetched.status_code == 200
+        name.write_bytes(fetched.data)
+
+
 def sheet_rows(book, name: str, first: str) -> list[dict]:
     rows = list(book[name].iter_rows(values_only=True))
     at = next(i for i, r in enumerate(rows) if r and r[0] == first)
@@ -221,7 +242,7 @@ class SurveyCheck:
     Data, Fritekst, Kodebog), the long CSV, Bilag 2 and the results page."""
 
     def __init__(self, app, coordinator, runner, tmp_path: Path, slug: str, waves: list[SurveyWave],
-                 people: dict[str, int] | None, hidden_for: dict | None = None) -> None:
+                 people: dict[str, int] | None, hidden_for: dict | None = None, via: str = "cli") -> None:
         self.app, self.coordinator, self.slug, self.waves = app, coordinator, slug, waves
         self.questions = questions_of(app, slug)
         self.number = {qid: i for i, qid in enumerate(self.questions, start=1)}
@@ -232,10 +253,14 @@ class SurveyCheck:
         self.groups = sorted({g for w in self.plan.values() for g in w})
         # (wave, question) -> the groups hidden for it; by default the wave's hidden groups
         self.hidden_for = hidden_for or {}
-        self.xlsx = tmp_path / "survey.xlsx"
-        export(runner, "survey", "--questionnaire", slug, "-o", str(self.xlsx))
-        self.docx = tmp_path / "bilag2.docx"
-        export(runner, "report", "survey", "--questionnaire", slug, "-o", str(self.docx))
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        self.xlsx, self.docx = tmp_path / "survey.xlsx", tmp_path / "bilag2.docx"
+        if via == "cli":  # flask export, as a coordinator runs it on the server
+            export(runner, "survey", "--questionnaire", slug, "-o", str(self.xlsx))
+            export(runner, "report", "survey", "--questionnaire", slug, "-o", str(self.docx))
+        else:  # the results page's download buttons and a worker
+            download(coordinator, "survey", slug, self.xlsx)
+            download(coordinator, "report-survey", slug, self.docx)
         self.book = openpyxl.load_workbook(self.xlsx)
         self.csv = read_csv(tmp_path / "survey-svar.csv")
         self.checked = 0
@@ -565,7 +590,8 @@ class SupervisionCheck:
     Dækning, Sammenligning, each question's sheet, Kodebog, Sager), Bilag 1 and the results page. Only the
     cases of the sample count (the whole list where none was drawn); cases reviewed outside it stand apart."""
 
-    def __init__(self, app, coordinator, runner, tmp_path: Path, slug: str, rounds: list[SupervisionRound]) -> None:
+    def __init__(self, app, coordinator, runner, tmp_path: Path, slug: str, rounds: list[SupervisionRound],
+                 via: str = "cli") -> None:
         self.coordinator, self.slug, self.rounds = coordinator, slug, rounds
         self.questions = questions_of(app, slug)
         self.number = {qid: i for i, qid in enumerate(self.questions, start=1)}
@@ -579,10 +605,13 @@ class SupervisionCheck:
                                  {**r.counted[m], **r.apart[m]}.items()} for r in rounds}
         self.groups = sorted({g for r in self.plan.values() for g in r})
         tmp_path.mkdir(parents=True, exist_ok=True)
-        self.xlsx = tmp_path / "tilsyn.xlsx"
-        export(runner, "supervision", "--questionnaire", slug, "-o", str(self.xlsx))
-        self.docx = tmp_path / "bilag1.docx"
-        export(runner, "report", "supervision", "--questionnaire", slug, "-o", str(self.docx))
+        self.xlsx, self.docx = tmp_path / "tilsyn.xlsx", tmp_path / "bilag1.docx"
+        if via == "cli":
+            export(runner, "supervision", "--questionnaire", slug, "-o", str(self.xlsx))
+            export(runner, "report", "supervision", "--questionnaire", slug, "-o", str(self.docx))
+        else:
+            download(coordinator, "supervision", slug, self.xlsx)
+            download(coordinator, "report-supervision", slug, self.docx)
         self.book = openpyxl.load_workbook(self.xlsx)
         self.checked = 0
 

@@ -37,5 +37,9 @@ def test_seed_a_end_to_end(app, client, runner, make_user, login, tmp_path):
     _id, email, password = make_user("coordinator")
     login(client, email, password)
     run_survey(app, client, SLUG, WAVES, PEOPLE)
-    check = SurveyCheck(app, client, runner, tmp_path, SLUG, WAVES, PEOPLE)
+    # the files the coordinator downloads from the results page, made by a worker
+    check = SurveyCheck(app, client, runner, tmp_path / "side", SLUG, WAVES, PEOPLE, via="page")
+    assert check.everything() > 300
+    # and the same files written by `flask export`
+    check = SurveyCheck(app, client, runner, tmp_path / "cli", SLUG, WAVES, PEOPLE)
     assert check.everything() > 300

@@ -47,5 +47,9 @@ def test_seed_d_end_to_end(app, client, runner, make_user, login, tmp_path):
     _id, email, password = make_user("coordinator")
     login(client, email, password)
     run_supervision(app, make_user, login, SLUG, ROUNDS)
-    check = SupervisionCheck(app, client, runner, tmp_path, SLUG, ROUNDS)
+    # the files the coordinator downloads from the results page, made by a worker
+    check = SupervisionCheck(app, client, runner, tmp_path / "side", SLUG, ROUNDS, via="page")
+    assert check.everything() > 400
+    # and the same files written by `flask export`
+    check = SupervisionCheck(app, client, runner, tmp_path / "cli", SLUG, ROUNDS)
     assert check.everything() > 400
