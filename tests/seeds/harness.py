@@ -223,6 +223,41 @@ def figures(question, answers: list[dict]) -> Figures:
     return Figures(codes, len(values), mean, top2)
 
 
+def share_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
+    """The two-sided p-value of a change in share, from scipy on the 2x2 table: Pearson's chi-square without
+    continuity correction, Fisher's exact test where an expected count is under 5 (docs/exports.md)."""
+    from scipy import stats
+
+    if not n1 or not n2 or x1 + x2 in (0, n1 + n2):
+        return None
+    table = [[x1, n1 - x1], [x2, n2 - x2]]
+    if stats.contingency.expected_freq(table).min() < 5:
+        return float(stats.fisher_exact(table).pvalue)
+    return float(stats.chi2_contingency(table, correction=False)[1])
+
+
+def rank_p(before: list[int], after: list[int]) -> float | None:
+    """Mann-Whitney U on the valid codes themselves (two-sided, normal approximation, continuity corrected)."""
+    from scipy import stats
+
+    if not before or not after or len(set(before) | set(after)) < 2:
+        return None
+    return float(stats.mannwhitneyu(before, after, use_continuity=True, alternative="two-sided",
+                                    method="asymptotic").pvalue)
+
+
+def welch_p(before: list[float], after: list[float]) -> float | None:
+    from scipy import stats
+
+    if len(before) < 2 or len(after) < 2 or (len(set(before)) == 1 and len(set(after)) == 1):
+        return None
+    import warnings
+
+    with warnings.catch_warnings():  # a round whose numbers are all alike (Læsø's 2, 2) has no spread
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(stats.ttest_ind(before, after, equal_var=False).pvalue)
+
+
 def close(a, b, places: int = 3) -> bool:
     return a is not None and b is not None and math.isclose(float(a), float(b), abs_tol=0.5 * 10 ** -places)
 
@@ -352,6 +387,23 @@ class SurveyCheck:
             else:
                 continue
             self.expect(row[column], wanted, (question.id, group, what, column))
+            p_value = row[f"p-værdi {before} → {after}"]
+            valid = question.scale.valid_codes if question.scale else ()
+            values = {w: [x[question.id] for x in self.answers(w, group) if question.id in x] for w in (before, after)}
+            if isinstance(row["Kode"], int):
+                wanted_p = share_p(a.counts[row["Kode"]], a.n, b.counts[row["Kode"]], b.n)
+            elif what.startswith("Gennemsnit"):
+                wanted_p = rank_p(*([v for v in values[w] if v in valid] for w in (before, after)))
+            else:  # top-2 of the valid answers
+                top = question.scale.top2
+                n1, n2 = ([v for v in values[w] if v in valid] for w in (before, after))
+                wanted_p = share_p(sum(v in top for v in n1), len(n1), sum(v in top for v in n2), len(n2))
+            if wanted_p is None:
+                assert p_value is None, (question.id, group, what, p_value)
+            else:
+                self.expect(p_value, wanted_p, (question.id, group, what, "p"))
+                verdict = "signifikant (p < 0,05)" if wanted_p < 0.05 else "kan skyldes tilfældigheder"
+                self.expect(row[f"Vurdering {before} → {after}"], verdict, (question.id, group, what, "verdict"))
 
     def data_rows(self) -> None:
         rows = sheet_rows(self.book, "Data", "Bølge")
@@ -664,6 +716,10 @@ class SupervisionCheck:
                     self.expect(row[f"Ændring {before} → {after} (procentpoint)"],
                                 (b.counts[row["Kode"]] / b.n - a.counts[row["Kode"]] / a.n) * 100,
                                 ("Sammenligning ændring", question.id, group, row["Svarmulighed"]))
+                    p_value = share_p(a.counts[row["Kode"]], a.n, b.counts[row["Kode"]], b.n)
+                    self.expect(row[f"Signifikant {before} → {after}"] or "",
+                                "*" if p_value is not None and p_value < 0.05 else "",
+                                ("Sammenligning signifikant", question.id, group, row["Svarmulighed"]))
 
     def question_sheets(self) -> None:
         for qid, question in self.questions.items():
@@ -694,6 +750,12 @@ class SupervisionCheck:
                     if earlier >= 0:
                         before = self.answers(self.labels[earlier], group)
                         self.expect(change, mean - sum(a[qid] for a in before) / len(before), where)
+                        wanted_p = welch_p([a[qid] for a in before if qid in a], values)
+                        if wanted_p is None:
+                            assert row["p-værdi (Welch)"] is None, where
+                        else:
+                            self.expect(row["p-værdi (Welch)"], wanted_p, where)
+                            self.expect(row["Signifikant"] or "", "*" if wanted_p < 0.05 else "", where)
                     else:
                         assert change is None, where
                     continue
