@@ -469,9 +469,31 @@ class SurveyCheck:
         listed = {r["Variabel"] for r in sheet_rows(self.book, "Kodebog", "Variabel")}
         assert {q for q, question in self.questions.items() if counted(question)} <= listed, listed
 
+    def comparability(self) -> None:
+        rows = sheet_rows(self.book, "Sammenlignelighed", "Spørgsmål")
+        pairs = list(zip(self.labels, self.labels[1:]))
+        for qid, question in self.questions.items():
+            if counted(question):
+                listed = [(r["Fra bølge"], r["Til bølge"]) for r in rows if r["Spørgsmål"] == qid]
+                self.expect(listed, pairs, ("Sammenlignelighed", qid))
+        for row in rows:  # no seed rewords a question between its waves
+            self.expect(row["Sammenlignelig"], "Ja", ("Sammenlignelighed", row["Spørgsmål"]))
+            self.expect(row["Formulering før"], row["Formulering efter"], ("Sammenlignelighed", row["Spørgsmål"]))
+
     # -- Bilag 2
 
     def report(self) -> None:
+        [rates] = [t for t in docx_tables(self.docx) if t and t[0][:4] == ["Bølge", "Kommune", "Inviterede",
+                                                                           "Besvarelser"]]
+        shown = {(r[0], r[1]): r for r in rates[1:]}
+        assert set(shown) == {(w, g) for w in self.labels for g in (NETWORK, *self.plan[w])}, set(shown)
+        for (label, group), row in shown.items():
+            answered = len(self.answers(label, group))
+            self.expect(row[3], str(answered), ("Bilag 2 svar", label, group))
+            if self.people:
+                invited = sum(self.people.values()) if group == NETWORK else self.people[group]
+                self.expect(row[2], str(invited), ("Bilag 2 inviterede", label, group))
+                self.expect(_number(row[4]), round(answered / invited * 100, 1), ("Bilag 2 svarprocent", label, group))
         tables = [t for t in docx_tables(self.docx) if t and t[0][:2] == ["Gruppe", "Svarmulighed"]]
         coded = [q for q in self.questions.values() if counted(q)]
         assert len(tables) == len(coded), len(tables)
@@ -501,8 +523,10 @@ class SurveyCheck:
 
     # -- the results page
 
-    def page(self) -> None:
-        html = self.coordinator.get(f"/resultater/survey/{self.slug}?kommuner=1").get_data(as_text=True)
+    def page(self, browser=None, own: str | None = None) -> None:
+        """The results page with the municipalities, as the coordinator sees it, or as a team leader of `own`
+        (the network and their own municipality only, hidden by the same rule)."""
+        html = (browser or self.coordinator).get(f"/resultater/survey/{self.slug}?kommuner=1").get_data(as_text=True)
         sections = {int(re.search(r'<h2 id="q-(\d+)"', s)[1]): s
                     for s in html.split('<section class="result-question"')[1:]}
         for qid, question in self.questions.items():
@@ -532,6 +556,8 @@ class SurveyCheck:
                             self.expect(_number(text.split("(")[0]), round(f.counts[option.code] / f.n * 100, 1),
                                         where)
             if len(tables) > 1:
+                listed = {group for group, _cells in self._rows(tables[1])}
+                assert listed == ({own} if own else set(self.groups)), (qid, listed)
                 for group, cells in self._rows(tables[1]):
                     for wave_label, text in zip(self.labels, cells):
                         hidden = group in self.hidden(wave_label, qid)
@@ -552,7 +578,7 @@ class SurveyCheck:
 
     def everything(self) -> int:
         for step in (self.overview, self.tables, self.data_rows, self.long_csv, self.free_texts, self.codebook,
-                     self.report, self.page):
+                     self.comparability, self.report, self.page):
             step()
         return self.checked
 
@@ -764,6 +790,17 @@ class SupervisionCheck:
                     if f.n:
                         self.expect(row[f"{option.label.da} (andel)"], f.counts[option.code] / f.n, where)
 
+    def comparability(self) -> None:
+        rows = sheet_rows(self.book, "Sammenlignelighed", "Spørgsmål")
+        pairs = list(zip(self.labels, self.labels[1:]))
+        for qid, question in self.questions.items():
+            if question.scale is not None or question.type == "number":
+                listed = [(r["Fra runde"], r["Til runde"]) for r in rows
+                          if str(r["Spørgsmål"]).startswith(f"{self.number[qid]}. ")]
+                self.expect(listed, pairs, ("Sammenlignelighed", qid))
+        for row in rows:
+            self.expect(row["Sammenlignelig"], "Ja", ("Sammenlignelighed", row["Spørgsmål"]))
+
     def codebook(self) -> None:
         rows = sheet_rows(self.book, "Kodebog", "Nr.")
         listed = list(dict.fromkeys(r["Variabel"] for r in rows))
@@ -862,7 +899,7 @@ class SupervisionCheck:
             assert shown_groups == {"Hele netværket", *self.groups}, (qid, shown_groups)
 
     def everything(self) -> int:
-        for step in (self.overview, self.comparison, self.question_sheets, self.codebook, self.records, self.report,
-                     self.page):
+        for step in (self.overview, self.comparison, self.question_sheets, self.comparability, self.codebook,
+                     self.records, self.report, self.page):
             step()
         return self.checked

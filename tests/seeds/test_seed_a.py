@@ -7,7 +7,7 @@ this survey is a top-2-box statement), and "Ved ikke" answers count in N but not
 """
 from __future__ import annotations
 
-from tests.seeds.harness import SurveyCheck, SurveyWave, run_survey
+from tests.seeds.harness import SurveyCheck, SurveyWave, run_survey, team_leader
 
 SLUG = "ledighedsydelse-raadgiver"
 PEOPLE = {"aalborg": 9, "jammerbugt": 8, "thisted": 6, "rebild": 5}
@@ -43,3 +43,6 @@ def test_seed_a_end_to_end(app, client, runner, make_user, login, tmp_path):
     # and the same files written by `flask export`
     check = SurveyCheck(app, client, runner, tmp_path / "cli", SLUG, WAVES, PEOPLE)
     assert check.everything() > 300
+    # a team leader sees the network and their own municipality, Rebild's hidden in January 2019 as well
+    for own, name in (("aalborg", "Aalborg"), ("rebild", "Rebild")):
+        check.page(team_leader(app, make_user, login, own), own=name)
