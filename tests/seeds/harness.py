@@ -277,7 +277,8 @@ class SurveyCheck:
     Data, Fritekst, Kodebog), the long CSV, Bilag 2 and the results page."""
 
     def __init__(self, app, coordinator, runner, tmp_path: Path, slug: str, waves: list[SurveyWave],
-                 people: dict[str, int] | None, hidden_for: dict | None = None, via: str = "cli") -> None:
+                 people: dict[str, int] | None, hidden_for: dict | None = None, via: str = "cli",
+                 own: str | None = None) -> None:
         self.app, self.coordinator, self.slug, self.waves = app, coordinator, slug, waves
         self.questions = questions_of(app, slug)
         self.number = {qid: i for i, qid in enumerate(self.questions, start=1)}
@@ -286,6 +287,8 @@ class SurveyCheck:
         self.labels = [w.label for w in waves]
         self.plan = {w.label: {municipality[m]: a for m, a in w.answers.items()} for w in waves}
         self.groups = sorted({g for w in self.plan.values() for g in w})
+        # a team leader's files: the network and their own municipality (`coordinator` is then their browser)
+        self.own = own
         # (wave, question) -> the groups hidden for it; by default the wave's hidden groups
         self.hidden_for = hidden_for or {}
         tmp_path.mkdir(parents=True, exist_ok=True)
@@ -302,6 +305,11 @@ class SurveyCheck:
 
     def wave(self, label: str) -> SurveyWave:
         return next(w for w in self.waves if w.label == label)
+
+    def listed(self, label: str | None = None) -> set[str]:
+        """The municipalities the files list (in a wave): all, or a team leader's own."""
+        groups = set(self.plan[label]) if label else set(self.groups)
+        return groups & {self.own} if self.own else groups
 
     def hidden(self, label: str, qid: str | None = None) -> set[str]:
         if sum(len(a) for a in self.plan[label].values()) < THRESHOLD:
@@ -326,7 +334,7 @@ class SurveyCheck:
         rows = sheet_rows(self.book, "Oversigt", "Bølge")
         for label in self.labels:
             shown = {r["Kommune"]: r for r in rows if r["Bølge"] == label}
-            assert set(shown) == {NETWORK, *self.plan[label]}, (label, set(shown))
+            assert set(shown) == {NETWORK, *self.listed(label)}, (label, set(shown))
             for group, row in shown.items():
                 answered = len(self.answers(label, group))
                 self.expect(row["Besvarelser"], answered, ("Oversigt", label, group))
@@ -342,7 +350,7 @@ class SurveyCheck:
             if not counted(question):
                 continue
             rows = sheet_rows(self.book, question_sheet(self.book, self.number[qid]), "Gruppe")
-            assert {r["Gruppe"] for r in rows} == {NETWORK, *self.groups}, (qid, {r["Gruppe"] for r in rows})
+            assert {r["Gruppe"] for r in rows} == {NETWORK, *self.listed()}, (qid, {r["Gruppe"] for r in rows})
             for row in rows:
                 self._table_row(question, row)
 
@@ -409,6 +417,14 @@ class SurveyCheck:
         rows = sheet_rows(self.book, "Data", "Bølge")
         columns = [q for q, question in self.questions.items() if counted(question) and question.type != "number"
                    and question.type != "multiple_choice"]
+        if self.own:  # a team leader's data sheet: their own responses, none where their group is hidden
+            for label in self.labels:
+                mine = [r for r in rows if r["Bølge"] == label]
+                assert {r["Kommune"] for r in mine} <= {self.own}, label
+                wanted = [] if self.own in self.hidden(label) else self.answers(label, self.own)
+                self.expect(Counter(tuple(r[q] for q in columns) for r in mine),
+                            Counter(tuple(a.get(q) for q in columns) for a in wanted), ("Data", label, self.own))
+            return
         for label in self.labels:
             merged = self.hidden(label) - {NETWORK}
             if NETWORK in self.hidden(label):
@@ -427,6 +443,15 @@ class SurveyCheck:
                     self.expect(shown, wanted, ("Data", label, place, qid))
 
     def long_csv(self) -> None:
+        if self.own:
+            for label in self.labels:
+                mine = [r for r in self.csv if r["bølge"] == label]
+                assert {r["kommune"] for r in mine} <= {self.own}, label
+                wanted = [] if self.own in self.hidden(label) else self.answers(label, self.own)
+                self.expect(Counter((r["spørgsmål"], r["kode"] or r["tal"] or r["tekst"]) for r in mine),
+                            Counter((q, str(v)) for a in wanted for q, v in a.items() if v != ""),
+                            ("CSV", label, self.own))
+            return
         for label in self.labels:
             merged = self.hidden(label) - {NETWORK}
             for qid, question in self.questions.items():
@@ -451,6 +476,9 @@ class SurveyCheck:
 
     def free_texts(self) -> None:
         rows = sheet_rows(self.book, "Fritekst", "Spørgsmål")
+        if self.own:
+            assert {r["Kommune"] for r in rows} <= {self.own}
+            return
         for label in self.labels:
             merged = self.hidden(label) - {NETWORK}
             for qid, question in self.questions.items():
@@ -486,7 +514,7 @@ class SurveyCheck:
         [rates] = [t for t in docx_tables(self.docx) if t and t[0][:4] == ["Bølge", "Kommune", "Inviterede",
                                                                            "Besvarelser"]]
         shown = {(r[0], r[1]): r for r in rates[1:]}
-        assert set(shown) == {(w, g) for w in self.labels for g in (NETWORK, *self.plan[w])}, set(shown)
+        assert set(shown) == {(w, g) for w in self.labels for g in (NETWORK, *self.listed(w))}, set(shown)
         for (label, group), row in shown.items():
             answered = len(self.answers(label, group))
             self.expect(row[3], str(answered), ("Bilag 2 svar", label, group))
@@ -578,8 +606,9 @@ class SurveyCheck:
 
     def everything(self) -> int:
         for step in (self.overview, self.tables, self.data_rows, self.long_csv, self.free_texts, self.codebook,
-                     self.comparability, self.report, self.page):
+                     self.comparability, self.report):
             step()
+        self.page(own=self.own)
         return self.checked
 
 
