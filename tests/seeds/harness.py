@@ -698,8 +698,9 @@ class SupervisionCheck:
     cases of the sample count (the whole list where none was drawn); cases reviewed outside it stand apart."""
 
     def __init__(self, app, coordinator, runner, tmp_path: Path, slug: str, rounds: list[SupervisionRound],
-                 via: str = "cli") -> None:
+                 via: str = "cli", own: str | None = None) -> None:
         self.coordinator, self.slug, self.rounds = coordinator, slug, rounds
+        self.own = own  # a team leader's page and files: the network and their own municipality
         self.questions = questions_of(app, slug)
         self.number = {qid: i for i, qid in enumerate(self.questions, start=1)}
         municipality = names(app)
@@ -710,7 +711,7 @@ class SupervisionCheck:
         self.sample = {r.label: {municipality[m]: n for m, n in r.sample.items()} for r in rounds}
         self.logged = {r.label: {ref: (municipality[m], a) for m in r.cases for ref, a in
                                  {**r.counted[m], **r.apart[m]}.items()} for r in rounds}
-        self.groups = sorted({g for r in self.plan.values() for g in r})
+        self.groups = sorted({g for r in self.plan.values() for g in r} & ({own} if own else set(municipality.values())))
         tmp_path.mkdir(parents=True, exist_ok=True)
         self.xlsx, self.docx = tmp_path / "tilsyn.xlsx", tmp_path / "bilag1.docx"
         if via == "cli":
@@ -733,7 +734,7 @@ class SupervisionCheck:
         rows = sheet_rows(self.book, "Oversigt", "Runde")
         for label in self.labels:
             shown = {r["Kommune"]: r for r in rows if r["Runde"] == label}
-            assert set(shown) == {NETWORK, *self.plan[label]}, (label, set(shown))
+            assert set(shown) == {NETWORK, *(set(self.plan[label]) & set(self.groups))}, (label, set(shown))
             for group, row in shown.items():
                 apart = sum(len(c) for c in self.apart[label].values()) if group == NETWORK \
                     else len(self.apart[label][group])
@@ -746,7 +747,7 @@ class SupervisionCheck:
             self.expect(row["I stikprøven"], self.sample[label].get(group), ("Dækning", label, group))
             self.expect(row["Gennemgået i stikprøven"], len(self.plan[label][group]), ("Dækning", label, group))
             self.expect(row["Udenfor stikprøven"], len(self.apart[label][group]), ("Dækning", label, group))
-        assert len(coverage) == sum(len(c) for c in self.listed.values())
+        assert len(coverage) == sum(len(set(c) & set(self.groups)) for c in self.listed.values())
 
     def comparison(self) -> None:
         rows = sheet_rows(self.book, "Sammenligning", "Spørgsmål")
@@ -756,6 +757,7 @@ class SupervisionCheck:
         for row in rows:
             question = next(q for q in coded if str(row["Spørgsmål"]).startswith(f"{self.number[q.id]}. "))
             group = row["Kommune"]
+            assert group in (NETWORK, *self.groups), group
             per_round = {label: figures(question, self.answers(label, group)) for label in self.labels}
             for label in self.labels:
                 f, where = per_round[label], ("Sammenligning", question.id, label, group, row["Svarmulighed"])
@@ -782,7 +784,7 @@ class SupervisionCheck:
                 continue
             rows = sheet_rows(self.book, question_sheet(self.book, self.number[qid]), "Runde")
             assert {(r["Runde"], r["Kommune"]) for r in rows} == {
-                (label, g) for label in self.labels for g in (NETWORK, *self.plan[label])}, qid
+                (label, g) for label in self.labels for g in (NETWORK, *(set(self.plan[label]) & set(self.groups)))}, qid
             means = {}
             for row in rows:
                 label, group = row["Runde"], row["Kommune"]
@@ -842,6 +844,9 @@ class SupervisionCheck:
                             ("Kodebog", question.id))
 
     def records(self) -> None:
+        if self.own:  # the records are for coordinators only
+            assert "Sager" not in self.book.sheetnames
+            return
         rows = sheet_rows(self.book, "Sager", "Runde")
         header = list(rows[0]) if rows else []
         assert len(rows) == sum(len(v) for v in self.logged.values())
@@ -868,6 +873,7 @@ class SupervisionCheck:
         for question, (header, *rows) in zip(counted_, per_question):
             for row in rows:
                 label, group = row[0], row[1]
+                assert group in (NETWORK, *self.groups), group
                 cases = self.answers(label, group)
                 f = figures(question, cases)
                 where = ("Bilag 1", question.id, label, group)
@@ -898,6 +904,8 @@ class SupervisionCheck:
 
     def page(self) -> None:
         html = self.coordinator.get(f"/resultater/tilsyn/{self.slug}?kommune=alle").get_data(as_text=True)
+        if self.own:  # a team leader reads no case, not even their own municipality's comments
+            assert not any(f"Gennemgået {ref}" in html for refs in self.logged.values() for ref in refs)
         sections = {int(n): s for n, s in re.findall(r'<h2 id="q-(\d+)">(.*?)</section>', html, re.S)}
         for qid, question in self.questions.items():
             if question.scale is None and question.type != "number":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.seeds.harness import SupervisionCheck, SupervisionRound, run_supervision
+from tests.seeds.harness import SupervisionCheck, SupervisionRound, run_supervision, team_leader
 
 SLUG = "ressourceforloeb-tilsyn"
 
@@ -53,3 +53,7 @@ def test_seed_d_end_to_end(app, client, runner, make_user, login, tmp_path):
     # and the same files written by `flask export`
     check = SupervisionCheck(app, client, runner, tmp_path / "cli", SLUG, ROUNDS)
     assert check.everything() > 400
+    # Læsø's team leader: the network and Læsø in the page and the files, no case records
+    leader = team_leader(app, make_user, login, "laesoe")
+    check = SupervisionCheck(app, leader, runner, tmp_path / "laesoe", SLUG, ROUNDS, via="page", own="Læsø")
+    assert check.everything() > 200
