@@ -156,20 +156,29 @@ def _free_texts(exporter: SupervisionExporter, lang: str) -> list[dict[str, Any]
         rows = frame[frame["question_id"] == question.id]
         per_round = []
         for round_ in exporter.data.rounds:
-            items = [(exporter.group_label(int(m)), case, question.kind.readable(question, question.kind.read([v]), lang))
-                     for m, case, v in rows[rows["round_id"] == round_.id][
-                         ["municipality_id", "case_reference", column]].itertuples(index=False)]
+            items = [(exporter.group_label(int(m)), case, question.kind.readable(question, question.kind.read([v]), lang),
+                      _scope(outside, counted))
+                     for m, case, v, outside, counted in rows[rows["round_id"] == round_.id][
+                         ["municipality_id", "case_reference", column, "outside", "counted"]].itertuples(index=False)]
             per_round.append((round_.label, [i for i in items if i[2] not in (None, "")]))
         result.append({"title": question.text.get(lang), "rounds": per_round})
     records = exporter.all_records
     per_round = []
     for round_ in exporter.data.rounds:
         subset = records[(records["round_id"] == round_.id) & records["comment"].notna()]
-        per_round.append((round_.label, [(exporter.group_label(int(m)), case, comment) for m, case, comment
-                                         in subset[["municipality_id", "case_reference", "comment"]]
-                                         .itertuples(index=False) if comment]))
+        per_round.append((round_.label, [(exporter.group_label(int(m)), case, comment, _scope(outside, counted))
+                                         for m, case, comment, outside, counted
+                                         in subset[["municipality_id", "case_reference", "comment", "outside",
+                                                    "counted"]].itertuples(index=False) if comment]))
     result.append({"title": _("Bemærkninger til sagerne"), "rounds": per_round})
     return result
+
+
+def _scope(outside: Any, counted: Any) -> str:
+    """How a text's case stands to the tallies: "" in the sample; else marked, as the Sager sheet marks it."""
+    if not bool(outside):
+        return ""
+    return _("udenfor stikprøven, medtaget") if bool(counted) else _("udenfor stikprøven, ikke talt med")
 
 
 def _plain(value: Any) -> Any:

@@ -9,6 +9,7 @@ and the yes/no question; one case is reviewed outside the sample and not counted
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from tests.seeds.harness import (
@@ -16,6 +17,7 @@ from tests.seeds.harness import (
     SupervisionRound,
     SurveyCheck,
     SurveyWave,
+    page_text,
     run_supervision,
     run_survey,
 )
@@ -78,7 +80,12 @@ def test_seed_b_case_review_of_a_sample(app, client, runner, make_user, login, t
     check = SupervisionCheck(app, client, runner, tmp_path, REVIEW, ROUNDS)
     assert check.everything() > 100
     page = client.get(f"/resultater/tilsyn/{REVIEW}?kommune=alle").get_data(as_text=True)
-    for plan in ROUNDS:  # the coordinator reads every counted review's free texts on the results page
-        for cases in plan.counted.values():
-            for answers in cases.values():
-                assert answers["ms_kendetegn"] in page and answers["ms_indsatser"] in page
+    texts = re.findall(r"<li><span class=\"muted\">(.*?)</span>(.*?)</li>", page, re.S)
+    for plan in ROUNDS:  # the coordinator reads every review's free texts, those outside the sample marked
+        for municipality in plan.cases:
+            for ref, answers in {**plan.counted[municipality], **plan.apart[municipality]}.items():
+                shown = [page_text(head + body) for head, body in texts if f" · {ref}" in head]
+                assert len(shown) == 3, (ref, shown)  # the two texts and the record's comment
+                assert answers["ms_kendetegn"] in shown[0] and answers["ms_indsatser"] in shown[1]
+                outside = ref in plan.apart[municipality]
+                assert all(("udenfor stikprøven" in t) == outside for t in shown), (ref, shown)
