@@ -47,6 +47,7 @@ class SurveyWave:
     # municipality slug -> the answers of the people who answer (one dict each)
     answers: dict[str, list[dict]]
     hidden: set[str] = field(default_factory=set)  # municipality names the threshold rule hides in the wave
+    wave_id: int | None = None  # filled in by run_survey
 
 
 def names(app) -> dict[str, str]:
@@ -96,7 +97,7 @@ def run_survey(app, coordinator, slug: str, waves: list[SurveyWave], people: dic
                                label=wave.label)
             wave_id = planned.id
             db.session.commit()
-        ids[wave.label] = wave_id
+        ids[wave.label] = wave.wave_id = wave_id
         if anonymous:
             links = public_links(coordinator, wave_id)
             for slug_, answers in wave.answers.items():
@@ -282,7 +283,7 @@ class SurveyCheck:
         self.app, self.coordinator, self.slug, self.waves = app, coordinator, slug, waves
         self.questions = questions_of(app, slug)
         self.number = {qid: i for i, qid in enumerate(self.questions, start=1)}
-        municipality = names(app)
+        municipality = self.municipality = names(app)
         self.people = {municipality[m]: n for m, n in (people or {}).items()}
         self.labels = [w.label for w in waves]
         self.plan = {w.label: {municipality[m]: a for m, a in w.answers.items()} for w in waves}
@@ -497,6 +498,32 @@ class SurveyCheck:
         listed = {r["Variabel"] for r in sheet_rows(self.book, "Kodebog", "Variabel")}
         assert {q for q, question in self.questions.items() if counted(question)} <= listed, listed
 
+    def wave_pages(self) -> None:
+        """The coordinator's wave page: invited, opened and answered per municipality (personal links), or the
+        answers sent through each anonymous link."""
+        if self.own:
+            return
+        for wave in self.waves:
+            html = self.coordinator.get(f"/runder/{wave.wave_id}").get_data(as_text=True)
+            total = sum(len(a) for a in wave.answers.values())
+            if not self.people:
+                self.expect(re.search(r"Svar: (\d+) sendt", page_text(html))[1], str(total), ("wave page", wave.label))
+                sent = dict(re.findall(r'data-municipality="([^"]*)"[^>]*>\s*<code class="link">[^<]*</code>\s*(\d+) svar',
+                                       html))
+                for slug, answers in wave.answers.items():
+                    if slug:
+                        self.expect(sent.get(self.municipality[slug]), str(len(answers)), ("link", slug, sent))
+                continue
+            rows = {page_text(h): [page_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", cells)]
+                    for h, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', html, re.S)}
+            for group in (*self.plan[wave.label], "I alt"):
+                answered = total if group == "I alt" else len(self.plan[wave.label][group])
+                invited = sum(self.people.values()) if group == "I alt" else self.people[group]
+                self.expect(rows[group][0], str(invited), ("wave page", wave.label, group))
+                self.expect(rows[group][1], str(answered), ("wave page opened", wave.label, group))
+                self.expect(rows[group][2], str(answered), ("wave page", wave.label, group))
+                self.expect(rows[group][3], f"{answered / invited * 100:.0f} %", ("wave page", wave.label, group))
+
     def comparability(self) -> None:
         rows = sheet_rows(self.book, "Sammenlignelighed", "Spørgsmål")
         pairs = list(zip(self.labels, self.labels[1:]))
@@ -606,7 +633,7 @@ class SurveyCheck:
 
     def everything(self) -> int:
         for step in (self.overview, self.tables, self.data_rows, self.long_csv, self.free_texts, self.codebook,
-                     self.comparability, self.report):
+                     self.comparability, self.report, self.wave_pages):
             step()
         self.page(own=self.own)
         return self.checked

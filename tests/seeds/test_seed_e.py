@@ -121,6 +121,7 @@ def test_answers_through_a_waves_old_link_count_in_the_network(app, client, runn
     plan = WITH_OLD_LINK[0]
     given = {m: a for m, a in plan.answers.items() if m}
     [wave_id] = run_survey(app, client, "borgertilfredshed", [SurveyWave(plan.label, given)]).values()
+    plan.wave_id = wave_id
     with app.app_context():
         wave = db.session.get(Wave, wave_id)
         old_link = f"/p/{public_token(wave)}"  # the link the wave page showed before it had one per municipality
