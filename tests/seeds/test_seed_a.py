@@ -48,3 +48,21 @@ def test_seed_a_end_to_end(app, client, runner, make_user, login, tmp_path):
         leader = team_leader(app, make_user, login, own)
         check = SurveyCheck(app, leader, runner, tmp_path / own, SLUG, WAVES, PEOPLE, via="page", own=name)
         assert check.everything() > 150
+
+
+def test_a_plan_the_outputs_do_not_match_is_caught_by_every_check(app, client, runner, make_user, login, tmp_path):
+    """The checks can fail: with one adviser's answer changed in the plan (not in what was answered), every
+    check that reads answers finds the difference."""
+    import copy
+
+    import pytest
+
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    run_survey(app, client, SLUG, WAVES, PEOPLE)
+    wrong = copy.deepcopy(WAVES)
+    wrong[1].answers["jammerbugt"][0]["ly_forenklet"] = 1  # 4 was answered
+    check = SurveyCheck(app, client, runner, tmp_path, SLUG, wrong, PEOPLE)
+    for step in (check.tables, check.data_rows, check.long_csv, check.report, check.page):
+        with pytest.raises(AssertionError):
+            step()

@@ -57,3 +57,24 @@ def test_seed_d_end_to_end(app, client, runner, make_user, login, tmp_path):
     leader = team_leader(app, make_user, login, "laesoe")
     check = SupervisionCheck(app, leader, runner, tmp_path / "laesoe", SLUG, ROUNDS, via="page", own="Læsø")
     assert check.everything() > 200
+
+
+def test_a_plan_the_outputs_do_not_match_is_caught_by_every_check(app, client, runner, make_user, login, tmp_path):
+    """The checks can fail: with one review's duration changed in the plan (not in what was logged), every
+    check that reads answers finds the difference."""
+    import copy
+
+    import pytest
+
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    run_supervision(app, make_user, login, SLUG, ROUNDS)
+    wrong = copy.deepcopy(ROUNDS)
+    for plan in wrong:  # the counted reviews are the list's own answers, as in the plan
+        for municipality, cases in plan.counted.items():
+            plan.counted[municipality] = {ref: plan.cases[municipality][ref] for ref in cases}
+    wrong[2].cases["laesoe"]["LAE-2021-01"]["rf_varighed"] = 30  # 2 was logged
+    check = SupervisionCheck(app, client, runner, tmp_path, SLUG, wrong)
+    for step in (check.question_sheets, check.records, check.report, check.page):
+        with pytest.raises(AssertionError):
+            step()
