@@ -313,9 +313,13 @@ class SurveyCheck:
         return groups & {self.own} if self.own else groups
 
     def hidden(self, label: str, qid: str | None = None) -> set[str]:
+        """The groups hidden in a wave (for a question); a group nobody answered in has nothing to hide and
+        reads 0."""
         if sum(len(a) for a in self.plan[label].values()) < THRESHOLD:
-            return {NETWORK, *self.groups}
-        return set(self.hidden_for.get((label, qid), self.wave(label).hidden))
+            hidden = {NETWORK, *self.groups}
+        else:
+            hidden = set(self.hidden_for.get((label, qid), self.wave(label).hidden))
+        return {g for g in hidden if g == NETWORK or self.answers(label, g)}
 
     def answers(self, label: str, group: str) -> list[dict]:
         if group == NETWORK:
@@ -343,7 +347,7 @@ class SurveyCheck:
                     invited = sum(self.people.values()) if group == NETWORK else self.people[group]
                     self.expect(row["Inviterede"], invited, ("Oversigt inviterede", label, group))
                     self.expect(row["Svarprocent"], answered / invited, ("Oversigt svarprocent", label, group))
-                if group != NETWORK:
+                if group != NETWORK and answered:  # a group nobody answered in has nothing to hide
                     assert bool(row["Bemærkning"]) == (group in self.hidden(label)), (label, group, row)
 
     def tables(self) -> None:
@@ -581,7 +585,10 @@ class SurveyCheck:
     def page(self, browser=None, own: str | None = None) -> None:
         """The results page with the municipalities, as the coordinator sees it, or as a team leader of `own`
         (the network and their own municipality only, hidden by the same rule)."""
-        html = (browser or self.coordinator).get(f"/resultater/survey/{self.slug}?kommuner=1").get_data(as_text=True)
+        chosen = "".join(f"&bolge={w.wave_id}" for w in self.waves if w.wave_id)  # every wave of the plan
+        html = (browser or self.coordinator).get(f"/resultater/survey/{self.slug}?kommuner=1{chosen}").get_data(
+            as_text=True)
+        seen: set[str] = set()
         sections = {int(re.search(r'<h2 id="q-(\d+)"', s)[1]): s
                     for s in html.split('<section class="result-question"')[1:]}
         for qid, question in self.questions.items():
@@ -589,8 +596,9 @@ class SurveyCheck:
                 continue
             tables = re.findall(r'<table class="result-table">(.*?)</table>', sections[self.number[qid]], re.S)
             network = self._rows(tables[0])
+            seen |= {w for _label, cells in network for w in cells}
             for label, cells in network:
-                for wave_label, text in zip(self.labels, cells):
+                for wave_label, text in cells.items():
                     f = figures(question, self.answers(wave_label, NETWORK))
                     where = ("page", qid, wave_label, label)
                     if NETWORK in self.hidden(wave_label, qid):
@@ -614,7 +622,7 @@ class SurveyCheck:
                 listed = {group for group, _cells in self._rows(tables[1])}
                 assert listed == ({own} if own else set(self.groups)), (qid, listed)
                 for group, cells in self._rows(tables[1]):
-                    for wave_label, text in zip(self.labels, cells):
+                    for wave_label, text in cells.items():
                         hidden = group in self.hidden(wave_label, qid)
                         if group not in self.plan[wave_label]:
                             continue
@@ -623,12 +631,16 @@ class SurveyCheck:
                         if not hidden and f.top2 is not None and "(" in text:
                             self.expect(_number(text.split("(")[0]), round(f.top2 * 100, 1),
                                         ("page", qid, wave_label, group))
+        assert seen == set(self.labels), seen
 
-    def _rows(self, table: str) -> list[tuple[str, list[str]]]:
+    def _rows(self, table: str) -> list[tuple[str, dict[str, str]]]:
+        """The rows of a results table as (row label, {wave label: cell}), the waves read off its header."""
         def plain(raw):
             return markup.unescape(re.sub(r"<[^>]+>", "", raw)).replace("\xa0", " ").strip()
 
-        return [(plain(label), [plain(c) for c in re.findall(r'<td class="num">(.*?)</td>', cells)][:len(self.labels)])
+        header = [plain(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table, re.S)]
+        waves = [h for h in header[1:] if h in self.labels]
+        return [(plain(label), dict(zip(waves, (plain(c) for c in re.findall(r'<td class="num">(.*?)</td>', cells)))))
                 for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)]
 
     def everything(self) -> int:

@@ -4,7 +4,8 @@ citizens' survey and its caseworkers' survey), end to end.
 
 Citizens answer through the anonymous link of their municipality read off the wave page, one browser each;
 caseworkers through personal links. In each citizens' survey a small municipality is under the threshold in
-one year, so the next smallest is hidden with it.
+one year, so the next smallest is hidden with it; in 2021 only four citizens answer the satisfaction survey,
+so that whole wave is hidden.
 """
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ SATISFACTION = [
         "frederikshavn": _citizens([(4, 3), (4, 4), (3, 3), (5, 5), (2, 2), (4, 9), (5, 4), (9, 9)]),
         "laesoe": _citizens([(3, 3), (4, 4), (5, 4), (4, 5), (2, 3)]),
     }),
+    # four answers in all: under the threshold, so the whole wave is hidden, the network total included
+    SurveyWave("Borgere 2021", {
+        "vesthimmerland": _citizens([(4, 4), (5, 5), (3, 4)], "Tak"),
+        "frederikshavn": _citizens([(2, 2)]),
+        "laesoe": [],  # nobody answered Læsø's link: it reads 0, there is nothing to hide
+    }, hidden={"Vesthimmerland", "Frederikshavn"}),
 ]
 
 
