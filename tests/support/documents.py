@@ -49,6 +49,9 @@ def pdf_pages(document: Path, work: Path) -> tuple[list[str], list[str]]:
 BREAKS = re.compile(r"\s+|(?<=/)|(?<=-)(?=[^\W\d_])")
 
 
+BULLET = re.compile(r"[\uf0b7\u2022\u25cf]")  # a list's bullet as pdftotext reads it
+
+
 def words_of(text: str) -> list[str]:
     """A text's words as a line may be broken between them (NFKC, so ligatures read as their letters)."""
     return [w for w in BREAKS.split(unicodedata.normalize("NFKC", text)) if w]
@@ -69,8 +72,11 @@ def document_words(path: Path) -> set[str]:
                 root = etree.fromstring(package.read(name))
                 for paragraph in root.iter(f"{{{namespace['w']}}}p"):
                     text = "".join(t.text or "" for t in paragraph.iterfind(".//w:t", namespace))
-                    found.update(words_of(text))
-                    found.update(unicodedata.normalize("NFKC", text).split())
+                    for token in unicodedata.normalize("NFKC", text).split():
+                        parts = words_of(token)  # a line may break after any of them
+                        joined = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+                        # pdftotext joins a word broken after a hyphen at a line's end without the hyphen
+                        found.update(joined, {w[:k] + w[k + 1:] for w in joined for k, c in enumerate(w) if c == "-"})
     return found
 
 
@@ -85,14 +91,14 @@ def broken_words(path: Path, pages: list[str]) -> list[tuple[int, str]]:
             if line.strip().startswith("%"):
                 broken.append((number, line.strip()))
             for token in unicodedata.normalize("NFKC", line).split():
-                if token not in words and not token.isdigit():
+                if token not in words and not token.isdigit() and not BULLET.fullmatch(token):
                     broken.append((number, token))
     return broken
 
 
 def headings_and_first_rows(path: Path, style: str = "Heading 2") -> list[tuple[str, str]]:
-    """(heading, its table's first body row as one line) for each heading of `style` followed by a table
-    before the next heading."""
+    """(heading, the first three cells of its table's first body row as one line) for each heading of
+    `style` followed by a table before the next heading."""
     import docx
     from docx.oxml.ns import qn
 
@@ -111,7 +117,7 @@ def headings_and_first_rows(path: Path, style: str = "Heading 2") -> list[tuple[
             body = [r for r in rows if r.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None]
             if body:
                 cells = ["".join(t.text or "" for t in c.iter(qn("w:t"))) for c in body[0].findall(qn("w:tc"))]
-                pairs.append((heading, flat(" ".join(c for c in cells if c.strip()))))
+                pairs.append((heading, flat(" ".join([c for c in cells if c.strip()][:3]))))
             heading = None
     return pairs
 
