@@ -155,3 +155,52 @@ def test_the_survey_appendix_with_its_longest_wordings_is_readable(app, runner, 
     if listed:
         # the free texts in a section of their own, after the results
         assert text.index("Fritekstsvar", text.index("Resultater")) < text.index("Bemærkning 0 fra frederikshavn")
+
+
+MENTOR = "mentor-sagsgennemgang"
+# (case, in the sample?, included by a coordinator?, what characterises the citizen, the measures instead)
+MENTOR_CASES = [("A-1", True, False, "Unge under 25 med misbrug", "Fleksibel mentor hver måned"),
+                ("A-2", True, False, "Borgere med angst", "Samtaler hos psykolog"),
+                ("A-3", False, False, "Enlige forsørgere udenfor stikprøven", "Praktik i en virksomhed"),
+                ("A-4", False, True, "Borgere i ressourceforløb, medtaget", "Mentor ved opstart i job")]
+
+
+@pytest.fixture
+def seed_b(app):
+    from sqlalchemy import insert
+
+    from app.models import Answer, CaseListEntry, Response, SupervisionRecord
+    from app.questionnaires.service import definition_of, latest_version
+    from app.responses import answer_rows
+
+    with app.app_context():
+        ids = municipality_ids()
+        round_id = make_round(MENTOR, "Januar 2019", date(2019, 1, 1), date(2019, 1, 31), [ids["frederikshavn"]])
+        version = latest_version(MENTOR)
+        for rank, (case, sampled, included, kendetegn, indsatser) in enumerate(MENTOR_CASES, start=1):
+            db.session.add(CaseListEntry(round_id=round_id, municipality_id=ids["frederikshavn"], case_reference=case,
+                                         sample_rank=rank if sampled else None, sample_seed="plan"))
+            record = db.session.execute(insert(SupervisionRecord).values(
+                round_id=round_id, municipality_id=ids["frederikshavn"], case_reference=case,
+                include_outside=included)).inserted_primary_key[0]
+            response = db.session.execute(insert(Response).values(
+                questionnaire_version_id=version.id, municipality_id=ids["frederikshavn"],
+                supervision_record_id=record, status="submitted")).inserted_primary_key[0]
+            db.session.execute(insert(Answer), answer_rows(response, definition_of(version), {
+                "ms_kendetegn": kendetegn, "ms_indsatser": indsatser, "ms_rettidigt": 1 + rank % 2}))
+        db.session.commit()
+
+
+def test_seed_b_free_texts_stand_in_a_section_of_their_own_marked_when_outside_the_sample(runner, seed_b, tmp_path):
+    path = _export(runner, tmp_path, "supervision", "--questionnaire", MENTOR)
+    pages, rows = _readable(path, tmp_path)
+    text = flat(" ".join(pages))
+    section = text.index("Fritekstsvar", text.index("Resultater"))
+    lines = [flat(line) for page in rows for line in page.splitlines()]
+    for _case, sampled, included, kendetegn, indsatser in MENTOR_CASES:
+        scope = "i stikprøven" if sampled else (
+            "udenfor stikprøven, medtaget" if included else "udenfor stikprøven, ikke talt med")
+        for answer in (kendetegn, indsatser):
+            assert text.index(answer) > section
+            assert f"Januar 2019 Frederikshavn {scope} {answer}" in lines
+    assert "A-1" not in text and "A-3" not in text  # no case references
