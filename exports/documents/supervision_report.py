@@ -2,6 +2,8 @@
 shares per municipality and round with the number of reviewed cases, and the rounds compared."""
 from __future__ import annotations
 
+from datetime import date
+
 from exports import comparability
 from exports.base import Progress, language_choice, register, selection
 from exports.documents.base import DocumentExporter
@@ -15,6 +17,7 @@ from forms import Question, Text
 from forms.types.base import Tabulation
 
 TITLE = "Bilag 1: resultat fra ledelsestilsyn"
+FREE_TEXTS = "Fritekstsvar"
 
 
 @register
@@ -54,6 +57,8 @@ class SupervisionReportExporter(DocumentExporter):
             "stikprøve). Tallene omfatter stikprøvens sager og de sager udenfor stikprøven, som en koordinator har "
             "medtaget. Andel = antal / N, hvor N er de sager, hvor spørgsmålet er besvaret. Tallene beskriver sager, "
             "ikke personer."))
+        for test in self._tests():
+            document.paragraph(test)
         self._table(document, self.workbook.overview_table(), self.say("Gennemgåede sager pr. runde og kommune."))
         document.heading(self.say("Stikprøvens dækning"), 2)
         self._table(document, self.workbook.coverage_table(), self.say("Sager på listen, i stikprøven og gennemgået."))
@@ -61,10 +66,13 @@ class SupervisionReportExporter(DocumentExporter):
         if not len(self.workbook.records):
             document.paragraph(self.say("Der er endnu ingen gennemgåede sager i de valgte runder; tabellerne viser 0."),
                                italic=True)
+        listed = []
         for i, question in enumerate(data.questions, start=1):
             document.heading(f"{i}. {question.text.get(lang)}", 2)
             if question.kind.tabulated:
-                document.paragraph(self.say("Andel = antal / N (sager, hvor spørgsmålet er besvaret)."), small=True)
+                numeric = question.kind.tabulation is Tabulation.NUMERIC
+                document.paragraph(self._number_note(question) if numeric else
+                                   self.say("Andel = antal / N (sager, hvor spørgsmålet er besvaret)."), small=True)
                 if question.condition is not None:
                     document.paragraph(self._condition(question), small=True)
                 if (changed := self._changed(question)) is not None:
@@ -73,11 +81,70 @@ class SupervisionReportExporter(DocumentExporter):
                 if question.kind.tabulation is Tabulation.OPTIONS and len(data.rounds) > 1:
                     self._comparison(document, question)
             else:
-                document.paragraph(self.say("Fritekst tælles ikke; den står på resultatsiden for koordinatorer."),
-                                   italic=True, small=True)
+                listed.append((i, question))
+                document.paragraph(self.say("Fritekst tælles ikke; svarene står i afsnittet \"{section}\".",
+                                            section=self.say(FREE_TEXTS)), italic=True, small=True)
             if progress is not None:
                 progress(i, len(data.questions))
-        return document, [self.say("Metode"), self.say("Resultater")]
+        sections = [self.say("Metode"), self.say("Resultater")]
+        if listed:
+            self._free_texts(document, listed)
+            sections.append(self.say(FREE_TEXTS))
+        return document, sections
+
+    def _tests(self) -> list[str]:
+        """Which tests the comparison of rounds uses, for the kinds of question the questionnaire has."""
+        if len(self.data.rounds) < 2:
+            return []
+        kinds = {q.kind.tabulation for q in self.data.questions if q.kind.tabulated}
+        said = []
+        if Tabulation.OPTIONS in kinds:
+            said.append(self.say("En andels ændring fra runde til runde testes med χ²-testen af to andele, eller "
+                                 "Fishers eksakte test, når en forventet værdi er under 5 (5 % niveau)."))
+        if Tabulation.NUMERIC in kinds:
+            said.append(self.say("Et talspørgsmåls ændring i gennemsnit testes med Welchs t-test (5 % niveau)."))
+        return said
+
+    def _number_note(self, question: Question) -> str:
+        unit = question.unit.get(self.language) if question.unit is not None else ""
+        if unit:
+            return self.say("Gennemsnit, median, minimum og maksimum af svarene i {unit}; ændringen i gennemsnit fra "
+                            "runden før testes med Welchs t-test (5 % niveau).", unit=unit)
+        return self.say("Gennemsnit, median, minimum og maksimum af svarene; ændringen i gennemsnit fra runden før "
+                        "testes med Welchs t-test (5 % niveau).")
+
+    def _free_texts(self, document: ReportDocument, listed: list[tuple[int, Question]]) -> None:
+        """The free-text answers in a section of their own: per question its answers by round and
+        municipality; a case reviewed outside the sample says so (and whether it is counted)."""
+        document.heading(self.say(FREE_TEXTS), 1)
+        document.paragraph(self.say("Svarene står, som de er skrevet, pr. runde og kommune. Sager udenfor "
+                                    "stikprøven er markeret; de tælles ikke med i tallene, medmindre en koordinator "
+                                    "har medtaget dem."))
+        frame = self.workbook.own
+        rounds = {r.id: (k, r.label) for k, r in enumerate(self.data.rounds)}
+        names = self.data.municipalities
+        for number, question in listed:
+            document.heading(f"{number}. {question.text.get(self.language)}", 2)
+            answers = frame[frame["question_id"] == question.id]
+            rows = []
+            for round_id, municipality, outside, counted, text, when in answers[[
+                    "round_id", "municipality_id", "outside", "counted", "text", "date_value"]].itertuples(index=False):
+                shown = text if isinstance(text, str) and text.strip() else (
+                    when.strftime("%d.%m.%Y") if isinstance(when, date) else None)
+                if shown is None or int(round_id) not in rounds:
+                    continue
+                order, label = rounds[int(round_id)]
+                scope = (self.say("udenfor stikprøven, medtaget") if counted else
+                         self.say("udenfor stikprøven, ikke talt med")) if outside else self.say("i stikprøven")
+                rows.append(((order, names.get(int(municipality), ""), shown),
+                             [label, names.get(int(municipality), str(municipality)), scope, shown]))
+            if not rows:
+                document.paragraph(self.say("Ingen har svaret på spørgsmålet i de valgte runder."), italic=True,
+                                   small=True)
+                continue
+            rows.sort(key=lambda row: row[0])
+            document.table([self.say("Runde"), self.say("Kommune"), self.say("Stikprøve"), self.say("Svar")],
+                           [row for _key, row in rows], figures=False)
 
     def _changed(self, question: Question) -> str | None:
         """Why and since when the rounds of a changed question are not compared (the workbook's rule)."""
@@ -95,25 +162,30 @@ class SupervisionReportExporter(DocumentExporter):
                         number=numbers.get(condition.question, "?"),
                         labels=self.say(" eller ").join(f"\"{label}\"" for label in labels))
 
-    def _headers(self, table: Table, question: Question | None) -> list[str]:
-        """The workbook's headers in the document's language; an option's by its label in that language."""
-        headers = []
+    def _headers(self, table: Table, question: Question | None) -> tuple[list[str], list | None]:
+        """The workbook's headers in the document's language, and over each option's count and share its
+        label in that language (one header spanning the two), so an option's label is written once."""
+        headers, groups = [], []
         options = {f"{o.label.da} ({what})": (o, what) for o in (question.options if question else ())
                    for what in ("antal", "andel")}
         for column in table.columns:
             if column.header in options:
                 option, what = options[column.header]
-                headers.append(self.say("{label} (" + what + ")", label=option.label.get(self.language)))
+                headers.append(self.say(what))
+                if what == "antal":
+                    groups.append((option.label.get(self.language), 2))
             else:
                 headers.append(self.say(column.header))
-        return headers
+                groups.append((None, 1))
+        return headers, (groups if any(label is not None for label, _span in groups) else None)
 
     def _table(self, document: ReportDocument, table: Table, caption: str | None,
                question: Question | None = None) -> None:
         columns = table.columns
-        document.table(self._headers(table, question),
+        headers, groups = self._headers(table, question)
+        document.table(headers,
                        [[cell_text(c, v, self.language) for c, v in zip(columns, row)] for row in table.rows],
-                       [is_numeric(c) for c in columns], caption=caption)
+                       [is_numeric(c) for c in columns], caption=caption, groups=groups)
 
     def _comparison(self, document: ReportDocument, question: Question) -> None:
         """The network's rounds side by side with the change and its marker (the Sammenligning sheet)."""
@@ -121,18 +193,18 @@ class SupervisionReportExporter(DocumentExporter):
         columns = self.workbook.comparison_columns()
         rows = [row for row in self.workbook.comparison_rows(question) if row[0] == NETWORK_LABEL]
         keep = [i for i in range(1, len(columns)) if i != 2]  # without the group (network only) and the code
-        headers = [self.say("Svarmulighed")]
-        headers += [self.say("{label} (antal)", label=r.label) for r in rounds]
-        headers += [self.say("{label} (andel)", label=r.label) for r in rounds]
+        headers = [self.say("Svarmulighed"), *[r.label for r in rounds], *[r.label for r in rounds]]
+        groups = [(None, 1), (self.say("Antal"), len(rounds)), (self.say("Andel"), len(rounds))]
         for a, b in zip(rounds, rounds[1:]):
-            headers += [self.say("Ændring {a} → {b} (pp)", a=a.label, b=b.label),
-                        self.say("Signifikant {a} → {b}", a=a.label, b=b.label)]
+            headers += [self.say("Ændring (pp)"), self.say("Signifikant")]
+            groups.append((f"{a.label} → {b.label}", 2))
         labels = {o.code: o.label.get(self.language) for o in question.options}
         body = []
         for row in rows:
             cells = [cell_text(columns[i], row[i], self.language) for i in keep]
             cells[0] = labels.get(row[2], self.say(str(row[1])))
             body.append(cells)
-        document.table(headers, body, [is_numeric(columns[i]) for i in keep],
+        document.table(headers, body, [is_numeric(columns[i]) for i in keep], groups=groups,
                        caption=self.say("Netværket i alt, runderne sammenlignet. {marker}: ændringen er større, end "
-                                        "tilfældet kan forklare (test af to andele, 5 % niveau).", marker=MARKER))
+                                        "tilfældet kan forklare (χ²-test af to andele, eller Fishers eksakte test, "
+                                        "når en forventet værdi er under 5; 5 % niveau).", marker=MARKER))

@@ -22,6 +22,7 @@ from forms import Question, Text
 from forms.types.base import Tabulation
 
 TITLE = "Bilag 2: surveyresultater fra medarbejdersurvey"
+FREE_TEXTS = "Fritekstsvar"
 
 
 @register
@@ -56,11 +57,21 @@ class SurveyReportExporter(DocumentExporter):
         document.heading(self.say("Resultater"), 1)
         tables = iter(self.workbook.question_tables())
         questions = data.questions
+        listed = []
         for i, question in enumerate(questions, start=1):
+            if not question.kind.tabulated:
+                listed.append((i, question))
             self._question(document, i, question, next(tables) if question.kind.tabulated else None)
             if progress is not None:
                 progress(i, len(questions))
-        return document, [self.say("Metode"), self.say("Resultater")]
+        sections = [self.say("Metode"), self.say("Resultater")]
+        if listed:
+            document.heading(self.say(FREE_TEXTS), 1)
+            for i, question in listed:
+                document.heading(f"{i}. {question.text.get(lang)}", 2)
+                self._listed(document, question)
+            sections.append(self.say(FREE_TEXTS))
+        return document, sections
 
     # -- method ----------------------------------------------------------------------------------------
     def _method(self, document: ReportDocument, questionnaire: str) -> None:
@@ -100,46 +111,76 @@ class SurveyReportExporter(DocumentExporter):
                      "medregnet). Gennemsnit og top-2 regnes af de gyldige svar."),
             self.say("Ændringen mellem to bølger står i procentpoint (gennemsnit: i point) og kun, når spørgsmålet "
                      "er stillet med samme formulering og skala i begge bølger."),
-            self.say("Ved hver ændring står, om den er signifikant (p < 0,05) eller kan skyldes tilfældigheder "
-                     "(test af to andele, Fishers eksakte test ved små tal, Mann-Whitney for gennemsnit)."),
+            self._tests(),
         ])
+
+    def _tests(self) -> str:
+        """Which tests stand behind the verdicts, for the kinds of question the questionnaire has."""
+        questions = [q for q in self.data.questions if q.kind.tabulated]
+        tests = []
+        if any(q.kind.tabulation is Tabulation.OPTIONS for q in questions):
+            tests.append(self.say("andele: χ²-test af to andele, eller Fishers eksakte test, når en forventet værdi "
+                                  "er under 5"))
+        if any(q.kind.tabulation is Tabulation.OPTIONS and q.kind.has_mean(q) for q in questions):
+            tests.append(self.say("gennemsnit af en skala: Mann-Whitney-testen"))
+        if any(q.kind.tabulation is Tabulation.NUMERIC for q in questions):
+            tests.append(self.say("gennemsnit af et talspørgsmål: Welchs t-test"))
+        return self.say("Ved hver ændring står, om den er signifikant (p < 0,05) eller kan skyldes tilfældigheder "
+                        "({tests}).", tests="; ".join(tests))
 
     # -- one question ----------------------------------------------------------------------------------
     def _question(self, document: ReportDocument, number: int, question: Question, table: Table | None) -> None:
         lang = self.language
         document.heading(f"{number}. {question.text.get(lang)}", 2)
         if table is None:
-            self._listed(document, question)
+            document.paragraph(self.say("Fritekst tælles ikke; svarene står i afsnittet \"{section}\".",
+                                        section=self.say(FREE_TEXTS)), italic=True, small=True)
             return
         for note in self._notes(question):
             document.paragraph(note, small=True)
         waves = self.data.waves
         nw, pairs = len(waves), max(0, len(waves) - 1)
-        keep = [0, 1]
-        for i in range(nw):
-            keep += [3 + i, 3 + nw + i]
+        numeric = question.kind.tabulation is Tabulation.NUMERIC
+        headers = [self.say("Gruppe"), self.say("Svarmulighed")]
+        if numeric:
+            # N and the mean: one column per wave (the N row's count, the mean row's mean); the change is
+            # in the question's unit, not in percentage points
+            keep = [0, 1] + [3 + i for i in range(nw)]
+            headers[1] = ""
+            headers += [w.label_in(lang) for w in waves]
+            unit = question.unit.get(lang) if question.unit is not None else ""
+            for a, b in zip(waves, waves[1:]):
+                headers += [self.say("Ændring {a} → {b} ({unit})", a=a.label_in(lang), b=b.label_in(lang), unit=unit)
+                            if unit else self.say("Ændring {a} → {b}", a=a.label_in(lang), b=b.label_in(lang)),
+                            self.say("Vurdering {a} → {b}", a=a.label_in(lang), b=b.label_in(lang))]
+        else:
+            keep = [0, 1]
+            for i in range(nw):
+                keep += [3 + i, 3 + nw + i]
+            for w in waves:
+                headers += [self.say("{wave}: antal", wave=w.label_in(lang)),
+                            self.say("{wave}: andel", wave=w.label_in(lang))]
+            for a, b in zip(waves, waves[1:]):
+                headers += [self.say("Ændring {a} → {b} (procentpoint)", a=a.label_in(lang), b=b.label_in(lang)),
+                            self.say("Vurdering {a} → {b}", a=a.label_in(lang), b=b.label_in(lang))]
         for j in range(pairs):
             keep += [3 + 3 * nw + j, 3 + 3 * nw + 2 * pairs + j]
         columns = [table.columns[c] for c in keep]
-        headers = [self.say("Gruppe"), self.say("Svarmulighed")]
-        for w in waves:
-            headers += [self.say("{wave}: antal", wave=w.label_in(lang)), self.say("{wave}: andel", wave=w.label_in(lang))]
-        for a, b in zip(waves, waves[1:]):
-            headers += [self.say("Ændring {a} → {b} (procentpoint)", a=a.label_in(lang), b=b.label_in(lang)),
-                        self.say("Vurdering {a} → {b}", a=a.label_in(lang), b=b.label_in(lang))]
         rows, starts, previous = [], set(), None
         for row in table.rows:
             cells = [cell_text(c, row[k], lang) for c, k in zip(columns, keep)]
+            if numeric:  # the mean row's figures stand in the share columns of the workbook
+                for i in range(nw):
+                    if row[3 + i] is None and row[3 + nw + i] is not None:
+                        cells[2 + i] = cell_text(table.columns[3 + nw + i], row[3 + nw + i], lang)
             cells[0] = self.say(row[0]) if row[0] != previous else ""
             cells[1] = self._row_label(question, row)
             if row[0] != previous:
                 starts.add(len(rows))
             previous = row[0]
             rows.append(cells)
-        room = document.text_width.cm - 5.4 - pairs * 5.0
-        widths = [2.4, 3.0] + [room / (2 * nw)] * (2 * nw) + [2.1, 2.9] * pairs
-        document.table(headers, rows, [False, False] + [True] * (2 * nw) + [True, False] * pairs,
-                       bold_rows=starts, widths=widths)
+        figures = nw if numeric else 2 * nw
+        document.table(headers, rows, [False, False] + [True] * figures + [True, False] * pairs, bold_rows=starts)
         self._chart(document, number, question, table)
         hidden = self._hidden(table)
         if hidden:
@@ -161,8 +202,7 @@ class SurveyReportExporter(DocumentExporter):
                                     "skjulte kommuner står samlet som \"{others}\", ordnet efter svaret.",
                                     n=numbers.count(len(rows), self.language), others=self.say(OTHER_GROUP_LABEL)),
                            italic=True, small=True)
-        room = document.text_width.cm - 6.6
-        document.table([self.say("Bølge"), self.say("Kommune"), self.say("Svar")], rows, widths=[3.0, 3.6, room])
+        document.table([self.say("Bølge"), self.say("Kommune"), self.say("Svar")], rows, figures=False)
 
     @cached_property
     def _free_texts(self) -> dict[int, list[list[str]]]:
@@ -204,6 +244,11 @@ class SurveyReportExporter(DocumentExporter):
     def _notes(self, question: Question) -> list[str]:
         """How the question's figures are computed: shares, the codes of the mean, the top-2 options."""
         kind, scale = question.kind, question.scale
+        if kind.tabulation is Tabulation.NUMERIC:
+            unit = question.unit.get(self.language) if question.unit is not None else ""
+            return [self.say("Gennemsnit af svarene i {unit}; ændringen i gennemsnit testes med Welchs t-test.",
+                             unit=unit) if unit else
+                    self.say("Gennemsnit af svarene; ændringen i gennemsnit testes med Welchs t-test.")]
         notes = [self.say("Flere svar mulige: andelen er andelen af respondenterne, der valgte muligheden; summen "
                           "kan overstige 100 %.") if kind.multiple else
                  self.say("Andel = antal / N (alle besvarelser af spørgsmålet, manglende værdier medregnet).")]

@@ -55,10 +55,6 @@ ENGLISH = {
     "samme formulering og skala i begge bølger.":
         "The change between two waves is in percentage points (mean: in points), and only where the question "
         "was asked with the same wording and scale in both waves.",
-    "Ved hver ændring står, om den er signifikant (p < 0,05) eller kan skyldes tilfældigheder (test af to andele, "
-    "Fishers eksakte test ved små tal, Mann-Whitney for gennemsnit).":
-        "Each change says whether it is significant (p < 0.05) or could be chance (a two-proportion test, "
-        "Fisher's exact test for small counts, Mann-Whitney for means).",
     "Ingen har svaret på spørgsmålet i de valgte bølger.": "Nobody answered the question in the chosen waves.",
     "Svarene står, som de er skrevet ({n}); de tælles ikke. Svarene fra skjulte kommuner står samlet som "
     "\"{others}\", ordnet efter svaret.": "The answers as they were written ({n}); they are not counted. The "
@@ -77,6 +73,17 @@ ENGLISH = {
     "Top-2 = andel af de gyldige svar (uden manglende værdier) i {labels}.":
         "Top 2 = share of the valid answers (without missing values) in {labels}.",
     " eller ": " or ",
+    "andele: χ²-test af to andele, eller Fishers eksakte test, når en forventet værdi er under 5":
+        "shares: the χ² test of two proportions, or Fisher's exact test when an expected count is under 5",
+    "gennemsnit af en skala: Mann-Whitney-testen": "the mean of a scale: the Mann-Whitney test",
+    "gennemsnit af et talspørgsmål: Welchs t-test": "the mean of a number question: Welch's t-test",
+    "Ved hver ændring står, om den er signifikant (p < 0,05) eller kan skyldes tilfældigheder ({tests}).":
+        "Each change says whether it is significant (p < 0.05) or could be chance ({tests}).",
+    "Ændring {a} → {b} ({unit})": "Change {a} → {b} ({unit})", "Ændring {a} → {b}": "Change {a} → {b}",
+    "Gennemsnit af svarene i {unit}; ændringen i gennemsnit testes med Welchs t-test.":
+        "Mean of the answers in {unit}; the change of the mean is tested with Welch's t-test.",
+    "Gennemsnit af svarene; ændringen i gennemsnit testes med Welchs t-test.":
+        "Mean of the answers; the change of the mean is tested with Welch's t-test.",
     # the supervision appendix
     "Bilag 1: resultat fra ledelsestilsyn": "Appendix 1: results of the management supervision",
     "Ledelsestilsynet gennemgår sager udvalgt ved en stikprøve (hele sagslisten, hvor der ikke er trukket en "
@@ -96,12 +103,6 @@ ENGLISH = {
         "Share = count / N (cases in which the question was answered).",
     "Stilles kun, når spørgsmål {number} er besvaret med {labels}.":
         "Asked only when question {number} was answered with {labels}.",
-    "Fritekst tælles ikke; den står på resultatsiden for koordinatorer.":
-        "Free text is not counted; coordinators find it on the results page.",
-    "Netværket i alt, runderne sammenlignet. {marker}: ændringen er større, end tilfældet kan forklare (test af "
-    "to andele, 5 % niveau).":
-        "Network total, the rounds compared. {marker}: the change is larger than chance can explain (a "
-        "two-proportion test at the 5 % level).",
     "Periode fra": "Period from", "Periode til": "Period to", "Gennemgåede sager": "Reviewed cases",
     "Udenfor stikprøven, ikke talt med": "Outside the sample, not counted", "Sager på listen": "Cases on the list",
     "I stikprøven": "In the sample", "Gennemgået i stikprøven": "Reviewed in the sample",
@@ -109,6 +110,35 @@ ENGLISH = {
     "Besvaret (N)": "Answered (N)", "{label} (antal)": "{label} (count)", "{label} (andel)": "{label} (share)",
     "Median": "Median", "Minimum": "Minimum", "Maksimum": "Maximum",
     "Ændring {a} → {b} (pp)": "Change {a} → {b} (pp)", "Signifikant {a} → {b}": "Significant {a} → {b}",
+    "antal": "count", "andel": "share", "Antal": "Count", "Andel": "Share", "Ændring (pp)": "Change (pp)",
+    "Signifikant": "Significant", "Fritekstsvar": "Free-text answers", "Stikprøve": "Sample",
+    "i stikprøven": "in the sample", "udenfor stikprøven, medtaget": "outside the sample, included",
+    "udenfor stikprøven, ikke talt med": "outside the sample, not counted",
+    "Fritekst tælles ikke; svarene står i afsnittet \"{section}\".":
+        "Free text is not counted; the answers are in the section \"{section}\".",
+    "Svarene står, som de er skrevet, pr. runde og kommune. Sager udenfor stikprøven er markeret; de tælles ikke "
+    "med i tallene, medmindre en koordinator har medtaget dem.":
+        "The answers as they were written, per round and municipality. Cases outside the sample are marked; they "
+        "are not counted in the figures unless a coordinator included them.",
+    "Ingen har svaret på spørgsmålet i de valgte runder.": "Nobody answered the question in the chosen rounds.",
+    "En andels ændring fra runde til runde testes med χ²-testen af to andele, eller Fishers eksakte test, når en "
+    "forventet værdi er under 5 (5 % niveau).":
+        "A share's change from round to round is tested with the χ² test of two proportions, or Fisher's exact "
+        "test when an expected count is under 5 (5 % level).",
+    "Et talspørgsmåls ændring i gennemsnit testes med Welchs t-test (5 % niveau).":
+        "A number question's change of the mean is tested with Welch's t-test (5 % level).",
+    "Gennemsnit, median, minimum og maksimum af svarene i {unit}; ændringen i gennemsnit fra runden før testes med "
+    "Welchs t-test (5 % niveau).":
+        "Mean, median, minimum and maximum of the answers in {unit}; the change of the mean from the round before "
+        "is tested with Welch's t-test (5 % level).",
+    "Gennemsnit, median, minimum og maksimum af svarene; ændringen i gennemsnit fra runden før testes med Welchs "
+    "t-test (5 % niveau).":
+        "Mean, median, minimum and maximum of the answers; the change of the mean from the round before is tested "
+        "with Welch's t-test (5 % level).",
+    "Netværket i alt, runderne sammenlignet. {marker}: ændringen er større, end tilfældet kan forklare (χ²-test af "
+    "to andele, eller Fishers eksakte test, når en forventet værdi er under 5; 5 % niveau).":
+        "Network total, the rounds compared. {marker}: the change is larger than chance can explain (the χ² test "
+        "of two proportions, or Fisher's exact test when an expected count is under 5; 5 % level).",
     # the scheme compilation
     "Evalueringsskemaer samlet": "Evaluation schemes compiled",
     "Punkt for punkt, hver kommunes svar": "Point by point, each municipality's answer",
