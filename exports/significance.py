@@ -13,9 +13,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import special, stats
 
+# numpy and scipy are imported where a test runs: importing scipy.stats takes most of a second, which
+# every command and worker that never tests a change would pay.
 ALPHA = 0.05
 SIGNIFICANT = "signifikant (p < 0,05)"
 MAYBE_CHANCE = "kan skyldes tilfældigheder"
@@ -60,6 +60,8 @@ def two_proportions(x1: int, n1: int, x2: int, n2: int) -> TestResult | None:
     table = ((x1, n1 - x1), (x2, n2 - x2))
     # The expected counts of the 2x2 table under no change (what stats.contingency.expected_freq gives).
     expected = tuple((n * yes / total, n * (total - yes) / total) for n in (n1, n2))
+    from scipy import special, stats
+
     if min(min(row) for row in expected) < FISHER_BELOW:
         return TestResult(float(stats.fisher_exact(table).pvalue), "fisher")
     # Pearson's statistic of the 2x2 table is the square of the two-proportion z; its p-value from the
@@ -77,6 +79,9 @@ def rank_test(before: Mapping[int, int], after: Mapping[int, int]) -> TestResult
     answers share their midrank, so a code's rank is fixed by the counts below it, and the tie term of the
     variance is the sum of t^3 - t over the codes.
     """
+    import numpy as np
+    from scipy import special
+
     codes = sorted(c for c in set(before) | set(after) if before.get(c, 0) + after.get(c, 0) > 0)
     x = np.array([before.get(c, 0) for c in codes], dtype=float)
     y = np.array([after.get(c, 0) for c in codes], dtype=float)
@@ -99,11 +104,13 @@ def mean_test(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: i
     None when either wave has fewer than two numbers or neither varies (nothing to test)."""
     if n1 < 2 or n2 < 2 or (sd1 == 0 and sd2 == 0):
         return None
+    from scipy import stats
+
     result = stats.ttest_ind_from_stats(mean1, sd1, n1, mean2, sd2, n2, equal_var=False)
     return TestResult(float(result.pvalue), "welch")
 
 
-Z_95 = float(special.ndtri(0.975))  # the two-sided 95 % point of the normal distribution, 1.959963984540054
+Z_95 = 1.959963984540054  # the two-sided 95 % point of the normal distribution, scipy.special.ndtri(0.975)
 
 
 def wilson(x: int, n: int) -> Interval | None:
