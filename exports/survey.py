@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,7 @@ class SurveyExporter(Exporter):
         yield self.codebook_table()
 
     def csv_tables(self) -> dict[str, CsvRows]:
-        return {self.csv_suffixes[0]: CsvRows(LONG_CSV_COLUMNS, self.long_rows(ready=True))}
+        return {self.csv_suffixes[0]: CsvRows(LONG_CSV_COLUMNS, chain.from_iterable(self.long_rows(ready=True)))}
 
     # -- overview --------------------------------------------------------------------------------------
     def overview_table(self, data_table: Table) -> Table:
@@ -188,37 +189,37 @@ class SurveyExporter(Exporter):
         """Per question and wave, the municipalities whose answers to it are hidden in the rows."""
         return self.disclosure.row_hidden
 
-    def long_rows(self, ready: bool = False) -> Iterator[list]:
-        """The long CSV's rows: one per answer, under the data sheet's running numbers, streamed from the
-        database's cursor. Answers to a question hidden for a municipality are left out.
+    def long_rows(self, ready: bool = False) -> Iterator[list[tuple]]:
+        """The long CSV's rows, a list per response: one row per answer, under the data sheet's running
+        numbers, streamed from the database's cursor. Answers to a question hidden for a municipality are
+        left out.
 
         `ready`: every cell as the file holds it (formula-safe text, ISO dates); else the values as stored.
         """
         labels: dict[str, str] = {}  # waves, places and question ids: few values, each made safe once
 
         def label(value: str) -> str:
-            cell = labels.get(value)
-            if cell is None:
-                cell = labels[value] = safe_text(value)
-            return cell
+            made = labels.get(value)
+            if made is None:
+                made = labels[value] = safe_text(value)
+            return made
 
-        for entry in published_answers(self.data, self._question_hidden):
-            number = entry.number
-            if not ready:
-                for _place, _order, qid, code, value, text, day in entry.values:
-                    yield [entry.wave, entry.place, number, qid, code, value, text, day]
-                continue
-            wave, place = label(entry.wave), label(entry.place)
-            for _place, _order, qid, code, value, text, day in entry.values:
-                yield [wave, place, number, label(qid), code, value,
-                       None if text is None else safe_text(text) if type(text) is str else csv_value(text),
-                       None if day is None else safe_text(day) if type(day) is str else csv_value(day)]
+        def cell(answer: list) -> tuple:
+            qid, code, number, text, day = answer
+            return (label(qid), code, number,
+                    None if text is None else safe_text(text) if type(text) is str else csv_value(text),
+                    None if day is None else safe_text(day) if type(day) is str else csv_value(day))
+
+        for entry in published_answers(self.data, self._question_hidden, cell if ready else None):
+            start = (label(entry.wave), label(entry.place), entry.number) if ready else (
+                entry.wave, entry.place, entry.number)
+            yield [start + answer for answer in entry.values]
 
     def long_frame(self) -> pd.DataFrame:
         """The whole long CSV as one frame (tests and small exports); dates as dates on every database."""
         import pandas as pd
 
-        frame = pd.DataFrame(list(self.long_rows()), columns=LONG_CSV_COLUMNS)
+        frame = pd.DataFrame([row for rows in self.long_rows() for row in rows], columns=LONG_CSV_COLUMNS)
         frame["besvarelse"] = frame["besvarelse"].astype("int64")
         for column in ("kode", "tal"):
             frame[column] = frame[column].astype("Int64")

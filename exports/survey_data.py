@@ -64,9 +64,9 @@ class SurveyData:
     # The long answers in chunks of whole responses, ordered by wave, municipality and response (the
     # database streams them); without it, `answers` is the one chunk.
     chunks: Callable[[], Iterable[pd.DataFrame]] | None = None
-    # The long answers as the database gives them: plain tuples in LONG_COLUMNS order, in lists in the
-    # chunks' order (a response may go on in the next list); the long CSV reads them without any frame.
-    # Without it, they are read out of `answer_chunks`.
+    # The long answers as the database gives them: plain tuples in LONG_COLUMNS order, in lists (a response
+    # may go on in the next list), ordered like `answer_rows` says; the long CSV reads them without any
+    # frame. Without it, they are read out of `answer_chunks`.
     rows: Callable[[], Iterable[list[tuple]]] | None = None
     # The responses as rows (response_id, wave_id, municipality_id, a value per variable), in chunks in the
     # chunks' order, built by the database; without it, `wide_matrix` builds them from the answer chunks.
@@ -96,10 +96,18 @@ class SurveyData:
 
     def answer_rows(self) -> Iterable[list[tuple]]:
         """The long answers as plain tuples (LONG_COLUMNS order; missing values None, codes and numbers
-        int), in lists, ordered by wave, municipality and response like `answer_chunks`."""
+        int), in lists, ordered by wave, municipality and response like `answer_chunks`, and a response's
+        answers in questionnaire order (questions it does not ask last), then by code, none last."""
         if self.rows is not None:
             return self.rows()
-        return (_plain_rows(chunk) for chunk in self.answer_chunks())
+        position = {q.id: i for i, q in enumerate(self.questions)}
+        unknown = len(position)
+
+        def ordered(rows: list[tuple]) -> list[tuple]:  # stable: whole responses keep their chunk's order
+            at = {rid: i for i, rid in enumerate(dict.fromkeys(row[0] for row in rows))}
+            return sorted(rows, key=lambda r: (at[r[0]], position.get(r[3], unknown), r[4] is None, r[4] or 0))
+
+        return (ordered(_plain_rows(chunk)) for chunk in self.answer_chunks())
 
     def row_order(self, response_id: int) -> bytes:
         """A response's place in the row-level outputs: a keyed hash of its id, unrelated to time or answers."""

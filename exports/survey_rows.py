@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from exports.anonymity import OTHER_GROUP_LABEL
@@ -52,47 +51,39 @@ def published_rows(data: SurveyData, variables: list[Variable],
         yield from entries
 
 
-def published_answers(data: SurveyData, question_hidden: dict[str, dict[int, frozenset]]) -> Iterator[Entry]:
+def published_answers(data: SurveyData, question_hidden: dict[str, dict[int, frozenset]],
+                      cell: Callable[[tuple], tuple] | None = None) -> Iterator[Entry]:
     """The long CSV's responses in the data sheet's order and running numbers, each entry's `values` its
-    answer rows in questionnaire order, as `AnswerRow`s; answers hidden for the question are left out."""
-    position = {q.id: i for i, q in enumerate(data.questions)}
-    unknown = len(position)  # a question no version asks any more: after the others
+    answers in the order of `SurveyData.answer_rows` (questionnaire order), each answer as (question id,
+    code, number, text, date), or as `cell` makes it of that; answers hidden for the question left out."""
     hidden = {(qid, w): ms for qid, by_wave in question_hidden.items() for w, ms in by_wave.items()}
-    no_code = float("inf")  # an answer without a code after the coded ones of its question
 
     def responses() -> Iterator[list[ResponseRow]]:
         current: list | None = None  # [response_id, wave_id, municipality_id, its answers]
         for part in data.answer_rows():
             done = []
-            for rid, w, m, qid, code, number, text, day in part:
+            for rid, w, m, *answer in part:
                 if current is None or current[0] != rid:
                     if current is not None:
                         done.append(current)
                     current = [rid, w, m, []]
+                qid = answer[0]
                 if qid is None:  # a response without answers: numbered all the same
                     continue
-                out = hidden.get((qid, w))
-                if out is not None and m in out:
-                    continue
-                current[3].append((position.get(qid, unknown), no_code if code is None else code, qid, code,
-                                   number, text, day))
+                if hidden:
+                    out = hidden.get((qid, w))
+                    if out is not None and m in out:
+                        continue
+                current[3].append(tuple(answer) if cell is None else cell(answer))
             if done:
                 yield done
         if current is not None:
             yield [current]
 
-    by_place = itemgetter(0, 1)
     for entries, _key in _published(data, responses(), [], question_hidden):
         for entry in entries:
-            answers = entry.values[0]
-            answers.sort(key=by_place)  # stable: the database's order where the place is the same
-            entry.values = answers
+            entry.values = entry.values[0]
             yield entry
-
-
-# An answer as `published_answers` holds it: (place of the question, sort key of the code, question id,
-# option code, number, text, date).
-AnswerRow = tuple
 
 
 def response_chunks(data: SurveyData, variables: list[Variable]) -> Iterable[list[ResponseRow]]:

@@ -217,10 +217,14 @@ def write_csv(path: str | Path, columns: Sequence[Column], rows: Iterable[Sequen
     return count
 
 
+BOM = "\ufeff"  # so that Danish Excel reads the file as UTF-8
+
+
 def write_rows_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Rows whose cells are ready (`tables.CsvRows`) as the same CSV dialect, each line ending in a bare
     newline: the csv module writes them as they come, with no conversion per cell."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(BOM)  # by hand: Python's utf-8-sig encoder is called per write, in Python
         writer = csv.writer(handle, delimiter=";", lineterminator="\n")
         writer.writerow([safe_text(h) for h in header])
         writer.writerows(rows)

@@ -81,7 +81,7 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         waves=infos,
         municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
         chunks=(lambda: answer_chunks(ids, only_municipality)) if with_answers else None,
-        rows=(lambda: answer_rows(ids, only_municipality)) if with_answers else None,
+        rows=(lambda: answer_rows(ids, [q.id for q in questions], only_municipality)) if with_answers else None,
         responses=(lambda variables: response_rows(ids, variables, only_municipality)) if with_answers else None,
         listed=(lambda question_ids: long_answers(ids, question_ids)) if with_answers else None,
         aggregates=survey_aggregates(ids, *_counted(questions)),
@@ -170,12 +170,22 @@ def long_answers(wave_ids: list[int], question_ids: list[str] | None = None) -> 
     return _frame(_plain_rows(_long_query(wave_ids, question_ids)))
 
 
-def answer_rows(wave_ids: list[int], only_municipality: int | None = None,
+def answer_rows(wave_ids: list[int], question_order: list[str], only_municipality: int | None = None,
                 rows_per_chunk: int = CHUNK_ROWS) -> Iterator[list[tuple]]:
     """The long answers as the driver's plain tuples from a server-side cursor, `rows_per_chunk` at a time
-    (a response may go on in the next list), ordered by wave, municipality, response, question and code.
-    The long CSV is written straight from them; SQLite gives a date as its ISO text."""
-    query = _long_query(wave_ids, only_municipality=only_municipality)
+    (a response may go on in the next list), ordered by wave, municipality and response, and a response's
+    answers in questionnaire order (`question_order`; other questions after them), then by code with an
+    answer without one last. The long CSV is written straight from them, in this order, and the database
+    sorts (it sorts the answers of a response anyway); SQLite gives a date as its ISO text."""
+    place = case({qid: i for i, qid in enumerate(question_order)}, value=Answer.question_id,
+                 else_=len(question_order))
+    query = _long_query(wave_ids, only_municipality=only_municipality).order_by(None).order_by(
+        Response.wave_id, Response.municipality_id, Response.id, place, Answer.question_id,
+        Answer.option_code.asc().nulls_last())
+    return _streamed(query, rows_per_chunk)
+
+
+def _streamed(query, rows_per_chunk: int) -> Iterator[list[tuple]]:
     with db.engine.connect().execution_options(read_only=True) as connection, connection.begin():
         yield from _driver_rows(connection, query, rows_per_chunk)
 
@@ -184,7 +194,7 @@ def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,
                   rows_per_chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """The long answers streamed from a server-side cursor, in chunks that each hold whole responses."""
     carry: list = []
-    for part in answer_rows(wave_ids, only_municipality, rows_per_chunk):
+    for part in _streamed(_long_query(wave_ids, only_municipality=only_municipality), rows_per_chunk):
         rows = carry + part
         last = rows[-1][0]
         cut = len(rows)
