@@ -20,11 +20,13 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     _trust_proxies(app)
     _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
 
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, csrf, db, login_manager
     from app.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
+    from app.migrations import defer_migrations
+
+    defer_migrations(app, db)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

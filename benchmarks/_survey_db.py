@@ -16,6 +16,7 @@ from pathlib import Path
 
 SLUG = "bench-national"
 EMAIL, PASSWORD = "koordinator@bench.local", "korrekt-hest-batteri"
+SECRET_KEY = "bench-" + "x" * 40
 SIZES_MB = "/proc/self/statm"
 
 
@@ -55,7 +56,7 @@ def in_subprocess(module: str, *arguments: str) -> dict:
 def make_app(url: str, folder):
     from app import create_app
 
-    return create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 40,
+    return create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY,
                                      "SESSION_COOKIE_SECURE": False, "EXPORT_DIR": str(folder / "exports"),
                                      "WTF_CSRF_ENABLED": True})
 

@@ -6,7 +6,10 @@ number of groups, not of answers; `from_long` computes the same frames from a lo
 """
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made
+    import pandas as pd
 
 SIZE_COLUMNS = ["wave_id", "municipality_id", "responses"]
 ANSWERED_COLUMNS = ["wave_id", "municipality_id", "question_id", "n", "number_sum", "number_count", "number_squares"]
@@ -39,6 +42,8 @@ class Aggregates:
 
     def _frame(self, name: str, index: int, columns: list[str]) -> pd.DataFrame:
         if name not in self._frames:
+            import pandas as pd
+
             self._frames[name] = _typed(pd.DataFrame(self._rows[index], columns=columns))
         return self._frames[name]
 

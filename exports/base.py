@@ -11,23 +11,14 @@ own `query`; its options are declared on it (`ExportOption`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import pandas as pd
-
 from exports.files import written_in_place
-from exports.tables import Table
-from exports.workbook import (
-    EXCEL_MAX_ROWS,
-    WorkbookWriter,
-    sheets_needed,
-    write_csv,
-    write_frame_csv,
-    write_frame_csv_chunks,
-)
+from exports.tables import CsvRows, Table
+from exports.workbook import EXCEL_MAX_ROWS, WorkbookWriter, sheets_needed, write_csv, write_rows_csv
 from forms import Text
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -148,8 +139,8 @@ class Exporter(ABC):
     def tables(self) -> Iterator[Table]:
         """The tables of the export, in sheet order."""
 
-    def csv_tables(self) -> dict[str, Table | pd.DataFrame | Iterable[pd.DataFrame]]:
-        """Tables (or DataFrames, or DataFrames in chunks) also written as CSV, keyed by a file-name suffix."""
+    def csv_tables(self) -> dict[str, Table | CsvRows]:
+        """Tables (or rows ready for the file, `CsvRows`) also written as CSV, keyed by a file-name suffix."""
         return {}
 
     def write(self, path: str | Path, progress: Progress | None = None) -> list[str]:
@@ -186,12 +177,10 @@ class Exporter(ABC):
         for suffix, table in self.csv_tables().items():
             target = path.with_name(f"{path.stem}-{suffix}.csv")
             with written_in_place(target) as partial:
-                if isinstance(table, pd.DataFrame):
-                    write_frame_csv(partial, table)
-                elif isinstance(table, Table):
+                if isinstance(table, CsvRows):
+                    write_rows_csv(partial, table.header, table.rows)
+                else:
                     write_csv(partial, table.columns, table.rows)
-                else:  # DataFrames in chunks, appended one after the other
-                    write_frame_csv_chunks(partial, table)
             written.append(target)
         return written
 

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date, datetime
 from typing import Any
-
-import pandas as pd
 
 # Text starting with one of these can be read as a formula by Excel or LibreOffice (CSV too).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "{=")
@@ -38,6 +37,11 @@ def is_missing(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, (str, bytes)):
+        return False
+    if isinstance(value, float):
+        return value != value
+    pd = sys.modules.get("pandas")
+    if pd is None:  # only pandas makes NA and NaT: a process that never imported it holds neither
         return False
     try:
         return bool(pd.isna(value))

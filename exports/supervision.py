@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from exports.base import Exporter, records, register, selection
 from exports import comparability
@@ -23,6 +22,9 @@ from exports.survey_tables import caption
 from exports.workbook import SHEET_NAME_MAX, SheetNames
 from forms import Question
 from forms.types.base import ANSWER_COLUMNS, Tabulation
+
+if TYPE_CHECKING:  # the frames come from the query; this module needs no pandas of its own
+    import pandas as pd
 
 # One row per answer value of a submitted record; a record without answers has question_id missing.
 # `counted`: the record is in the sample's tallies; `outside`: it was reviewed outside the sample.

@@ -2,21 +2,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import pandas as pd
+from itertools import chain
+from datetime import date
+from typing import TYPE_CHECKING
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports.base import Exporter, register, selection
+from exports.cells import safe_text
 from exports.survey_data import NETWORK, SurveyData
-from exports.survey_rows import published_batches, published_rows, visible_count, visible_rows
+from exports.survey_rows import published_answers, published_rows, visible_count, visible_rows
 from exports.survey_suppression import (GROUP_COMPLEMENT, GROUP_SIZE, MERGED_ROWS, OPEN_WAVE, QUESTION_ALIKE,
                                         QUESTION_ALIKE_TOTAL, QUESTION_COMPLEMENT, QUESTION_SIZE, QUESTION_TOTAL,
                                         WAVE_TOTAL, Disclosure)
 from exports.survey_tables import caption, question_table
-from exports.tables import SUPPRESSED, Column, Table
-from exports.workbook import SHEET_NAME_MAX, SheetNames
+from exports.tables import SUPPRESSED, Column, CsvRows, Table
+from exports.workbook import SHEET_NAME_MAX, SheetNames, csv_value
 from forms import Question
 from forms.types.base import Tabulation
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made
+    import pandas as pd
 
 
 @register
@@ -56,8 +61,8 @@ class SurveyExporter(Exporter):
         yield data_table
         yield self.codebook_table()
 
-    def csv_tables(self) -> dict[str, Iterator[pd.DataFrame]]:
-        return {self.csv_suffixes[0]: self.long_frames()}
+    def csv_tables(self) -> dict[str, CsvRows]:
+        return {self.csv_suffixes[0]: CsvRows(LONG_CSV_COLUMNS, chain.from_iterable(self.long_rows(ready=True)))}
 
     # -- overview --------------------------------------------------------------------------------------
     def overview_table(self, data_table: Table) -> Table:
@@ -168,9 +173,6 @@ class SurveyExporter(Exporter):
             variables += [(name, q, code) for name, code in q.kind.variables(q)]
         return variables
 
-    def _batches(self):
-        return published_batches(self.data, self._variables(), self._question_hidden)
-
     def _entries(self):
         return published_rows(self.data, self._variables(), self._question_hidden)
 
@@ -195,36 +197,42 @@ class SurveyExporter(Exporter):
         """Per question and wave, the municipalities whose answers to it are hidden in the rows."""
         return self.disclosure.row_hidden
 
-    def long_frames(self) -> Iterator[pd.DataFrame]:
-        """The long CSV in chunks: one row per answer, following the data sheet's running numbers.
+    def long_rows(self, ready: bool = False) -> Iterator[list[tuple]]:
+        """The long CSV's rows, a list per response: one row per answer, under the data sheet's running
+        numbers, streamed from the database's cursor. Answers to a question hidden for a municipality are
+        left out.
 
-        Answers to a question hidden for a municipality are left out.
+        `ready`: every cell as the file holds it (formula-safe text, ISO dates); else the values as stored.
         """
-        data = self.data
-        labels = {w.id: w.label for w in data.waves}
-        question_position = {q.id: i for i, q in enumerate(data.questions)}
-        yield pd.DataFrame(columns=LONG_CSV_COLUMNS)  # the header, even when nothing was answered
-        for batch in self._batches():
-            answers = batch.answers
-            numbers = {e.response_id: e.number for e in batch.entries}
-            places = {e.response_id: e.place for e in batch.entries}
-            frame = pd.DataFrame({
-                "bølge": answers["wave_id"].map(labels).to_numpy(),
-                "kommune": answers["response_id"].map(places).to_numpy(),
-                "besvarelse": answers["response_id"].map(numbers).astype("int64").to_numpy(),
-                "spørgsmål": answers["question_id"].to_numpy(),
-                "kode": answers["option_code"].astype("Int64").array,
-                "tal": answers["number"].astype("Int64").array,
-                "tekst": answers["text"].to_numpy(),
-                "dato": answers["date_value"].to_numpy(),
-                "_q": answers["question_id"].map(question_position).to_numpy(),
-            })
-            yield frame.sort_values(["besvarelse", "_q", "kode"], kind="stable").drop(columns="_q")
+        labels: dict[str, str] = {}  # waves, places and question ids: few values, each made safe once
+
+        def label(value: str) -> str:
+            made = labels.get(value)
+            if made is None:
+                made = labels[value] = safe_text(value)
+            return made
+
+        def cell(answer: list) -> tuple:
+            qid, code, number, text, day = answer
+            return (label(qid), code, number,
+                    None if text is None else safe_text(text) if type(text) is str else csv_value(text),
+                    None if day is None else safe_text(day) if type(day) is str else csv_value(day))
+
+        for entry in published_answers(self.data, self._question_hidden, cell if ready else None):
+            start = (label(entry.wave), label(entry.place), entry.number) if ready else (
+                entry.wave, entry.place, entry.number)
+            yield [start + answer for answer in entry.values]
 
     def long_frame(self) -> pd.DataFrame:
-        """The whole long CSV as one frame (tests and small exports)."""
-        header, *frames = list(self.long_frames())
-        return pd.concat(frames, ignore_index=True) if frames else header
+        """The whole long CSV as one frame (tests and small exports); dates as dates on every database."""
+        import pandas as pd
+
+        frame = pd.DataFrame([row for rows in self.long_rows() for row in rows], columns=LONG_CSV_COLUMNS)
+        frame["besvarelse"] = frame["besvarelse"].astype("int64")
+        for column in ("kode", "tal"):
+            frame[column] = frame[column].astype("Int64")
+        frame["dato"] = [date.fromisoformat(d) if isinstance(d, str) else d for d in frame["dato"]]
+        return frame
 
     def codebook_table(self) -> Table:
         data = self.data

@@ -7,14 +7,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from exports import comparability
 from exports.aggregates import Aggregates
 from exports.anonymity import OTHER_GROUP_LABEL, Suppression, suppress
+from exports.cells import is_missing
 from exports.localtime import local_time
 from forms import Question
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made
+    import pandas as pd
 
 # One row per answer value; a response without answers has one row with question_id missing.
 LONG_COLUMNS = ["response_id", "wave_id", "municipality_id", "question_id", "option_code", "number", "text",
@@ -53,8 +56,7 @@ class SurveyData:
     waves: list[WaveInfo]
     municipalities: dict[int, str]
     answers: pd.DataFrame | None = None
-    invited: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["wave_id", "municipality_id",
-                                                                                "invited"]))
+    invited: pd.DataFrame = field(default_factory=lambda: _frame(columns=["wave_id", "municipality_id", "invited"]))
     threshold: int = 5
     only_municipality: int | None = None
     timezone: str = "Europe/Copenhagen"
@@ -63,6 +65,10 @@ class SurveyData:
     # The long answers in chunks of whole responses, ordered by wave, municipality and response (the
     # database streams them); without it, `answers` is the one chunk.
     chunks: Callable[[], Iterable[pd.DataFrame]] | None = None
+    # The long answers as the database gives them: plain tuples in LONG_COLUMNS order, in lists (a response
+    # may go on in the next list), ordered like `answer_rows` says; the long CSV reads them without any
+    # frame. Without it, they are read out of `answer_chunks`.
+    rows: Callable[[], Iterable[list[tuple]]] | None = None
     # The responses as rows (response_id, wave_id, municipality_id, a value per variable), in chunks in the
     # chunks' order, built by the database; without it, `wide_matrix` builds them from the answer chunks.
     responses: Callable[[list[Variable]], Iterable[list[Sequence]]] | None = None
@@ -75,6 +81,8 @@ class SurveyData:
 
     def __post_init__(self) -> None:
         if self.answers is None:
+            import pandas as pd
+
             self.answers = pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith("_id") and c != "question_id"
                                                       else object) for c in LONG_COLUMNS})
         if self.aggregates is None:
@@ -86,6 +94,21 @@ class SurveyData:
             return self.chunks()
         ordered = self.answers.sort_values(["wave_id", "municipality_id", "response_id"], kind="stable")
         return [ordered]
+
+    def answer_rows(self) -> Iterable[list[tuple]]:
+        """The long answers as plain tuples (LONG_COLUMNS order; missing values None, codes and numbers
+        int), in lists, ordered by wave, municipality and response like `answer_chunks`, and a response's
+        answers in questionnaire order (questions it does not ask last), then by code, none last."""
+        if self.rows is not None:
+            return self.rows()
+        position = {q.id: i for i, q in enumerate(self.questions)}
+        unknown = len(position)
+
+        def ordered(rows: list[tuple]) -> list[tuple]:  # stable: whole responses keep their chunk's order
+            at = {rid: i for i, rid in enumerate(dict.fromkeys(row[0] for row in rows))}
+            return sorted(rows, key=lambda r: (at[r[0]], position.get(r[3], unknown), r[4] is None, r[4] or 0))
+
+        return (ordered(_plain_rows(chunk)) for chunk in self.answer_chunks())
 
     def row_order(self, response_id: int) -> bytes:
         """A response's place in the row-level outputs: a keyed hash of its id, unrelated to time or answers."""
@@ -150,3 +173,22 @@ class SurveyData:
     def local(self, moment: datetime) -> datetime:
         """A UTC moment as the naive local time a spreadsheet shows."""
         return local_time(moment, self.timezone)
+
+
+def _frame(**kwargs) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(**kwargs)
+
+
+def _plain_rows(chunk: pd.DataFrame) -> list[tuple]:
+    """A frame of long answers as the database's plain tuples."""
+    def plain(value):
+        if is_missing(value):
+            return None
+        if isinstance(value, float):
+            return int(value)
+        return value.item() if hasattr(value, "item") else value
+
+    columns = [chunk[name].tolist() for name in LONG_COLUMNS]
+    return [(int(rid), int(w), int(m), *map(plain, rest)) for rid, w, m, *rest in zip(*columns)]

@@ -2,7 +2,8 @@
 
 The data sheet reads `published_rows`: one row per response with a value per variable, which the
 database builds (`SurveyData.responses`) or, for answers held in memory, `wide_matrix` builds from the
-long answers. The long CSV reads `published_batches`: the same responses with their long answer rows.
+long answers. The long CSV reads `published_answers`: the same responses with their long answer rows,
+as the database's plain tuples straight from its cursor (`SurveyData.answer_rows`), no frame built.
 Both stream in chunks ordered by wave, municipality and response (each chunk whole responses), so memory
 holds one chunk, not the survey, and both publish through `_published`, so their running numbers agree.
 
@@ -16,14 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from exports.anonymity import OTHER_GROUP_LABEL
 from exports.survey_data import SurveyData, Variable
 from exports.tables import SUPPRESSED
 from forms.types.base import ANSWER_COLUMNS
+
+if TYPE_CHECKING:  # pandas and numpy are imported where frames are handled
+    import pandas as pd
 
 # A response as a chunk holds it: (response_id, wave_id, municipality_id, a value per variable...).
 ResponseRow = Sequence
@@ -42,12 +44,6 @@ class Entry:
     values: list
 
 
-@dataclass
-class Batch:
-    entries: list[Entry]
-    answers: pd.DataFrame  # the long rows of these responses (answers hidden for the question left out)
-
-
 def published_rows(data: SurveyData, variables: list[Variable],
                    question_hidden: dict[str, dict[int, frozenset]]) -> Iterator[Entry]:
     """The data sheet's responses in published order, each with its values (hidden answers as "skjult")."""
@@ -55,32 +51,39 @@ def published_rows(data: SurveyData, variables: list[Variable],
         yield from entries
 
 
-def published_batches(data: SurveyData, variables: list[Variable],
-                      question_hidden: dict[str, dict[int, frozenset]]) -> Iterator[Batch]:
-    """The same responses in the same order with their long answer rows, a batch per group (a shown
-    municipality, or a wave's merged group)."""
-    held: dict[tuple[int, str], list[pd.DataFrame]] = {}
-    empty: list[pd.DataFrame] = []
-    blank = [None] * len(variables)
+def published_answers(data: SurveyData, question_hidden: dict[str, dict[int, frozenset]],
+                      cell: Callable[[tuple], tuple] | None = None) -> Iterator[Entry]:
+    """The long CSV's responses in the data sheet's order and running numbers, each entry's `values` its
+    answers in the order of `SurveyData.answer_rows` (questionnaire order), each answer as (question id,
+    code, number, text, date), or as `cell` makes it of that; answers hidden for the question left out."""
+    hidden = {(qid, w): ms for qid, by_wave in question_hidden.items() for w, ms in by_wave.items()}
 
-    def chunks() -> Iterator[list[ResponseRow]]:
-        for chunk in data.answer_chunks():
-            chunk = visible_rows(data, chunk)
-            if chunk.empty:
-                continue
-            answers = _without_hidden(chunk[chunk["question_id"].notna()], question_hidden)
-            if not empty:
-                empty.append(answers.iloc[0:0])
-            for (w, m), part in answers.groupby(["wave_id", "municipality_id"], sort=False):
-                held.setdefault((int(w), data.municipality_label(int(w), int(m))), []).append(part)
-            responses = chunk.drop_duplicates("response_id")
-            yield [(rid, int(w), int(m), *blank) for rid, w, m in zip(
-                responses["response_id"].tolist(), responses["wave_id"].tolist(),
-                responses["municipality_id"].tolist())]
+    def responses() -> Iterator[list[ResponseRow]]:
+        current: list | None = None  # [response_id, wave_id, municipality_id, its answers]
+        for part in data.answer_rows():
+            done = []
+            for rid, w, m, *answer in part:
+                if current is None or current[0] != rid:
+                    if current is not None:
+                        done.append(current)
+                    current = [rid, w, m, []]
+                qid = answer[0]
+                if qid is None:  # a response without answers: numbered all the same
+                    continue
+                if hidden:
+                    out = hidden.get((qid, w))
+                    if out is not None and m in out:
+                        continue
+                current[3].append(tuple(answer) if cell is None else cell(answer))
+            if done:
+                yield done
+        if current is not None:
+            yield [current]
 
-    for entries, key in _published(data, chunks(), variables, question_hidden):
-        parts = held.pop(key, None) or empty
-        yield Batch(entries, pd.concat(parts) if len(parts) > 1 else parts[0])
+    for entries, _key in _published(data, responses(), [], question_hidden):
+        for entry in entries:
+            entry.values = entry.values[0]
+            yield entry
 
 
 def response_chunks(data: SurveyData, variables: list[Variable]) -> Iterable[list[ResponseRow]]:
@@ -168,15 +171,6 @@ def visible_rows(data: SurveyData, chunk: pd.DataFrame) -> pd.DataFrame:
     return chunk[(chunk["municipality_id"] == own) & ~chunk["wave_id"].isin(hidden_waves)]
 
 
-def _without_hidden(answers: pd.DataFrame, question_hidden: dict[str, dict[int, frozenset]]) -> pd.DataFrame:
-    keep = np.ones(len(answers), dtype=bool)
-    for qid, by_wave in question_hidden.items():
-        for wave_id, municipalities in by_wave.items():
-            keep &= ~((answers["question_id"] == qid) & (answers["wave_id"] == wave_id)
-                      & answers["municipality_id"].isin(list(municipalities))).to_numpy()
-    return answers if keep.all() else answers[keep]
-
-
 def _wide_chunk(chunk: pd.DataFrame, variables: list[Variable]) -> list[ResponseRow]:
     """A chunk of long answers as response rows, in the chunk's order."""
     responses = chunk.drop_duplicates("response_id")
@@ -188,6 +182,9 @@ def _wide_chunk(chunk: pd.DataFrame, variables: list[Variable]) -> list[Response
 
 def wide_matrix(answers: pd.DataFrame, response_ids: list[int], variables: list[Variable]) -> list[list]:
     """One list of variable values per response (codes; multiple choice as 0/1 per option), in `response_ids` order."""
+    import numpy as np
+    import pandas as pd
+
     wide = pd.DataFrame(index=pd.Index(response_ids))
     kinds = {q.id: q.kind for _n, q, _c in variables}
     answers = answers[answers["question_id"].notna()]

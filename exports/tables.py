@@ -74,6 +74,15 @@ class Table:
         return len(self.rows)  # type: ignore[arg-type]
 
 
+@dataclass
+class CsvRows:
+    """Rows for a CSV file written as they come: each cell already what the file holds (formula-safe
+    text, integers, None for empty), so a file of millions of rows is not converted cell by cell."""
+
+    header: list[str]
+    rows: Iterable[Sequence[Any]]
+
+
 def cell_kind(column: Column, value: Any) -> tuple[Any, str]:
     """The value and kind of a cell, unwrapping Typed."""
     if isinstance(value, Typed):

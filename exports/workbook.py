@@ -8,9 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import xlsxwriter
-
 from exports.anonymity import SUPPRESSED_LABEL
 from exports.cells import excel_value, is_missing, safe_text
 from exports.tables import SUPPRESSED, Column, Table, Typed
@@ -66,6 +63,8 @@ class WorkbookWriter:
     """Writes tables as sheets, row by row (XlsxWriter's constant-memory mode needs row order)."""
 
     def __init__(self, path: str | Path, max_rows: int = EXCEL_MAX_ROWS) -> None:
+        import xlsxwriter
+
         self.book = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False, "nan_inf_to_errors": True, "remove_timezone": True,
@@ -213,46 +212,26 @@ def write_csv(path: str | Path, columns: Sequence[Column], rows: Iterable[Sequen
         writer = csv.writer(handle, delimiter=";")
         writer.writerow([safe_text(c.header) for c in columns])
         for row in rows:
-            writer.writerow([_csv_value(v) for v in row])
+            writer.writerow([csv_value(v) for v in row])
             count += 1
     return count
 
 
-def write_frame_csv(path: str | Path, frame: pd.DataFrame) -> int:
-    """A DataFrame as the same CSV dialect; every text value made formula-safe first."""
-    return write_frame_csv_chunks(path, [frame])
+BOM = "\ufeff"  # so that Danish Excel reads the file as UTF-8
 
 
-def write_frame_csv_chunks(path: str | Path, frames: Iterable[pd.DataFrame]) -> int:
-    """DataFrames with the same columns as one CSV, appended chunk by chunk; returns the row count."""
-    count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        header = True
-        for frame in frames:
-            # Each chunk as one text written at once: written row by row, the encoder is called per row.
-            handle.write(_safe_frame(frame).to_csv(None, sep=";", index=False, header=header,
-                                                   date_format="%Y-%m-%d", lineterminator="\n"))
-            header, count = False, count + len(frame)
-    return count
+def write_rows_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Rows whose cells are ready (`tables.CsvRows`) as the same CSV dialect, each line ending in a bare
+    newline: the csv module writes them as they come, with no conversion per cell."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(BOM)  # by hand: Python's utf-8-sig encoder is called per write, in Python
+        writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+        writer.writerow([safe_text(h) for h in header])
+        writer.writerows(rows)
 
 
-def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    safe = frame.copy(deep=False)
-    for column in safe.columns:
-        values = safe[column]
-        if values.dtype != object:
-            continue
-        present = values.dropna()
-        if present.empty:
-            continue
-        # Labels repeat millions of times: make each distinct value safe once.
-        distinct = pd.unique(present.to_numpy())
-        safe[column] = values.map({v: _csv_value(v) for v in distinct})
-    safe.columns = [safe_text(c) for c in safe.columns]
-    return safe
-
-
-def _csv_value(value: Any) -> Any:
+def csv_value(value: Any) -> Any:
+    """A cell as a CSV holds it: formula-safe text, "skjult" for a hidden cell, ISO dates, "" for empty."""
     if isinstance(value, Typed):
         value = value.value
     if value is SUPPRESSED:

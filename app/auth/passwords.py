@@ -1,6 +1,8 @@
 """Password hashing with argon2id; hashes are upgraded when the parameters change."""
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -24,5 +26,10 @@ def verify_password(stored_hash: str, password: str) -> tuple[bool, str | None]:
     return True, None
 
 
-# A hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
-DUMMY_HASH = _hasher.hash("not-a-real-password")
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
+
+    Made on first use, not at import: argon2id's memory (64 MiB) and time would otherwise be paid by every
+    command, worker and scheduler that never checks a password."""
+    return _hasher.hash("not-a-real-password")

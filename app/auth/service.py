@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app import throttle
-from app.auth.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.auth.passwords import MIN_PASSWORD_LENGTH, dummy_hash, hash_password, verify_password
 from app.extensions import db
 from app.models import Municipality, User, utcnow
 from app.models.user import ROLES
@@ -56,7 +56,7 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
     """The user for these credentials, or None (failures are counted for throttling)."""
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    ok, new_hash = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok, new_hash = verify_password(user.password_hash if user else dummy_hash(), password)
     if not user or not ok or not user.active:
         throttle.record_failure("login", f"email:{email}")
         if remote_addr:

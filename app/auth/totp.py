@@ -10,8 +10,6 @@ import secrets
 from datetime import datetime
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select, update
@@ -46,6 +44,9 @@ def provisioning_uri(secret: str, account: str) -> str:
 
 def qr_svg(uri: str, label: str) -> Markup:
     """The URI as an inline SVG QR code (no inline styles: the CSP forbids them)."""
+    import qrcode  # here: only the page that shows a new secret draws one
+    import qrcode.image.svg
+
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, border=4)
     svg = image.to_string(encoding="unicode")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" class="qr" ', 1)

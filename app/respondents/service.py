@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
@@ -113,6 +112,8 @@ def snapshot(respondent: Respondent) -> dict:
 
 def correct_email(actor, respondent: Respondent, raw_email: str) -> bool:
     """A new address; mails still waiting in the outbox go to it too. Returns whether it changed."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         email = validate_email(raw_email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:

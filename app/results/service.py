@@ -6,8 +6,8 @@ import secrets
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from flask import current_app
 from sqlalchemy import Float, and_, case, cast, func, select
 
@@ -29,6 +29,9 @@ from exports.localtime import local_time
 from exports.survey_data import LONG_COLUMNS, SurveyData, Variable, WaveInfo
 from forms import Question
 from forms.types.base import Tabulation
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: every command and worker would pay for it
+    import pandas as pd
 
 
 # The group of anonymous answers given through a citizen wave's one link, which names no municipality (a wave
@@ -88,6 +91,7 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         municipalities={**{m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
                         NO_MUNICIPALITY_ID: NO_MUNICIPALITY},
         chunks=(lambda: answer_chunks(ids, only_municipality)) if with_answers else None,
+        rows=(lambda: answer_rows(ids, [q.id for q in questions], only_municipality)) if with_answers else None,
         responses=(lambda variables: response_rows(ids, variables, only_municipality)) if with_answers else None,
         listed=(lambda question_ids: long_answers(ids, question_ids)) if with_answers else None,
         aggregates=survey_aggregates(ids, *_counted(questions)),
@@ -128,6 +132,9 @@ _LONG_TYPES = {"response_id": "int64", "wave_id": "int64", "municipality_id": "i
 
 def _frame(rows) -> pd.DataFrame:
     """The long rows as a frame, built column by column from plain tuples."""
+    import numpy as np
+    import pandas as pd
+
     columns = list(zip(*rows)) if len(rows) else [()] * len(LONG_COLUMNS)
     frame = {name: np.array(values, dtype=_LONG_TYPES[name]) for name, values in zip(LONG_COLUMNS, columns)}
     dates = frame["date_value"]
@@ -173,21 +180,39 @@ def long_answers(wave_ids: list[int], question_ids: list[str] | None = None) -> 
     return _frame(_plain_rows(_long_query(wave_ids, question_ids)))
 
 
+def answer_rows(wave_ids: list[int], question_order: list[str], only_municipality: int | None = None,
+                rows_per_chunk: int = CHUNK_ROWS) -> Iterator[list[tuple]]:
+    """The long answers as the driver's plain tuples from a server-side cursor, `rows_per_chunk` at a time
+    (a response may go on in the next list), ordered by wave, municipality and response, and a response's
+    answers in questionnaire order (`question_order`; other questions after them), then by code with an
+    answer without one last. The long CSV is written straight from them, in this order, and the database
+    sorts (it sorts the answers of a response anyway); SQLite gives a date as its ISO text."""
+    place = case({qid: i for i, qid in enumerate(question_order)}, value=Answer.question_id,
+                 else_=len(question_order))
+    query = _long_query(wave_ids, only_municipality=only_municipality).order_by(None).order_by(
+        Response.wave_id, Response.municipality_id, Response.id, place, Answer.question_id,
+        Answer.option_code.asc().nulls_last())
+    return _streamed(query, rows_per_chunk)
+
+
+def _streamed(query, rows_per_chunk: int) -> Iterator[list[tuple]]:
+    with db.engine.connect().execution_options(read_only=True) as connection, connection.begin():
+        yield from _driver_rows(connection, query, rows_per_chunk)
+
+
 def answer_chunks(wave_ids: list[int], only_municipality: int | None = None,
                   rows_per_chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """The long answers streamed from a server-side cursor, in chunks that each hold whole responses."""
-    query = _long_query(wave_ids, only_municipality=only_municipality)
     carry: list = []
-    with db.engine.connect().execution_options(read_only=True) as connection, connection.begin():
-        for part in _driver_rows(connection, query, rows_per_chunk):
-            rows = carry + part
-            last = rows[-1][0]
-            cut = len(rows)
-            while cut > 0 and rows[cut - 1][0] == last:
-                cut -= 1
-            carry = rows[cut:]
-            if cut:
-                yield _frame(rows[:cut])
+    for part in _streamed(_long_query(wave_ids, only_municipality=only_municipality), rows_per_chunk):
+        rows = carry + part
+        last = rows[-1][0]
+        cut = len(rows)
+        while cut > 0 and rows[cut - 1][0] == last:
+            cut -= 1
+        carry = rows[cut:]
+        if cut:
+            yield _frame(rows[:cut])
     if carry:
         yield _frame(carry)
 
@@ -279,6 +304,8 @@ def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset =
 
 
 def _invited(wave_ids: list[int]) -> pd.DataFrame:
+    import pandas as pd
+
     rows = db.session.execute(
         select(Invitation.wave_id, Invitation.municipality_id, func.count())
         .where(Invitation.wave_id.in_(wave_ids)).group_by(Invitation.wave_id, Invitation.municipality_id)).all()

@@ -1,7 +1,6 @@
 """The supervision results' input: rounds of a questionnaire, one long query of answers, the sample's coverage."""
 from __future__ import annotations
 
-import pandas as pd
 from sqlalchemy import select
 
 from app.extensions import db
@@ -74,6 +73,8 @@ def supervision_data(slug: str, round_ids: list[int] | None = None, only_municip
     scopes = record_scopes(ids)
     rows = [(*row[:10], not scopes.get(row[10], True), scopes.get(row[10], True) or bool(row[11]))
             for row in db.session.execute(query).all()]
+    import pandas as pd  # here, not at import: every command and worker would pay for it
+
     frame = pd.DataFrame(rows, columns=SUPERVISION_COLUMNS)
     for column in ("option_code", "number"):
         frame[column] = frame[column].astype("Float64").astype("float64")

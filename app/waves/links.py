@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from sqlalchemy import select
 
 from app.extensions import db
@@ -21,6 +20,8 @@ def safe_text(value: str | None) -> str:
 
 def links_workbook(wave: Wave) -> bytes:
     """An .xlsx with name, e-mail, municipality, personal link and whether the person has answered."""
+    import xlsxwriter  # here: the pages and commands that never write a workbook need not load it
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -61,6 +60,8 @@ def check_rows(table: list[list[str]]) -> ImportResult:
     if len(table) > MAX_ROWS + 1:
         result.errors.append((1, _("Filen har mere end %(n)s rækker.", n=MAX_ROWS)))
         return result
+    from email_validator import EmailNotValidError, validate_email  # here: only an upload checks addresses
+
     municipalities = _municipality_lookup()
     seen: dict[str, int] = {}
     for number, row in enumerate(table[1:], start=2):

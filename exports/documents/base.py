@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from exports.base import Exporter, Progress, language_choice
-from exports.documents.document import ReportDocument
 from exports.documents.words import say
 from forms import Question, Text
+
+if TYPE_CHECKING:  # python-docx is imported by the document, when one is built
+    from exports.documents.document import ReportDocument
 
 
 class DocumentExporter(Exporter):

@@ -2,12 +2,16 @@
 participating municipality's answer in turn, the before-start and after phases marked (seed 002's shape)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from exports.base import Progress, register
 from exports.documents.base import DocumentExporter
-from exports.documents.document import ReportDocument
 from exports.documents.words import say
 from exports.schemes import ExperimentSchemes, SchemesExporter
 from forms import Text
+
+if TYPE_CHECKING:  # python-docx is imported by the document, when one is built
+    from exports.documents.document import ReportDocument
 
 TITLE = "Evalueringsskemaer samlet"
 PHASES = {1: "Før forsøgets start (punkt 1-5)", 2: "Efter forsøget (punkt 6-10)"}
@@ -35,6 +39,8 @@ class SchemesReportExporter(DocumentExporter):
         return SchemesExporter(self.experiments).tables()
 
     def build(self, progress: Progress | None = None) -> tuple[ReportDocument, list[str]]:
+        from exports.documents.document import ReportDocument
+
         lang = self.language
         document = ReportDocument(say(TITLE, lang), lang, (say("Side", lang), say("af", lang)))
         document.title(say(TITLE, lang), say("Punkt for punkt, hver kommunes svar", lang))

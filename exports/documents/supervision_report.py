@@ -3,11 +3,11 @@ shares per municipality and round with the number of reviewed cases, and the rou
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from exports import comparability
 from exports.base import Progress, language_choice, register, selection
 from exports.documents.base import DocumentExporter
-from exports.documents.document import ReportDocument
 from exports.documents.format import cell_text, is_numeric
 from exports.round_change import MARKER
 from exports.supervision import SupervisionData, SupervisionExporter
@@ -15,6 +15,9 @@ from exports.survey_data import NETWORK_LABEL
 from exports.tables import Table
 from forms import Question, Text
 from forms.types.base import Tabulation
+
+if TYPE_CHECKING:  # python-docx is imported by the document, when one is built
+    from exports.documents.document import ReportDocument
 
 TITLE = "Bilag 1: resultat fra ledelsestilsyn"
 FREE_TEXTS = "Fritekstsvar"
@@ -46,6 +49,8 @@ class SupervisionReportExporter(DocumentExporter):
                 yield self.workbook.question_table(question, question.id)
 
     def build(self, progress: Progress | None = None) -> tuple[ReportDocument, list[str]]:
+        from exports.documents.document import ReportDocument
+
         data, lang = self.data, self.language
         title = self.say(TITLE)
         document = ReportDocument(title, lang, (self.say("Side"), self.say("af")))

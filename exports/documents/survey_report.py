@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
 from exports import comparability
@@ -12,7 +13,6 @@ from exports.chart_style import describe
 from exports.documents import numbers
 from exports.documents.base import DocumentExporter
 from exports.documents.charts import bar_chart
-from exports.documents.document import ReportDocument
 from exports.documents.format import cell_text, is_numeric
 from exports.survey import SurveyExporter
 from exports.survey_data import NETWORK, SurveyData
@@ -20,6 +20,9 @@ from exports.survey_tables import NOT_COMPARABLE
 from exports.tables import SUPPRESSED, Table
 from forms import Question, Text
 from forms.types.base import Tabulation
+
+if TYPE_CHECKING:  # python-docx is imported by the document, when one is built
+    from exports.documents.document import ReportDocument
 
 TITLE = "Bilag 2: surveyresultater fra medarbejdersurvey"
 FREE_TEXTS = "Fritekstsvar"
@@ -48,6 +51,8 @@ class SurveyReportExporter(DocumentExporter):
         yield from self.workbook.question_tables()
 
     def build(self, progress: Progress | None = None) -> tuple[ReportDocument, list[str]]:
+        from exports.documents.document import ReportDocument
+
         data, lang = self.data, self.language
         title = self.say(TITLE)
         document = ReportDocument(title, lang, (self.say("Side"), self.say("af")), landscape=len(data.waves) > 2)

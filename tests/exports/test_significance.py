@@ -115,3 +115,24 @@ def test_wilson_equals_scipys_binomtest_interval(x, n):
     interval = wilson(x, n)
     assert (interval.low, interval.high) == (pytest.approx(reference.low, abs=1e-12),
                                              pytest.approx(reference.high, abs=1e-12))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fisher_and_welch_written_out_equal_scipy_stats(seed):
+    """The exports test without importing scipy.stats (most of a second at start-up); scipy's own tests
+    are the reference."""
+    import random
+
+    from scipy import stats
+
+    from exports.significance import fisher_exact, mean_test
+
+    rng = random.Random(seed)
+    for _ in range(200):
+        n1, n2 = rng.randint(1, 40), rng.randint(1, 400)
+        x1, x2 = rng.randint(0, n1), rng.randint(0, n2)
+        table = ((x1, n1 - x1), (x2, n2 - x2))
+        assert fisher_exact(table) == pytest.approx(stats.fisher_exact(table).pvalue, rel=1e-10, abs=1e-300)
+        m1, m2, s1, s2 = rng.uniform(0, 9), rng.uniform(0, 9), rng.uniform(0.1, 4), rng.uniform(0.1, 4)
+        reference = stats.ttest_ind_from_stats(m1, s1, n1 + 1, m2, s2, n2 + 1, equal_var=False).pvalue
+        assert mean_test(m1, s1, n1 + 1, m2, s2, n2 + 1).p == pytest.approx(reference, rel=1e-10)
