@@ -29,6 +29,7 @@ COMPACT_MARGIN_TWIPS = 57  # in a table with a smaller font (0.1 cm)
 SLACK_TWIPS = 40  # borders, and rounding in the layout
 SHORT_CELL = 20  # a cell this short stays on one line ("Netværket i alt", "Juli 2019")
 NBSP = "\u00a0"
+WHOLE_TABLE_ROWS = 12  # a table with fewer rows is kept on one page
 
 
 def _text(value: object) -> str:
@@ -199,9 +200,11 @@ class ReportDocument:
         for index, values in enumerate(body):
             bold = index in bold_rows
             parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            # a bold row is bold in its first cell: the start of a group; every row but the last is kept
-            # with the next, so the table starts on the page of its heading and a short table stays whole
-            keep = index < last
+            # a bold row is bold in its first cell: the start of a group. A short table's rows but the last
+            # keep with the next, so it stays whole. Not a long one's: LibreOffice keeps a table with a kept
+            # body row whole, and one longer than the rest of the page would then leave its heading behind
+            # (the heading and the header row keep with the first row anyway)
+            keep = index < last < WHOLE_TABLE_ROWS
             parts += [_cell(value, w, right, bold and i == 0, half_points, keep=keep)
                       for i, (value, w, right) in enumerate(zip(values, twips, numeric))]
             parts += [_cell("", w, False, False, half_points, keep=keep) for w in twips[len(values):]]

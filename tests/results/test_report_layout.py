@@ -3,7 +3,9 @@ three rounds and four municipalities, the survey's longest wordings over three w
 with pdftotext: every word whole, every heading on the page of its table's first row."""
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,7 @@ from tests.support.documents import (
 )
 
 pytestmark = pytest.mark.libreoffice
+ROOT = Path(__file__).resolve().parents[2]
 
 RESSOURCE = "ressourceforloeb-tilsyn"
 ROUNDS = [("Juli 2019", date(2019, 7, 1)), ("Juli 2020", date(2020, 7, 1)), ("Juli 2021", date(2021, 7, 1))]
@@ -129,7 +132,9 @@ def _survey(slug: str, waves: int) -> list:
                     if question.options:
                         codes = [o.code for o in question.options]
                         answer[question.id] = codes[(k + q + w + m) % len(codes)]
-                    elif not question.kind.tabulated:
+                    elif question.kind.tabulated:  # a number: more cases, the later the wave
+                        answer[question.id] = 5 + 3 * k + 4 * w + m
+                    else:
                         answer[question.id] = f"Bemærkning {k} fra {place} i {label}"
                 answers.append(answer)
             add_responses(wave, ids[place], answers, not_answered=2, slug=slug)
@@ -204,3 +209,42 @@ def test_seed_b_free_texts_stand_in_a_section_of_their_own_marked_when_outside_t
             assert text.index(answer) > section
             assert f"Januar 2019 Frederikshavn {scope} {answer}" in lines
     assert "A-1" not in text and "A-3" not in text  # no case references
+
+
+NUMBER_QUESTION = """
+  - id: ly_sager
+    type: number
+    required: true
+    min: 0
+    max: 500
+    unit: {da: "sager", en: "cases"}
+    text:
+      da: "Hvor mange sager om ledighedsydelse har du behandlet det seneste år?"
+      en: "How many unemployment benefit cases have you handled in the last year?"
+"""
+
+
+def test_a_survey_number_question_has_its_unit_and_welchs_test_and_no_share_or_percentage_points(app, runner,
+                                                                                                 tmp_path):
+    from app.questionnaires.service import read_catalogue, store_catalogue
+
+    copy = tmp_path / "questionnaires"
+    shutil.copytree(ROOT / "questionnaires", copy)
+    path = copy / "ledighedsydelse-raadgiver.yaml"
+    path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n" + NUMBER_QUESTION, encoding="utf-8")
+    app.config["QUESTIONNAIRES_DIR"] = copy
+    with app.app_context():
+        store_catalogue(read_catalogue())
+        db.session.commit()
+        questions = _survey("ledighedsydelse-raadgiver", 2)
+        assert questions[-1].id == "ly_sager"
+    out = _export(runner, tmp_path, "survey", "--questionnaire", "ledighedsydelse-raadgiver")
+    pages, _rows = _readable(out, tmp_path)
+    text = flat(" ".join(pages))
+    start = text.index("3. Hvor mange sager om ledighedsydelse", text.index("Resultater"))
+    part = text[start:]
+    assert "Andel" not in part and "procentpoint" not in part and "andel" not in part
+    assert "Gennemsnit af svarene i sager; ændringen i gennemsnit testes med Welchs t-test." in part
+    assert "(sager)" in part and "Gennemsnit" in part
+    method = text[:text.index("Resultater")]
+    assert "Welchs t-test" in method and "Fishers eksakte test" in method
