@@ -34,13 +34,6 @@ if TYPE_CHECKING:  # pandas is imported where a frame is made: every command and
     import pandas as pd
 
 
-# The group of anonymous answers given through a citizen wave's one link, which names no municipality (a wave
-# planned without municipalities, or answers given before the links carried one): they count in the network
-# total, and as a group of their own under the anonymity rule, like a municipality.
-NO_MUNICIPALITY_ID = 0
-NO_MUNICIPALITY = "Uden kommune"
-PLACE = func.coalesce(Response.municipality_id, NO_MUNICIPALITY_ID)
-
 CHUNK_ROWS = 50_000  # answer rows fetched at a time for the long CSV
 CHUNK_RESPONSES = 5_000  # response rows fetched at a time for the data sheet
 
@@ -88,8 +81,7 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         slug=slug,
         questions=questions,
         waves=infos,
-        municipalities={**{m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
-                        NO_MUNICIPALITY_ID: NO_MUNICIPALITY},
+        municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
         chunks=(lambda: answer_chunks(ids, only_municipality)) if with_answers else None,
         rows=(lambda: answer_rows(ids, [q.id for q in questions], only_municipality)) if with_answers else None,
         responses=(lambda variables: response_rows(ids, variables, only_municipality)) if with_answers else None,
@@ -113,11 +105,11 @@ def row_key(slug: str) -> bytes:
 
 def _long_query(wave_ids: list[int], question_ids: list[str] | None = None, only_municipality: int | None = None):
     query = (
-        select(Response.id, Response.wave_id, PLACE, Answer.question_id, Answer.option_code,
+        select(Response.id, Response.wave_id, Response.municipality_id, Answer.question_id, Answer.option_code,
                Answer.number, Answer.text, Answer.date_value)
         .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted")
-        .order_by(Response.wave_id, PLACE, Response.id, Answer.question_id, Answer.option_code)
+        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
+        .order_by(Response.wave_id, Response.municipality_id, Response.id, Answer.question_id, Answer.option_code)
     )
     if question_ids is not None:
         query = query.where(Answer.question_id.in_(question_ids))
@@ -226,12 +218,12 @@ def response_rows(wave_ids: list[int], variables: list[Variable], only_municipal
     rows), so a data sheet reads one row per response instead of one per answer.
     """
     query = (
-        select(Response.id, Response.wave_id, PLACE,
+        select(Response.id, Response.wave_id, Response.municipality_id,
                *(_variable_value(question, code) for _name, question, code in variables))
         .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted")
+        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
         .group_by(Response.id, Response.wave_id, Response.municipality_id)
-        .order_by(Response.wave_id, PLACE, Response.id)
+        .order_by(Response.wave_id, Response.municipality_id, Response.id)
         .execution_options(stream_results=True, yield_per=rows_per_chunk)
     )
     if only_municipality is not None:
@@ -265,8 +257,8 @@ def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset =
     its option counts and needs no query of its own: the page's cost stays close to one option query.
     `others` names the remaining questions to count (None: every other question).
     """
-    submitted = (Response.wave_id.in_(wave_ids), Response.status == "submitted")
-    keys = (Response.wave_id, PLACE)
+    submitted = (Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
+    keys = (Response.wave_id, Response.municipality_id)
     # The rows come as the driver's plain tuples: a page's thousands of group rows need nothing SQLAlchemy's
     # result rows add, and building those was a fifth of the page's time above the query.
     sizes = _plain_rows(select(*keys, func.count()).where(*submitted).group_by(*keys))

@@ -37,7 +37,6 @@ class CountedQuestion:
     chart: Any
     notes: list[str]  # the condition in words, why and since when a change is not shown
     kind: str = "counted"
-    number: int = 0  # the question's number in the questionnaire, as the workbook, Kodebog and Bilag 1 name it
 
 
 @dataclass
@@ -46,7 +45,6 @@ class NumberQuestion:
     rows: list[dict[str, Any]]  # round, group, n, mean, median, minimum, maximum, change, p, marker
     notes: list[str]
     kind: str = "number"
-    number: int = 0
 
 
 @bp.route("/<slug>")
@@ -75,9 +73,6 @@ def show(slug: str):
             questions.append(_counted(exporter, question, shown, focus, lang, f"chart-{index}"))
         elif tabulation is Tabulation.NUMERIC:
             questions.append(_numbers(exporter, question, shown))
-        else:
-            continue
-        questions[-1].number = exporter.numbers[question.id]
     # coverage of every municipality the user may see, whatever the tables show
     coverage = [c for c in data.coverage if own is None or c.municipality_id == own]
     return render_template(
@@ -156,29 +151,20 @@ def _free_texts(exporter: SupervisionExporter, lang: str) -> list[dict[str, Any]
         rows = frame[frame["question_id"] == question.id]
         per_round = []
         for round_ in exporter.data.rounds:
-            items = [(exporter.group_label(int(m)), case, question.kind.readable(question, question.kind.read([v]), lang),
-                      _scope(outside, counted))
-                     for m, case, v, outside, counted in rows[rows["round_id"] == round_.id][
-                         ["municipality_id", "case_reference", column, "outside", "counted"]].itertuples(index=False)]
+            items = [(exporter.group_label(int(m)), case, question.kind.readable(question, question.kind.read([v]), lang))
+                     for m, case, v in rows[rows["round_id"] == round_.id][
+                         ["municipality_id", "case_reference", column]].itertuples(index=False)]
             per_round.append((round_.label, [i for i in items if i[2] not in (None, "")]))
         result.append({"title": question.text.get(lang), "rounds": per_round})
     records = exporter.all_records
     per_round = []
     for round_ in exporter.data.rounds:
         subset = records[(records["round_id"] == round_.id) & records["comment"].notna()]
-        per_round.append((round_.label, [(exporter.group_label(int(m)), case, comment, _scope(outside, counted))
-                                         for m, case, comment, outside, counted
-                                         in subset[["municipality_id", "case_reference", "comment", "outside",
-                                                    "counted"]].itertuples(index=False) if comment]))
+        per_round.append((round_.label, [(exporter.group_label(int(m)), case, comment) for m, case, comment
+                                         in subset[["municipality_id", "case_reference", "comment"]]
+                                         .itertuples(index=False) if comment]))
     result.append({"title": _("Bemærkninger til sagerne"), "rounds": per_round})
     return result
-
-
-def _scope(outside: Any, counted: Any) -> str:
-    """How a text's case stands to the tallies: "" in the sample; else marked, as the Sager sheet marks it."""
-    if not bool(outside):
-        return ""
-    return _("udenfor stikprøven, medtaget") if bool(counted) else _("udenfor stikprøven, ikke talt med")
 
 
 def _plain(value: Any) -> Any:
