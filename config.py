@@ -133,6 +133,8 @@ class Config:
     USER_INVITATION_MAX_AGE = _env_int("USER_INVITATION_MAX_AGE", 3 * 24 * 3600)
     # Who must sign in with a second factor (TOTP): "none", "coordinator" or "all".
     REQUIRE_2FA = _env("REQUIRE_2FA", "none")
+    # The OpenID Connect providers staff may sign in with (docs/deployment.md); unset, passwords only.
+    OIDC_PROVIDERS_FILE = _env("OIDC_PROVIDERS_FILE")
     # A password that was right but a second step not finished within this time starts over.
     SECOND_FACTOR_WINDOW_SECONDS = _env_int("SECOND_FACTOR_WINDOW_SECONDS", 5 * 60)
 

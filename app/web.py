@@ -34,6 +34,10 @@ def register_web(app: Flask) -> None:
                       questionnaires_bp):
         app.register_blueprint(blueprint)
 
+    from app.auth.oidc import init_oidc
+
+    init_oidc(app)  # only with OIDC_PROVIDERS_FILE
+
     from app.heartbeat import init_app as init_heartbeat
 
     init_heartbeat(app)

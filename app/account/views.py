@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user
 from app import audit
 from app.account import service
 from app.account.forms import ChangePasswordForm, CodeForm, ConfirmForm, EnrolForm, PasswordCheckForm
-from app.auth import sealing, totp
+from app.auth import oidc, sealing, totp
 from app.auth.passwords import verify_password
 from app.auth.signin import finish, pending_user
 from app.extensions import db
@@ -55,7 +55,8 @@ def require_second_factor():
     """Under REQUIRE_2FA a signed-in user without a second factor sets one up before anything else."""
     if not current_user.is_authenticated or request.endpoint in OPEN_DURING_ENROLMENT:
         return None
-    if totp.required_for(current_user) and not current_user.has_second_factor:
+    if totp.required_for(current_user) and not current_user.has_second_factor \
+            and not oidc.second_factor_done_by_provider(current_user):
         if request.method == "GET":
             flash(_("Du skal bruge en totrinsgodkendelse. Sæt den op, før du fortsætter."), "info")
         return redirect(url_for("account.enrol"))

@@ -221,6 +221,29 @@ def _person_name(entry: AuditEntry, lookups: Lookups) -> str:
     return str(_value(entry, "name") or (user.name if user else f"#{entry.entity_id}"))
 
 
+def _single_sign_on(entry: AuditEntry, name: str) -> str:
+    after = entry.after or {}
+    provider = str(after.get("provider") or "")
+    if entry.action == "oidc_login":
+        text = (_("%(who)s loggede ind med knappen »%(provider)s« (med totrinsgodkendelse hos udbyderen)") if after.get("mfa")
+                else _("%(who)s loggede ind med knappen »%(provider)s«"))
+        return text % {"who": who(entry) if entry.user else name, "provider": provider}
+    if entry.action == "oidc_linked":
+        return _("%(who)s koblede sin konto til udbyderen bag »%(provider)s« (%(email)s) ved første log ind") % {
+            "who": who(entry) if entry.user else name, "provider": provider, "email": _show(after.get("email"))}
+    reasons = {
+        "no_account": _("der er ingen konto med den e-mailadresse"),
+        "unverified_email": _("udbyderen har ikke bekræftet e-mailadressen"),
+        "deactivated": _("kontoen er deaktiveret"),
+        "other_municipality": _("udbyderen logger ikke kontoens kommune ind"),
+        "already_linked": _("kontoen er allerede koblet til en anden bruger hos udbyderen"),
+        "invalid_response": _("udbyderens svar kunne ikke godkendes"),
+    }
+    person = after.get("name") or after.get("email") or _("en ukendt bruger")
+    return _("Log ind med knappen »%(provider)s« blev afvist for %(person)s: %(reason)s") % {
+        "provider": provider, "person": person, "reason": reasons.get(str(after.get("reason")), _show(after.get("reason")))}
+
+
 def _user(entry: AuditEntry, lookups: Lookups) -> str:
     name = _person_name(entry, lookups)
     after = entry.after or {}
@@ -236,6 +259,8 @@ def _user(entry: AuditEntry, lookups: Lookups) -> str:
     }
     if entry.action in own:
         return own[entry.action] % {"who": who(entry) if entry.user else name}
+    if entry.action in ("oidc_login", "oidc_linked", "oidc_refused"):
+        return _single_sign_on(entry, name)
     about = {
         "invite": _("%(who)s inviterede %(name)s (%(role)s%(place)s)"),
         "invite_again": _("%(who)s sendte invitationen til %(name)s igen"),

@@ -18,13 +18,13 @@ from app.security import is_safe_next
 PENDING = "pending_login"
 
 
-def after_password(user, next_url: str | None):
-    """The password was right: sign in now, or first ask for the second factor."""
+def after_password(user, next_url: str | None, method: str = "password"):
+    """The password (or the OpenID provider) was right: sign in now, or first ask for the second factor."""
     if user.has_second_factor:
         session[PENDING] = {"user": user.get_id(), "at": int(time.time()),
                             "next": next_url if is_safe_next(next_url) else None}
         return redirect(url_for("account.second_step"))
-    return finish(user, "password", next_url)
+    return finish(user, method, next_url)
 
 
 def finish(user, method: str, next_url: str | None):

@@ -10,7 +10,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from app import audit
-from app.auth import reset, service
+from app.auth import oidc, reset, service
 from app.auth.signin import after_password
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.extensions import db
@@ -53,15 +53,20 @@ def login():
     if form.validate_on_submit():
         if service.login_blocked(form.email.data, request.remote_addr):
             flash(_("For mange forkerte forsøg. Vent et kvarter, og prøv igen."), "error")
-            return render_template("auth/login.html", form=form, next=next_url), 429
+            return render_template("auth/login.html", form=form, next=next_url, providers=oidc.configured()), 429
         user = service.authenticate(form.email.data, form.password.data, request.remote_addr)
         if user is None:
             db.session.commit()  # keep the counted failure
             flash(_("Forkert e-mail eller adgangskode."), "error")
-            return render_template("auth/login.html", form=form, next=next_url), 200
+            return render_template("auth/login.html", form=form, next=next_url, providers=oidc.configured()), 200
         db.session.commit()
+        only = oidc.password_login_closed(user)
+        if only is not None:
+            flash(_("Medarbejdere i %(municipality)s logger ind med knappen »%(provider)s«.",
+                    municipality=user.municipality.name, provider=oidc.label(only)), "error")
+            return render_template("auth/login.html", form=form, next=next_url, providers=oidc.configured()), 200
         return after_password(user, next_url)  # asks for the second factor, where there is one
-    return render_template("auth/login.html", form=form, next=next_url)
+    return render_template("auth/login.html", form=form, next=next_url, providers=oidc.configured())
 
 
 @bp.post("/logout")
@@ -69,7 +74,11 @@ def login():
 def logout():
     service.end_all_sessions(current_user._get_current_object())
     db.session.commit()
+    provider_logout = oidc.logout_target()
     logout_user()
+    if provider_logout:
+        # A page, not a redirect: the form's CSP (form-action 'self') would stop a redirect to the provider.
+        return render_template("auth/logout_provider.html", target=provider_logout)
     flash(_("Du er logget ud."), "info")
     return redirect(url_for("auth.login"))
 

@@ -1,5 +1,5 @@
 """The data model, one module per aggregate; importing this package registers every table."""
-from app.models.account import LoginEvent, RecoveryCode
+from app.models.account import LoginEvent, OidcIdentity, RecoveryCode
 from app.models.export import ExportJob
 from app.models.heartbeat import Heartbeat
 from app.models.questionnaire import CatalogueFile, QuestionFingerprint, QuestionnaireVersion
@@ -23,6 +23,7 @@ __all__ = [
     "LoginEvent",
     "Message",
     "Municipality",
+    "OidcIdentity",
     "QuestionFingerprint",
     "QuestionnaireVersion",
     "RecoveryCode",
