@@ -8,6 +8,7 @@ login and consent pages, and stops at the redirect back to Bølge.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import threading
 import time
+import warnings
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -43,9 +45,15 @@ def ensure_node_modules() -> str:
     npm = shutil.which("npm")
     if not node or not npm:
         skip_or_fail("node and npm are needed for the OpenID provider of the sign-in tests")
-    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, check=True,
-                       stdout=subprocess.DEVNULL, timeout=600)
+    # `make test` on a fresh clone: the first test worker installs the locked packages, the others wait.
+    with open(PROVIDER_DIR / "package-lock.json", "rb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+                subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, check=True,
+                               stdout=subprocess.DEVNULL, timeout=600)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return node
 
 
@@ -184,7 +192,9 @@ class FakeIssuer:
             self.published = [self.key, self.new_key]
             key, header = self.new_key, {"alg": "RS256", "kid": "k2"}
         elif self.mode == "alg_none":
-            return jwt.encode({"alg": "none"}, claims, None, algorithms=["none"])
+            with warnings.catch_warnings():  # joserfc warns that "none" is no signature: that is the point
+                warnings.simplefilter("ignore")
+                return jwt.encode({"alg": "none"}, claims, None, algorithms=["none"])
         elif self.mode == "hs256":
             from joserfc.jwk import OctKey
 
