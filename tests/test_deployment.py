@@ -263,6 +263,60 @@ def test_every_journey_in_chromium_over_tls_through_nginx_to_production_gunicorn
         assert f"{start}..." in nginx_log and f"{start}…" in gunicorn_log, start
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_staff_sign_in_with_their_municipalitys_provider_over_tls(app, make_user, chromium_path, tmp_path):
+    """The OpenID journey in production config: https Bølge behind nginx, a real provider (oidc-provider)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.oidc.conftest import ACCOUNTS
+    from tests.oidc.support import CLIENT_SECRET, free_port, start_node_provider
+
+    make_user("team_leader", "aalborg", email="mette@aalborg.example.dk")  # MFA at the provider (amr)
+    make_user("team_leader", "aalborg", email="anne@aalborg.example.dk")  # password only: REQUIRE_2FA asks for TOTP
+    port = free_port()  # the provider starts once Bølge's https address is known; discovery waits for the first sign-in
+    providers = tmp_path / "oidc-providers.yaml"
+    providers.write_text(f"""providers:
+  - name: aalborg
+    label: Log ind med Aalborg Kommune
+    issuer: http://127.0.0.1:{port}
+    client_id: boelge
+    client_secret_env: OIDC_AALBORG_SECRET
+    municipalities: [Aalborg]
+""", encoding="utf-8")
+    settings = {"OIDC_PROVIDERS_FILE": str(providers), "OIDC_AALBORG_SECRET": CLIENT_SECRET,
+                "SESSION_COOKIE_SECURE": "1", "REQUIRE_2FA": "all"}
+    with deployment(tmp_path / "site", app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"],
+                    **settings) as site, sync_playwright() as playwright:
+        provider = start_node_provider(tmp_path, [f"{site.base}/login/oidc/aalborg/callback"], [f"{site.base}/login"],
+                                       ACCOUNTS, port=port)
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            for login, lands_on in (("mette", f"{site.base}/"), ("anne", f"{site.base}/konto/totrinsgodkendelse")):
+                page = browser.new_context(ignore_https_errors=True).new_page()
+                page.goto(f"{site.base}/login")
+                page.get_by_role("link", name="Log ind med Aalborg Kommune").click()
+                page.wait_for_url(f"{provider.issuer}/interaction/**")
+                page.fill("input[name=login]", login)
+                page.fill("input[name=password]", "any")
+                page.click("button[type=submit]")
+                page.wait_for_selector("input[name=prompt][value=consent]", state="attached")
+                page.click("button[type=submit]")
+                page.wait_for_url(lands_on)
+            with page.expect_navigation():
+                page.click("header >> text=Log ud")
+            page.wait_for_url(f"{provider.issuer}/session/end**")
+        finally:
+            browser.close()
+            provider.stop()
+        gunicorn_log = (site.logs / "gunicorn.log").read_text()
+    assert "/login/oidc/aalborg/callback?code=" in gunicorn_log
+    with app.app_context():
+        from app.models import AuditEntry
+
+        logins = [e.after["mfa"] for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "oidc_login"))]
+    assert logins == [True, False]
+
+
 class FromAddress(HTTPAdapter):
     """Connect from another loopback address than nginx's own, so the client's address can be told apart."""
 

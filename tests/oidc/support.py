@@ -72,10 +72,10 @@ class NodeProvider:
 
 
 def start_node_provider(folder: Path, redirect_uris: list[str], post_logout_uris: list[str],
-                        accounts: dict[str, dict]) -> NodeProvider:
-    """Start oidc-provider on a free port with one confidential client and the given accounts."""
+                        accounts: dict[str, dict], port: int | None = None) -> NodeProvider:
+    """Start oidc-provider on `port` (a free one) with one confidential client and the given accounts."""
     node = ensure_node_modules()
-    issuer = f"http://127.0.0.1:{free_port()}"
+    issuer = f"http://127.0.0.1:{port or free_port()}"
     settings = {"issuer": issuer, "accounts": accounts, "clients": [{
         "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": redirect_uris,
         "post_logout_redirect_uris": post_logout_uris, "grant_types": ["authorization_code"],
