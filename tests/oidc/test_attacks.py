@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AuditEntry, OidcIdentity
 from tests.conftest import extract_csrf
 from tests.oidc.conftest import BASE, sign_in
-from tests.oidc.support import query
+from tests.oidc.support import ProviderBrowser, query
 
 
 def _signed_in(client) -> bool:
@@ -85,19 +85,23 @@ def test_a_replayed_code_is_refused(oidc_app, oidc_client, anne, provider_browse
     assert _refusals(oidc_app) == ["invalid_response"]
 
 
-def test_iss_mix_up_between_two_providers_is_refused(oidc_app, oidc_client, make_account, provider_browser,
-                                                     node_providers):
+def test_iss_mix_up_between_two_providers_is_refused(oidc_app, oidc_client, anne, make_account, provider_browser,
+                                                     node_providers, caplog):
     make_account("hanne@hjoerring.example.dk", municipality="hjoerring")
     # Hjørring's response delivered to Aalborg's callback (the mix-up attack's move)
     callback = _callback_without_using_it(oidc_client, provider_browser, "hjoerring", "hanne")
     moved = callback.replace("/login/oidc/hjoerring/", "/login/oidc/aalborg/")
     assert oidc_client.get(moved).headers["Location"] == "/login" and not _signed_in(oidc_client)
-    # Aalborg's callback whose response names Hjørring's issuer
-    callback = _callback_without_using_it(oidc_client, provider_browser, "aalborg", "hanne")
+    assert f"the response names issuer '{node_providers['hjoerring'].issuer}'" in caplog.text
+    # Aalborg's response for Anne, altered to name Hjørring's issuer, or no issuer at all
+    anne_at_aalborg = ProviderBrowser(stop_at=BASE + "/")
+    callback = _callback_without_using_it(oidc_client, anne_at_aalborg, "aalborg", "anne")
     assert oidc_client.get(_with(callback, iss=node_providers["hjoerring"].issuer)).headers["Location"] == "/login"
-    assert oidc_client.get(_with(callback, iss=None)).headers["Location"] == "/login"  # it must name one
-    assert not _signed_in(oidc_client)
-    # untouched, Hjørring's own response signs her in
+    assert oidc_client.get(_with(callback, iss=None)).headers["Location"] == "/login"
+    assert "the response names issuer None" in caplog.text and not _signed_in(oidc_client)
+    # untouched, each provider's own response signs its person in
+    assert oidc_client.get(callback).headers["Location"] == "/" and _signed_in(oidc_client)
+    _logout(oidc_client)
     callback = _callback_without_using_it(oidc_client, provider_browser, "hjoerring", "hanne")
     assert oidc_client.get(callback).headers["Location"] == "/" and _signed_in(oidc_client)
 

@@ -174,3 +174,31 @@ def test_the_log_tells_sign_ins_links_and_refusals_as_sentences(oidc_app, oidc_c
     assert "Anne loggede ind med knappen »Log ind med Aalborg Kommune«" in html
     assert ("Log ind med knappen »Log ind med Aalborg Kommune« blev afvist for ukendt@aalborg.example.dk: "
             "der er ingen konto med den e-mailadresse") in html
+
+
+def test_an_invited_account_is_taken_up_through_the_provider(oidc_app, oidc_client, provider_browser):
+    from app.users import service as users
+    from app.users.service import user_for_invitation
+
+    with oidc_app.test_request_context():
+        from app.auth.service import create_user
+        from app.models import Municipality
+
+        coordinator = create_user("koordinator@net.example.dk", "Karl", "korrekt-hest-batteri-1", "coordinator", None)
+        aalborg = db.session.scalar(select(Municipality).where(Municipality.slug == "aalborg"))
+        invited, message = users.invite(coordinator, "Anne Aalborg", "Anne@Aalborg.example.dk", "team_leader", aalborg)
+        db.session.commit()
+        token = message.body.split("/brugere/invitation/")[1].split()[0]
+        assert user_for_invitation(token) is not None
+    response, _ = sign_in(oidc_client, provider_browser, "aalborg", "anne")
+    assert response.headers["Location"] == "/" and oidc_client.get("/konto").status_code == 200
+    with oidc_app.test_request_context():
+        assert user_for_invitation(token) is None  # the mailed link no longer chooses a password
+        assert db.session.scalar(select(OidcIdentity.user_id)) == invited.id
+
+
+def test_the_buttons_speak_english_on_the_english_page(oidc_client):
+    with oidc_client.session_transaction() as session:
+        session["lang"] = "en"
+    html = oidc_client.get("/login").get_data(as_text=True)
+    assert "Sign in with Aalborg Municipality" in html and "Or sign in with e-mail and password" in html
