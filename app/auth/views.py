@@ -1,7 +1,7 @@
 """Log in and log out."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
@@ -65,6 +65,7 @@ def login():
             flash(_("Medarbejdere i %(municipality)s logger ind med knappen »%(provider)s«.",
                     municipality=user.municipality.name, provider=oidc.label(only)), "error")
             return render_template("auth/login.html", form=form, next=next_url, providers=oidc.configured()), 200
+        session.pop(oidc.SIGNED_IN, None)  # a provider's second factor counts for its own sign-in only
         return after_password(user, next_url)  # asks for the second factor, where there is one
     return render_template("auth/login.html", form=form, next=next_url, providers=oidc.configured())
 

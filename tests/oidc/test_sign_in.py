@@ -202,3 +202,15 @@ def test_the_buttons_speak_english_on_the_english_page(oidc_client):
         session["lang"] = "en"
     html = oidc_client.get("/login").get_data(as_text=True)
     assert "Sign in with Aalborg Municipality" in html and "Or sign in with e-mail and password" in html
+
+
+def test_the_providers_second_factor_does_not_carry_over_to_a_password_login(oidc_app, oidc_client, make_account,
+                                                                               provider_browser, login):
+    oidc_app.config["REQUIRE_2FA"] = "all"
+    make_account("mette@aalborg.example.dk")
+    sign_in(oidc_client, provider_browser, "aalborg", "mette")
+    with oidc_client.session_transaction() as session:  # the Bølge session lapses; the cookie stays
+        session.pop("_user_id")
+    assert login(oidc_client, "mette@aalborg.example.dk", "korrekt-hest-batteri-1").status_code == 302
+    page = oidc_client.get("/konto")
+    assert page.status_code == 302 and page.headers["Location"] == "/konto/totrinsgodkendelse"
