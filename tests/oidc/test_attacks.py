@@ -142,3 +142,15 @@ def test_a_rotated_signing_key_is_fetched_again(oidc_app, oidc_client, falsk, pr
     falsk.mode = "rotated"  # the issuer publishes k2 and signs with it
     response, _ = sign_in(oidc_client, provider_browser, "falsk", "any")
     assert response.headers["Location"] == "/" and _signed_in(oidc_client)
+
+
+@pytest.mark.parametrize("claims, mfa", [({"acr": "http://schemas.microsoft.com/claims/multipleauthn"}, True),
+                                         ({"amr": ["pwd", "otp"]}, True), ({"amr": ["pwd"], "acr": "1"}, False)])
+def test_amr_or_acr_says_whether_the_provider_asked_for_a_second_factor(oidc_app, oidc_client, falsk, provider_browser,
+                                                                        claims, mfa):
+    oidc_app.config["REQUIRE_2FA"] = "all"
+    falsk.claims = claims
+    sign_in(oidc_client, provider_browser, "falsk", "any")
+    page = oidc_client.get("/konto")
+    assert (page.status_code == 200) is mfa
+    assert mfa or page.headers["Location"] == "/konto/totrinsgodkendelse"
