@@ -105,6 +105,64 @@ def export_command(target: Path) -> None:
     click.echo(f"Exported {len(written)} file(s) to {target}.")
 
 
+def _catalogue_for_xlsform():
+    """The stored catalogue (what the browser shows and publishes to), else the folder's."""
+    from app.questionnaires.catalogue import stored_catalogue
+    from app.questionnaires.service import read_catalogue
+
+    return stored_catalogue() or read_catalogue()
+
+
+@questionnaires_cli.command("to-xlsform")
+@click.argument("slug")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def to_xlsform_command(slug: str, target: Path) -> None:
+    """Write the newest version of questionnaire SLUG as an XLSForm (survey, choices and settings sheets)."""
+    from forms.xlsform import to_sheets, to_xform, write_xlsform
+
+    from app.questionnaires.service import definition_of, latest_version
+
+    version = latest_version(slug)
+    if version is None:
+        click.echo(f"No questionnaire '{slug}' is stored.", err=True)
+        sys.exit(1)
+    sheets = to_sheets(definition_of(version), _catalogue_for_xlsform())
+    to_xform(sheets)  # what is written is a form pyxform converts
+    write_xlsform(sheets, target)
+    click.echo(f"wrote {target}: {slug} version {version.version} as an XLSForm.")
+
+
+@questionnaires_cli.command("from-xlsform")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def from_xlsform_command(source: Path, target: Path) -> None:
+    """Turn the XLSForm SOURCE (Bølge's own, or one from KoboToolbox or ODK) into the questionnaire file TARGET.
+
+    Every problem is named by sheet, row and column; nothing is written while there is one.
+    """
+    from forms import CatalogueError
+
+    from app.questionnaires.xlsform import questionnaire_from_xlsform
+
+    try:
+        with current_app.test_request_context():  # the upload's messages are the browser's (Danish)
+            text, warnings = questionnaire_from_xlsform(source.name, source.read_bytes(),
+                                                        _catalogue_for_xlsform())
+    except ValueError as exc:
+        click.echo(f"{source}: {exc}", err=True)
+        click.echo("Nothing written.", err=True)
+        sys.exit(1)
+    except CatalogueError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len([p for p in exc.problems if p.is_error])} error(s); nothing written.", err=True)
+        sys.exit(1)
+    for problem in warnings:
+        click.echo(str(problem), err=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}. `flask questionnaires check {target}` checks it with the folder.")
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the demo network is already there.")

@@ -40,12 +40,29 @@ def read_table(filename: str, content: bytes) -> list[list[str]]:
     return _bounded(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def _bounded(rows: Iterable) -> list[list[str]]:
-    """Rows as stripped text, refused as soon as they pass MAX_ROWS + 1 or hold a value past MAX_COLUMNS."""
+def read_workbook(content: bytes, names: Iterable[str], max_rows: int = MAX_ROWS) -> dict[str, list[list[str]]]:
+    """The sheets `names` (any case) of an uploaded .xlsx by their names, each within the bounds of `read_table`.
+
+    A formula is read as the text it is written with (`=1+1`), never as a value Excel worked out; a whole
+    number typed as a number reads as `1`, not `1.0`. Other sheets are not read. Raises ValueError with a
+    message for the user when the file cannot be read or exceeds the bounds.
+    """
+    wanted = {name.lower() for name in names}
+    book = _open_xlsx(content, data_only=False)
+    return {sheet.title: _bounded((tuple(_whole(v) for v in row) for row in _sheet_rows(sheet)), max_rows)
+            for sheet in book.worksheets if sheet.title.strip().lower() in wanted}
+
+
+def _whole(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _bounded(rows: Iterable, max_rows: int = MAX_ROWS) -> list[list[str]]:
+    """Rows as stripped text, refused as soon as they pass max_rows + 1 or hold a value past MAX_COLUMNS."""
     table: list[list[str]] = []
     for row in rows:
-        if len(table) > MAX_ROWS:
-            raise ValueError(_("Filen har mere end %(n)s rækker ud over overskriften.", n=format_number(MAX_ROWS)))
+        if len(table) > max_rows:
+            raise ValueError(_("Filen har mere end %(n)s rækker ud over overskriften.", n=format_number(max_rows)))
         cells = ["" if v is None else str(v).strip() for v in row]
         if any(cells[MAX_COLUMNS:]):
             raise ValueError(_("Filen har mere end %(n)s kolonner.", n=format_number(MAX_COLUMNS)))
@@ -56,6 +73,10 @@ def _bounded(rows: Iterable) -> list[list[str]]:
 
 
 def _xlsx_rows(content: bytes) -> Iterable:
+    return _sheet_rows(_open_xlsx(content, data_only=True).worksheets[0])
+
+
+def _open_xlsx(content: bytes, data_only: bool):
     from openpyxl import load_workbook
 
     unreadable = _("Filen kan ikke læses som et Excel-ark.")
@@ -68,10 +89,16 @@ def _xlsx_rows(content: bytes) -> Iterable:
             size > MAX_SHEET_BYTES for name, size in sizes.items() if name.startswith("xl/worksheets/")):
         raise ValueError(_("Excel-arket er for stort til at blive læst. Gem det som CSV, eller del det op."))
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        sheet.reset_dimensions()  # what the sheet claims is not read
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for an unreadable file
         raise ValueError(unreadable) from exc
+    if not book.worksheets:
+        raise ValueError(unreadable)
+    return book
+
+
+def _sheet_rows(sheet) -> Iterable:
+    sheet.reset_dimensions()  # what the sheet claims is not read
     too_wide = ValueError(_("Filen har mere end %(n)s kolonner.", n=format_number(MAX_COLUMNS)))
     fit_row = sheet._get_row  # openpyxl 3.1 (pinned): widens each parsed row to max_col
 

@@ -52,6 +52,36 @@ PROBLEMS: dict[str, str] = {
     "unknown_municipality": "unknown municipality '{value}' in experiment '{experiment}'",
     "duplicate_reference": "duplicate {what} '{value}' (first at line {first})",
     "duplicate_questionnaire": "duplicate questionnaire id '{id}' (also in {other})",
+    "xlsform_no_sheet": "the workbook has no sheet named '{sheet}'",
+    "xlsform_missing_cell": "column '{key}' is empty",
+    "xlsform_missing_danish": "column '{key}': no Danish wording (a column 'label' or 'label::Dansk (da)')",
+    "xlsform_bad_cell": "column '{key}': '{value}' cannot be read here",
+    "xlsform_bad_name": "column '{key}': '{value}' is not a valid question id (a lowercase letter, then "
+                        "lowercase letters, digits or _)",
+    "xlsform_unsupported_type": "column '{key}': '{value}' has no question type in Bølge (it reads: {choices})",
+    "xlsform_unsupported_column": "column '{key}': '{value}' is not supported by Bølge",
+    "xlsform_unknown_list": "column '{key}': the choices sheet has no list '{value}'",
+    "xlsform_bad_relevant": "column '{key}': the condition '{value}' cannot be read; Bølge reads "
+                            "${{question}} = 'code' or selected(${{question}}, 'code'), joined by or, "
+                            "on one earlier question",
+    "xlsform_bad_constraint": "column '{key}': the constraint '{value}' cannot be read; Bølge reads "
+                              ". >= N and . <= N for whole numbers and string-length(.) <= N for text",
+    "xlsform_nested_group": "column '{key}': a group inside a group; only a shared block (bolge_block) "
+                            "may stand inside a section",
+    "xlsform_unmatched_end": "column '{key}': end_group without a begin_group",
+    "xlsform_unclosed_group": "column '{key}': the group '{value}' has no end_group",
+    "xlsform_unknown_block": "column '{key}': unknown shared block '{value}'",
+    "xlsform_block_differs": "column '{key}': the questions of this group are not those of the shared "
+                             "block '{value}'; a shared block is worded in its own file",
+    "xlsform_scale_differs": "column '{key}': the list '{value}' bears the name of a scale in scales.yaml "
+                             "but has other options; rename the list to give its questions options of their own",
+    "xlsform_metadata": "column '{key}': '{value}' collects no answer and is left out",
+    "xlsform_choice_codes": "column '{key}': the choice names of list '{value}' are not whole numbers; "
+                            "they become the codes 1 to {n} in the order listed",
+    "xlsform_own_options": "column '{key}': the list '{value}' is no scale of the catalogue, so the "
+                           "{type} question becomes a {plain} question with options of its own",
+    "xlsform_version": "column '{key}': '{value}' is not a whole number; the version becomes 1",
+    "xlsform_pyxform": "pyxform cannot convert the form: {detail}",
 }
 
 # The same problems in Danish, for the browser editor (same keys and placeholders; tested).
@@ -104,6 +134,39 @@ PROBLEMS_DA: dict[str, str] = {
     "unknown_municipality": "ukendt kommune '{value}' i forsøget '{experiment}'",
     "duplicate_reference": "{what} '{value}' står to gange (første gang i linje {first})",
     "duplicate_questionnaire": "spørgeskema-id'et '{id}' er brugt to gange (også i {other})",
+    "xlsform_no_sheet": "arbejdsbogen har intet ark med navnet '{sheet}'",
+    "xlsform_missing_cell": "kolonnen '{key}' er tom",
+    "xlsform_missing_danish": "kolonnen '{key}': ingen dansk formulering (en kolonne 'label' eller "
+                              "'label::Dansk (da)')",
+    "xlsform_bad_cell": "kolonnen '{key}': '{value}' kan ikke læses her",
+    "xlsform_bad_name": "kolonnen '{key}': '{value}' er ikke et gyldigt spørgsmåls-id (et lille bogstav, "
+                        "derefter små bogstaver, cifre eller _)",
+    "xlsform_unsupported_type": "kolonnen '{key}': '{value}' svarer ikke til nogen spørgsmålstype i Bølge "
+                                "(Bølge læser: {choices})",
+    "xlsform_unsupported_column": "kolonnen '{key}': '{value}' understøttes ikke af Bølge",
+    "xlsform_unknown_list": "kolonnen '{key}': arket choices har ingen liste '{value}'",
+    "xlsform_bad_relevant": "kolonnen '{key}': betingelsen '{value}' kan ikke læses; Bølge læser "
+                            "${{spørgsmål}} = 'kode' eller selected(${{spørgsmål}}, 'kode'), forbundet med or, "
+                            "om ét tidligere spørgsmål",
+    "xlsform_bad_constraint": "kolonnen '{key}': begrænsningen '{value}' kan ikke læses; Bølge læser "
+                              ". >= N and . <= N for hele tal og string-length(.) <= N for tekst",
+    "xlsform_nested_group": "kolonnen '{key}': en gruppe i en gruppe; kun en fælles blok (bolge_block) "
+                            "må stå i et afsnit",
+    "xlsform_unmatched_end": "kolonnen '{key}': end_group uden begin_group",
+    "xlsform_unclosed_group": "kolonnen '{key}': gruppen '{value}' har ingen end_group",
+    "xlsform_unknown_block": "kolonnen '{key}': ukendt fælles blok '{value}'",
+    "xlsform_block_differs": "kolonnen '{key}': gruppens spørgsmål er ikke den fælles blok '{value}'s; "
+                             "en fælles blok formuleres i sin egen fil",
+    "xlsform_scale_differs": "kolonnen '{key}': listen '{value}' har navn som en skala i scales.yaml, men "
+                             "andre svarmuligheder; giv listen et andet navn, så dens spørgsmål får egne "
+                             "svarmuligheder",
+    "xlsform_metadata": "kolonnen '{key}': '{value}' indsamler intet svar og udelades",
+    "xlsform_choice_codes": "kolonnen '{key}': navnene i listen '{value}' er ikke hele tal; de bliver "
+                            "koderne 1 til {n} i den viste rækkefølge",
+    "xlsform_own_options": "kolonnen '{key}': listen '{value}' er ingen skala i kataloget, så "
+                           "{type}-spørgsmålet bliver et {plain}-spørgsmål med egne svarmuligheder",
+    "xlsform_version": "kolonnen '{key}': '{value}' er ikke et helt tal; versionen bliver 1",
+    "xlsform_pyxform": "pyxform kan ikke omsætte skemaet: {detail}",
 }
 
 # The parameters of a problem that describe rather than quote (where, what was expected, what was found):

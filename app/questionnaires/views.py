@@ -17,8 +17,10 @@ from app.models import QuestionnaireVersion, User
 from app.questionnaires import catalogue as cat
 from app.questionnaires.changes import catalogue_changes, questionnaire_changes
 from app.questionnaires.service import definition_of, latest_version
+from app.questionnaires.xlsform import questionnaire_from_xlsform
 from forms import CatalogueError, Problem, form_class_for
 from forms.loader import is_catalogue_path
+from forms.xlsform import to_sheets, write_xlsform
 from forms.yaml_source import read_yaml
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/spoergeskemaer")
@@ -161,13 +163,20 @@ def upload():
         data = upload_file.read(cat.MAX_FILE_BYTES + 1)
         if len(data) > cat.MAX_FILE_BYTES:
             abort(413)
-        try:
-            text = _normalised(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            flash(_("Filen %(name)s er ikke gemt som UTF-8-tekst. Gem den som UTF-8, og prøv igen.",
-                    name=upload_file.filename), "error")
-            return redirect(url_for("questionnaires.index"))
-        path = _path_for_upload(upload_file.filename, text)
+        filename = upload_file.filename
+        if filename.lower().endswith(".xlsx"):
+            made = _from_xlsform(filename, data)
+            if not isinstance(made, str):
+                return made
+            text, filename = made, filename[:-len(".xlsx")] + ".yaml"
+        else:
+            try:
+                text = _normalised(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                flash(_("Filen %(name)s er ikke gemt som UTF-8-tekst. Gem den som UTF-8, og prøv igen.",
+                        name=filename), "error")
+                return redirect(url_for("questionnaires.index"))
+        path = _path_for_upload(filename, text)
         if path in texts:
             flash(_("To af filerne hører til samme sted (%(path)s). Upload dem hver for sig.", path=path), "error")
             return redirect(url_for("questionnaires.index"))
@@ -178,6 +187,49 @@ def upload():
         (path, text), = texts.items()
         return _act(path, text, bases[path], "check", "da")
     return _bundle(texts, bases, "check")
+
+
+def _from_xlsform(filename: str, data: bytes):
+    """The questionnaire text an uploaded XLSForm makes, or the response that says why it makes none."""
+    stored = cat.stored_catalogue()
+    if stored is None:
+        flash(_("Kataloget er ikke gemt endnu: indlæs det først."), "error")
+        return redirect(url_for("questionnaires.index"))
+    try:
+        text, warnings = questionnaire_from_xlsform(filename, data, stored)
+    except ValueError as exc:
+        flash(_("%(name)s: %(problem)s", name=filename, problem=str(exc)), "error")
+        return redirect(url_for("questionnaires.index"))
+    except CatalogueError as exc:
+        return render_template("questionnaires/bundle.html", files=[], problems=list(exc.problems),
+                               changes=None, xlsform=filename), 422
+    for problem in warnings:
+        flash(_("%(name)s: advarsel: %(problem)s", name=filename, problem=problem.text(_lang())), "success")
+    return text
+
+
+def _lang() -> str:
+    from flask_babel import get_locale
+
+    return "en" if str(get_locale()) == "en" else "da"
+
+
+@bp.get("/<slug>/v<int:number>.xlsx")
+@coordinator_required
+def download_xlsform(slug: str, number: int):
+    """Version `number` of `slug` as an XLSForm (for KoboToolbox, ODK or a spreadsheet)."""
+    import io
+
+    version = db.session.scalar(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.slug == slug, QuestionnaireVersion.version == number))
+    stored = cat.stored_catalogue()
+    if version is None or stored is None:
+        abort(404)
+    buffer = io.BytesIO()
+    write_xlsform(to_sheets(definition_of(version), stored), buffer)
+    return Response(buffer.getvalue(), headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{slug}-v{number}.xlsx"'})
 
 
 @bp.post("/samlet")

@@ -58,6 +58,9 @@ class QuestionType(ABC):
     data_kind: ClassVar[str] = "text"  # the cell kind of its values in data sheets (exports.tables.KINDS)
     css_class: ClassVar[str] = ""  # extra class of its list of options on the answer page
     input_attrs: ClassVar[dict[str, str]] = {}  # extra attributes of its input element
+    # Its XLSForm row (forms/xlsform.py): the XLSForm type ("select_one" is followed by the list) and the
+    # appearance that tells it from the other types of that XLSForm type; None: it has no XLSForm form.
+    xlsform: ClassVar[tuple[str, str] | None] = None
 
     @property
     def tabulated(self) -> bool:

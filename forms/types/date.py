@@ -15,6 +15,7 @@ from forms.types.base import QuestionType
 @register
 class Date(QuestionType):
     name = "date"
+    xlsform = ("date", "")
     position = 80
     column = "date_value"
     data_kind = "date"

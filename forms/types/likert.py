@@ -10,6 +10,7 @@ from forms.types.base import CodedType
 @register
 class Likert(CodedType):
     name = "likert"
+    xlsform = ("select_one", "likert")
     position = 10
     keys = ("scale",)
     needs_scale_key = True

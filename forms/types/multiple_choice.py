@@ -15,6 +15,7 @@ from forms.types.base import Answer, CodedType
 @register
 class MultipleChoice(CodedType):
     name = "multiple_choice"
+    xlsform = ("select_multiple", "")
     position = 30
     multiple = True
 

@@ -21,6 +21,7 @@ STORABLE_MIN, STORABLE_MAX = -(2**31), 2**31 - 1
 @register
 class Number(QuestionType):
     name = "number"
+    xlsform = ("integer", "")
     position = 50
     keys = ("min", "max", "unit")
     tabulation = Tabulation.NUMERIC

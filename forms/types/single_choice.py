@@ -8,4 +8,5 @@ from forms.types.base import CodedType
 @register
 class SingleChoice(CodedType):
     name = "single_choice"
+    xlsform = ("select_one", "")
     position = 20

@@ -17,6 +17,7 @@ from forms.yaml_values import Source
 @register
 class FreeText(QuestionType):
     name = "text"
+    xlsform = ("text", "")
     position = 60
     keys = ("max_length",)
     free_text = True

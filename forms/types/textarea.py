@@ -10,6 +10,7 @@ from forms.types.text import FreeText
 @register
 class TextArea(FreeText):
     name = "textarea"
+    xlsform = ("text", "multiline")
     position = 70
     default_max_length = 5000
     field_class = TextAreaField

@@ -8,6 +8,7 @@ from forms.types.base import CodedType
 @register
 class YesNo(CodedType):
     name = "yes_no"
+    xlsform = ("select_one", "")
     position = 40
     keys = ("scale",)
     default_scale = "yes_no"
