@@ -54,8 +54,14 @@ def _register_errors(app: Flask) -> None:
 
         return handler
 
-    for status in (403, 404, 405, 413, 429):
+    for status in (403, 404, 405, 429):
         app.register_error_handler(status, page(status))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        # The bound of this request (the questionnaire pages set a smaller one), in whole megabytes.
+        limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+        return render_template("errors/413.html", megabytes=max(1, limit // (1024 * 1024))), 413
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

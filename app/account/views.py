@@ -115,7 +115,8 @@ def enrol():
     form = EnrolForm()
     # The session cookie is signed, not encrypted: the secret being enrolled rides in it sealed.
     secret = sealing.unseal(session[ENROL_SECRET])[0] if session.get(ENROL_SECRET) else None
-    if request.method == "GET" or not secret:
+    # A reload (or the page opened again after scanning) keeps the key the app has already scanned.
+    if not secret:
         secret = totp.new_secret()
         session[ENROL_SECRET] = sealing.seal(secret)
     elif form.validate_on_submit():

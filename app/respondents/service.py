@@ -112,10 +112,12 @@ def snapshot(respondent: Respondent) -> dict:
 
 def correct_email(actor, respondent: Respondent, raw_email: str) -> bool:
     """A new address; mails still waiting in the outbox go to it too. Returns whether it changed."""
-    from email_validator import EmailNotValidError, validate_email
+    from email_validator import EmailNotValidError
+
+    from app.emails import normalized_email
 
     try:
-        email = validate_email(raw_email.strip(), check_deliverability=False).normalized.lower()
+        email = normalized_email(raw_email)
     except EmailNotValidError as exc:
         raise Refused(_("Skriv en gyldig e-mailadresse.")) from exc
     if email == respondent.email:

@@ -60,7 +60,9 @@ def check_rows(table: list[list[str]]) -> ImportResult:
     if len(table) > MAX_ROWS + 1:
         result.errors.append((1, _("Filen har mere end %(n)s rækker.", n=MAX_ROWS)))
         return result
-    from email_validator import EmailNotValidError, validate_email  # here: only an upload checks addresses
+    from email_validator import EmailNotValidError  # here: only an upload checks addresses
+
+    from app.emails import normalized_email
 
     municipalities = _municipality_lookup()
     seen: dict[str, int] = {}
@@ -72,7 +74,7 @@ def check_rows(table: list[list[str]]) -> ImportResult:
         if not name:
             problems.append(_("navn mangler"))
         try:
-            email = validate_email(raw_email, check_deliverability=False).normalized.lower()
+            email = normalized_email(raw_email)
         except EmailNotValidError:
             email = raw_email.lower()
             problems.append(_("ugyldig e-mailadresse \"%(email)s\"", email=raw_email))

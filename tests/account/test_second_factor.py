@@ -177,3 +177,20 @@ def test_user_switches_the_factor_off_with_the_password(app, client, make_user, 
         user = db.session.get(User, uid)
         assert not user.has_second_factor
         assert db.session.scalar(select(RecoveryCode.id).where(RecoveryCode.user_id == uid)) is None
+
+
+def test_reloading_the_enrolment_page_keeps_the_key_already_scanned(app, client, make_user, login):
+    from tests.account.helpers import secret_on
+    from tests.conftest import extract_csrf
+
+    clock = use_clock(app)
+    uid, email, password = make_user("coordinator")
+    login(client, email, password)
+    scanned = secret_on(client.get("/konto/totrinsgodkendelse").get_data(as_text=True))
+    again = client.get("/konto/totrinsgodkendelse").get_data(as_text=True)  # reloaded after scanning
+    assert secret_on(again) == scanned
+    done = client.post("/konto/totrinsgodkendelse",
+                       data={"code": pyotp.TOTP(scanned).at(clock()), "csrf_token": extract_csrf(again)})
+    assert done.status_code == 200 and "Koden passer ikke" not in done.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, uid).totp_confirmed_at is not None

@@ -213,7 +213,8 @@ def _upload(client, data: bytes, name: str = "upload.yaml"):
 def test_an_upload_over_1_mb_gets_the_413_page(app, coordinator):
     response = _upload(coordinator, b"# " + b"x" * (1024 * 1024 + 100) + b"\n")
     assert response.status_code == 413
-    assert "Filen er for stor" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Filen er for stor" in html and "større end de tilladte 1 MB" in html
 
 
 def test_typed_text_over_1_mb_gets_413(app, coordinator):

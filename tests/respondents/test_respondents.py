@@ -136,3 +136,12 @@ def test_respondent_posts_without_csrf_are_refused(app, client, coordinator, pat
     with app.app_context():
         person = db.session.get(Respondent, rid)
         assert person.email == "r1.aalborg@example.dk" and person.excluded_at is None
+
+
+def test_internal_local_addresses_import_and_other_special_use_names_do_not(app):
+    csv = ("navn,e-mail,kommune\nAnna,anna@boelge.local,Aalborg\nBo,Bo@Jammerbugt.Local,Jammerbugt\n"
+           "Carl,carl@localhost,Aalborg\nDina,dina@example.invalid,Aalborg\n").encode()
+    with app.test_request_context():
+        result = import_respondents("liste.csv", csv)
+    assert [row["email"] for row in result.rows] == ["anna@boelge.local", "bo@jammerbugt.local"]
+    assert [number for number, _message in result.errors] == [4, 5]
