@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from exports.anonymity import OTHER_GROUP_LABEL
@@ -42,6 +43,7 @@ class Entry:
     wave: str
     place: str
     values: list
+    answers: list | None = None  # its long answers, when read with the values (`published_records`)
 
 
 def published_rows(data: SurveyData, variables: list[Variable],
@@ -83,6 +85,73 @@ def published_answers(data: SurveyData, question_hidden: dict[str, dict[int, fro
     for entries, _key in _published(data, responses(), [], question_hidden):
         for entry in entries:
             entry.values = entry.values[0]
+            yield entry
+
+
+def published_records(data: SurveyData, variables: list[Variable], question_hidden: dict[str, dict[int, frozenset]],
+                      cell: Callable[[tuple], tuple] | None = None) -> Iterator[Entry]:
+    """Both outputs from one read of the long answers: each published response once, its `values` the data
+    sheet's (as `published_rows` gives them, hidden answers "skjult") and its `answers` the long CSV's (as
+    `published_answers` gives them, hidden answers left out). The data sheet's values are built here from
+    the long rows, as the database builds them for `published_rows`: a question's value the least of its
+    answers' values in its kind's column, an option's column 1 when chosen, 0 when the question was
+    answered without it, and None when it was not answered."""
+    hidden = {(qid, w): ms for qid, by_wave in question_hidden.items() for w, ms in by_wave.items()}
+    width = len(variables)
+    column_of = {name: i for i, name in enumerate(ANSWER_COLUMNS, start=1)}  # in an answer (question id first)
+    dates = column_of["date_value"]
+    single: dict[str, tuple[int, int]] = {}  # question id -> (its column in an answer, its position)
+    multiple: dict[str, tuple[list[int], dict[int, int]]] = {}  # question id -> (positions, by option code)
+    for position, (_name, question, code) in enumerate(variables):
+        if code is None:
+            single[question.id] = (column_of[question.kind.column], position)
+        else:
+            positions, by_code = multiple.setdefault(question.id, ([], {}))
+            positions.append(position)
+            by_code[code] = position
+
+    def responses() -> Iterator[list[ResponseRow]]:
+        current: list | None = None  # [response_id, wave_id, municipality_id, *values, its answers]
+        for part in data.answer_rows():
+            done = []
+            for rid, w, m, *answer in part:
+                if current is None or current[0] != rid:
+                    if current is not None:
+                        done.append(current)
+                    current = [rid, w, m, *([None] * width), []]
+                qid = answer[0]
+                if qid is None:  # a response without answers: numbered all the same
+                    continue
+                slot = single.get(qid)
+                if slot is not None:
+                    value = answer[slot[0]]
+                    if value is not None:
+                        if slot[0] == dates and type(value) is str:  # SQLite gives a date as its ISO text
+                            value = date.fromisoformat(value)
+                        before = current[3 + slot[1]]
+                        if before is None or value < before:
+                            current[3 + slot[1]] = value
+                elif qid in multiple:
+                    positions, by_code = multiple[qid]
+                    for position in positions:
+                        if current[3 + position] is None:
+                            current[3 + position] = 0
+                    position = by_code.get(answer[1])
+                    if position is not None:
+                        current[3 + position] = 1
+                if hidden:
+                    out = hidden.get((qid, w))
+                    if out is not None and m in out:
+                        continue
+                current[-1].append(tuple(answer) if cell is None else cell(answer))
+            if done:
+                yield done
+        if current is not None:
+            yield [current]
+
+    for entries, _key in _published(data, responses(), variables, question_hidden):
+        for entry in entries:
+            entry.answers = entry.values.pop()
             yield entry
 
 
