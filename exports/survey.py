@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator
 from itertools import chain
 from datetime import date
@@ -43,7 +44,7 @@ class SurveyExporter(Exporter):
         self.data = data
         self.disclosure = Disclosure(data)
         self._question_sheets = _question_sheet_names(data.questions)
-        self._long_sink: Callable[[list[tuple]], None] | None = None  # see `write_all`
+        self._long_sink: Callable[[str], None] | None = None  # see `write_all`
 
     def question_tables(self) -> Iterator[Table]:
         """The comparison table of each counted question, in questionnaire order (from the aggregates)."""
@@ -80,7 +81,7 @@ class SurveyExporter(Exporter):
             handle.write(BOM)
             writer = csv.writer(handle, delimiter=";", lineterminator="\n")
             writer.writerow([safe_text(h) for h in LONG_CSV_COLUMNS])
-            self._long_sink = writer.writerows
+            self._long_sink = handle.write
             try:
                 parts = self.write(path, progress)
                 if self._long_sink is not None:  # the data sheet was not written row by row: the CSV on its own
@@ -205,12 +206,29 @@ class SurveyExporter(Exporter):
         self._long_sink = None  # this one pass writes the CSV
         return self._entries_with_csv(sink)
 
-    def _entries_with_csv(self, sink: Callable[[list[tuple]], None]) -> Iterator:
-        """The data sheet's entries, each response's long rows handed to `sink` on the way."""
+    def _entries_with_csv(self, write: Callable[[str], None]) -> Iterator[Entry]:
+        """The data sheet's entries, each response's long rows written on the way with `write` as the CSV's
+        lines: each answer's cells made into the text `write_rows_csv` would write for them (once for
+        answers alike), after the response's own cells."""
+        made = io.StringIO()
+        line = csv.writer(made, delimiter=";", lineterminator="")
+
+        def text(cells: tuple) -> str:
+            made.seek(0)
+            made.truncate()
+            line.writerow(cells)
+            return made.getvalue()
+
         start_of, cell = self._long_cells()
-        for entry in published_records(self.data, self._variables(), self._question_hidden, cell):
-            start = start_of(entry)
-            sink([start + answer for answer in entry.answers])
+        groups: dict[tuple[str, str], str] = {}
+        for entry in published_records(self.data, self._variables(), self._question_hidden,
+                                       lambda answer: text(cell(answer)), cache={}):
+            if entry.answers:
+                group = groups.get((entry.wave, entry.place))
+                if group is None:
+                    group = groups[(entry.wave, entry.place)] = text(start_of(entry)[:2]) + ";"
+                start = f"{group}{entry.number};"
+                write(start + ("\n" + start).join(entry.answers) + "\n")
             yield entry
 
     def data_table(self) -> Table:

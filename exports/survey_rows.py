@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exports.anonymity import OTHER_GROUP_LABEL
 from exports.survey_data import SurveyData, Variable
@@ -28,6 +28,7 @@ from forms.types.base import ANSWER_COLUMNS
 if TYPE_CHECKING:  # pandas and numpy are imported where frames are handled
     import pandas as pd
 
+CACHED_ANSWERS = 100_000  # at most this many answers' cells kept by `published_records`
 # A response as a chunk holds it: (response_id, wave_id, municipality_id, a value per variable...).
 ResponseRow = Sequence
 
@@ -89,13 +90,14 @@ def published_answers(data: SurveyData, question_hidden: dict[str, dict[int, fro
 
 
 def published_records(data: SurveyData, variables: list[Variable], question_hidden: dict[str, dict[int, frozenset]],
-                      cell: Callable[[tuple], tuple] | None = None) -> Iterator[Entry]:
+                      cell: Callable[[tuple], Any] | None = None, cache: dict | None = None) -> Iterator[Entry]:
     """Both outputs from one read of the long answers: each published response once, its `values` the data
     sheet's (as `published_rows` gives them, hidden answers "skjult") and its `answers` the long CSV's (as
     `published_answers` gives them, hidden answers left out). The data sheet's values are built here from
     the long rows, as the database builds them for `published_rows`: a question's value the least of its
     answers' values in its kind's column, an option's column 1 when chosen, 0 when the question was
-    answered without it, and None when it was not answered."""
+    answered without it, and None when it was not answered. `cache`: what `cell` made of an answer without
+    text or date, kept for the next answer alike (most answers are one of a scale's few codes)."""
     hidden = {(qid, w): ms for qid, by_wave in question_hidden.items() for w, ms in by_wave.items()}
     width = len(variables)
     column_of = {name: i for i, name in enumerate(ANSWER_COLUMNS, start=1)}  # in an answer (question id first)
@@ -114,11 +116,14 @@ def published_records(data: SurveyData, variables: list[Variable], question_hidd
         current: list | None = None  # [response_id, wave_id, municipality_id, *values, its answers]
         for part in data.answer_rows():
             done = []
-            for rid, w, m, *answer in part:
+            for row in part:
+                rid = row[0]
                 if current is None or current[0] != rid:
                     if current is not None:
                         done.append(current)
-                    current = [rid, w, m, *([None] * width), []]
+                    current = [rid, row[1], row[2], *([None] * width), []]
+                    w, m = row[1], row[2]
+                answer = row[3:]
                 qid = answer[0]
                 if qid is None:  # a response without answers: numbered all the same
                     continue
@@ -143,7 +148,17 @@ def published_records(data: SurveyData, variables: list[Variable], question_hidd
                     out = hidden.get((qid, w))
                     if out is not None and m in out:
                         continue
-                current[-1].append(tuple(answer) if cell is None else cell(answer))
+                if cell is None:
+                    current[-1].append(answer)
+                elif cache is not None and answer[3] is None and answer[4] is None:
+                    made = cache.get(answer)
+                    if made is None:
+                        made = cell(answer)
+                        if len(cache) < CACHED_ANSWERS:
+                            cache[answer] = made
+                    current[-1].append(made)
+                else:
+                    current[-1].append(cell(answer))
             if done:
                 yield done
         if current is not None:

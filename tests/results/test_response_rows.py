@@ -34,7 +34,7 @@ def _answers(n: int, seed: int) -> list[dict]:
         k = seed + i
         rows.append({"grad": [1, 2, 3, 4, 5, 9][k % 6], "kanal": [[1], [2, 3], [1, 3], []][k % 4],
                      "maaneder": None if k % 5 == 0 else k % 30 - 5,
-                     "kommentar": None if k % 3 else f"Svar {k}: =SUM(A1)",
+                     "kommentar": None if k % 3 else f"Svar {k}: =SUM(A1)" + ("; \"citat\"\nny linje" if k % 2 else ""),
                      "startdato": None if k % 4 == 1 else date(2019, 1 + k % 12, 1 + k % 28)})
     return rows
 
