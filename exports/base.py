@@ -170,6 +170,10 @@ class Exporter(ABC):
             writer.close()
         return names
 
+    def write_all(self, path: str | Path, progress: Progress | None = None) -> tuple[list[str], list[Path]]:
+        """Write the main file and the CSVs beside it: (the main file's parts, the CSV files)."""
+        return self.write(path, progress), self.write_csvs(path)
+
     def write_csvs(self, path: str | Path) -> list[Path]:
         """Write each CSV table next to `path` as `<stem>-<suffix>.csv`; returns the files."""
         path = Path(path)

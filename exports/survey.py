@@ -1,22 +1,26 @@
 """The survey workbook: overview, one table per question, free text, comparability, anonymity, data, codebook."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+from collections.abc import Callable, Iterator
 from itertools import chain
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exports.anonymity import OTHER_GROUP_LABEL, SUPPRESSED_LABEL
-from exports.base import Exporter, register, selection
+from exports.base import Exporter, Progress, register, selection
 from exports.cells import safe_text
+from exports.files import written_in_place
 from exports.survey_data import NETWORK, SurveyData
-from exports.survey_rows import published_answers, published_rows, visible_count, visible_rows
+from exports.survey_rows import Entry, published_answers, published_records, published_rows, visible_count, visible_rows
 from exports.survey_suppression import (GROUP_COMPLEMENT, GROUP_SIZE, MERGED_ROWS, OPEN_WAVE, QUESTION_ALIKE,
                                         QUESTION_ALIKE_TOTAL, QUESTION_COMPLEMENT, QUESTION_SIZE, QUESTION_TOTAL,
                                         WAVE_TOTAL, Disclosure)
 from exports.survey_tables import caption, question_table
 from exports.tables import SUPPRESSED, Column, CsvRows, Table
-from exports.workbook import SHEET_NAME_MAX, SheetNames, csv_value
+from exports.workbook import BOM, PLAIN_INT, SHEET_NAME_MAX, SheetNames, csv_value
 from forms import Question
 from forms.types.base import Tabulation
 
@@ -40,6 +44,7 @@ class SurveyExporter(Exporter):
         self.data = data
         self.disclosure = Disclosure(data)
         self._question_sheets = _question_sheet_names(data.questions)
+        self._long_sink: Callable[[str], None] | None = None  # see `write_all`
 
     def question_tables(self) -> Iterator[Table]:
         """The comparison table of each counted question, in questionnaire order (from the aggregates)."""
@@ -63,6 +68,27 @@ class SurveyExporter(Exporter):
 
     def csv_tables(self) -> dict[str, CsvRows]:
         return {self.csv_suffixes[0]: CsvRows(LONG_CSV_COLUMNS, chain.from_iterable(self.long_rows(ready=True)))}
+
+    def write_all(self, path: str | Path, progress: Progress | None = None) -> tuple[list[str], list[Path]]:
+        """The workbook and the long CSV from one read of the answers: while the data sheet is written, each
+        response's long rows go to the CSV (both in the same published order and running numbers). The
+        in-memory data of tests and small exports are written one after the other."""
+        if self.data.rows is None:
+            return super().write_all(path, progress)
+        path = Path(path)
+        target = path.with_name(f"{path.stem}-{self.csv_suffixes[0]}.csv")
+        with written_in_place(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
+            handle.write(BOM)
+            writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+            writer.writerow([safe_text(h) for h in LONG_CSV_COLUMNS])
+            self._long_sink = handle.write
+            try:
+                parts = self.write(path, progress)
+                if self._long_sink is not None:  # the data sheet was not written row by row: the CSV on its own
+                    writer.writerows(chain.from_iterable(self.long_rows(ready=True)))
+            finally:
+                self._long_sink = None
+        return parts, [target]
 
     # -- overview --------------------------------------------------------------------------------------
     def overview_table(self, data_table: Table) -> Table:
@@ -174,7 +200,36 @@ class SurveyExporter(Exporter):
         return variables
 
     def _entries(self):
-        return published_rows(self.data, self._variables(), self._question_hidden)
+        sink = self._long_sink
+        if sink is None:
+            return published_rows(self.data, self._variables(), self._question_hidden)
+        self._long_sink = None  # this one pass writes the CSV
+        return self._entries_with_csv(sink)
+
+    def _entries_with_csv(self, write: Callable[[str], None]) -> Iterator[Entry]:
+        """The data sheet's entries, each response's long rows written on the way with `write` as the CSV's
+        lines: each answer's cells made into the text `write_rows_csv` would write for them (once for
+        answers alike), after the response's own cells."""
+        made = io.StringIO()
+        line = csv.writer(made, delimiter=";", lineterminator="")
+
+        def text(cells: tuple) -> str:
+            made.seek(0)
+            made.truncate()
+            line.writerow(cells)
+            return made.getvalue()
+
+        start_of, cell = self._long_cells()
+        groups: dict[tuple[str, str], str] = {}
+        for entry in published_records(self.data, self._variables(), self._question_hidden,
+                                       lambda answer: text(cell(answer)), cache={}):
+            if entry.answers:
+                group = groups.get((entry.wave, entry.place))
+                if group is None:
+                    group = groups[(entry.wave, entry.place)] = text(start_of(entry)[:2]) + ";"
+                start = f"{group}{entry.number};"
+                write(start + ("\n" + start).join(entry.answers) + "\n")
+            yield entry
 
     def data_table(self) -> Table:
         """One row per response: wave, municipality (hidden groups merged), a column per question.
@@ -190,7 +245,7 @@ class SurveyExporter(Exporter):
                  f"'{OTHER_GROUP_LABEL}', når det ellers kunne regnes ud). En bølge med færre end "
                  f"{self.data.threshold} besvarelser i alt har ingen rækker."]
         return Table("Data", "Data: én række pr. besvarelse", columns, _DataRows(self._entries), notes,
-                     row_count=visible_count(self.data))
+                     row_count=visible_count(self.data), ready=_ready_rows(variables))
 
     @property
     def _question_hidden(self) -> dict[str, dict[int, frozenset]]:
@@ -204,6 +259,13 @@ class SurveyExporter(Exporter):
 
         `ready`: every cell as the file holds it (formula-safe text, ISO dates); else the values as stored.
         """
+        start_of, cell = self._long_cells()
+        for entry in published_answers(self.data, self._question_hidden, cell if ready else None):
+            start = start_of(entry) if ready else (entry.wave, entry.place, entry.number)
+            yield [start + answer for answer in entry.values]
+
+    def _long_cells(self) -> tuple[Callable[[Entry], tuple], Callable[[list], tuple]]:
+        """(the first cells of a response's long rows, an answer's cells), as the CSV file holds them."""
         labels: dict[str, str] = {}  # waves, places and question ids: few values, each made safe once
 
         def label(value: str) -> str:
@@ -214,14 +276,16 @@ class SurveyExporter(Exporter):
 
         def cell(answer: list) -> tuple:
             qid, code, number, text, day = answer
+            if text is None and day is None:  # a code or a number
+                return (labels.get(qid) or label(qid), code, number, None, None)
             return (label(qid), code, number,
                     None if text is None else safe_text(text) if type(text) is str else csv_value(text),
                     None if day is None else safe_text(day) if type(day) is str else csv_value(day))
 
-        for entry in published_answers(self.data, self._question_hidden, cell if ready else None):
-            start = (label(entry.wave), label(entry.place), entry.number) if ready else (
-                entry.wave, entry.place, entry.number)
-            yield [start + answer for answer in entry.values]
+        def start_of(entry: Entry) -> tuple:
+            return (label(entry.wave), label(entry.place), entry.number)
+
+        return start_of, cell
 
     def long_frame(self) -> pd.DataFrame:
         """The whole long CSV as one frame (tests and small exports); dates as dates on every database."""
@@ -293,6 +357,38 @@ class _DataRows:
     def __iter__(self):
         for e in self.entries():
             yield [e.wave, e.place, e.number, *e.values]
+
+
+_PLAIN_TYPES = frozenset({str, int, type(None)})
+
+
+def _ready_rows(variables: list[tuple[str, Question, int | None]]) -> Callable[[list], bool] | None:
+    """Which data rows the workbook may write as one row (`Table.ready`): those of plain whole numbers and
+    formula-safe labels, when every variable is a code (its codes small) or a number; a row with a hidden
+    ("skjult") cell or a large number goes cell by cell. None when some variable holds text or dates."""
+    numbers = []
+    for c, (_name, question, code) in enumerate(variables, start=3):
+        column = question.kind.column
+        if question.kind.data_kind != "int" or column not in ("option_code", "number"):
+            return None
+        if column == "number":
+            numbers.append(c)
+        elif code is None and not all(type(o.code) is int and -PLAIN_INT < o.code < PLAIN_INT
+                                      for o in question.options):
+            return None
+    safe: dict[str, bool] = {}
+
+    def label_ok(label) -> bool:
+        ok = safe.get(label)
+        if ok is None:
+            ok = safe[label] = type(label) is str and label != "" and safe_text(label) == label
+        return ok
+
+    def ready(row: list) -> bool:
+        return (label_ok(row[0]) and label_ok(row[1]) and _PLAIN_TYPES.issuperset(map(type, row))
+                and all(row[c] is None or -PLAIN_INT < row[c] < PLAIN_INT for c in numbers))
+
+    return ready
 
 
 def _question_sheet_names(questions: list[Question]) -> dict[str, str]:

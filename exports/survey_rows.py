@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from exports.anonymity import OTHER_GROUP_LABEL
 from exports.survey_data import SurveyData, Variable
@@ -27,6 +28,7 @@ from forms.types.base import ANSWER_COLUMNS
 if TYPE_CHECKING:  # pandas and numpy are imported where frames are handled
     import pandas as pd
 
+CACHED_ANSWERS = 100_000  # at most this many answers' cells kept by `published_records`
 # A response as a chunk holds it: (response_id, wave_id, municipality_id, a value per variable...).
 ResponseRow = Sequence
 
@@ -42,6 +44,7 @@ class Entry:
     wave: str
     place: str
     values: list
+    answers: list | None = None  # its long answers, when read with the values (`published_records`)
 
 
 def published_rows(data: SurveyData, variables: list[Variable],
@@ -83,6 +86,87 @@ def published_answers(data: SurveyData, question_hidden: dict[str, dict[int, fro
     for entries, _key in _published(data, responses(), [], question_hidden):
         for entry in entries:
             entry.values = entry.values[0]
+            yield entry
+
+
+def published_records(data: SurveyData, variables: list[Variable], question_hidden: dict[str, dict[int, frozenset]],
+                      cell: Callable[[tuple], Any] | None = None, cache: dict | None = None) -> Iterator[Entry]:
+    """Both outputs from one read of the long answers: each published response once, its `values` the data
+    sheet's (as `published_rows` gives them, hidden answers "skjult") and its `answers` the long CSV's (as
+    `published_answers` gives them, hidden answers left out). The data sheet's values are built here from
+    the long rows, as the database builds them for `published_rows`: a question's value the least of its
+    answers' values in its kind's column, an option's column 1 when chosen, 0 when the question was
+    answered without it, and None when it was not answered. `cache`: what `cell` made of an answer without
+    text or date, kept for the next answer alike (most answers are one of a scale's few codes)."""
+    hidden = {(qid, w): ms for qid, by_wave in question_hidden.items() for w, ms in by_wave.items()}
+    width = len(variables)
+    column_of = {name: i for i, name in enumerate(ANSWER_COLUMNS, start=1)}  # in an answer (question id first)
+    dates = column_of["date_value"]
+    single: dict[str, tuple[int, int]] = {}  # question id -> (its column in an answer, its position)
+    multiple: dict[str, tuple[list[int], dict[int, int]]] = {}  # question id -> (positions, by option code)
+    for position, (_name, question, code) in enumerate(variables):
+        if code is None:
+            single[question.id] = (column_of[question.kind.column], position)
+        else:
+            positions, by_code = multiple.setdefault(question.id, ([], {}))
+            positions.append(position)
+            by_code[code] = position
+
+    def responses() -> Iterator[list[ResponseRow]]:
+        current: list | None = None  # [response_id, wave_id, municipality_id, *values, its answers]
+        for part in data.answer_rows():
+            done = []
+            for row in part:
+                rid = row[0]
+                if current is None or current[0] != rid:
+                    if current is not None:
+                        done.append(current)
+                    current = [rid, row[1], row[2], *([None] * width), []]
+                    w, m = row[1], row[2]
+                answer = row[3:]
+                qid = answer[0]
+                if qid is None:  # a response without answers: numbered all the same
+                    continue
+                slot = single.get(qid)
+                if slot is not None:
+                    value = answer[slot[0]]
+                    if value is not None:
+                        if slot[0] == dates and type(value) is str:  # SQLite gives a date as its ISO text
+                            value = date.fromisoformat(value)
+                        before = current[3 + slot[1]]
+                        if before is None or value < before:
+                            current[3 + slot[1]] = value
+                elif qid in multiple:
+                    positions, by_code = multiple[qid]
+                    for position in positions:
+                        if current[3 + position] is None:
+                            current[3 + position] = 0
+                    position = by_code.get(answer[1])
+                    if position is not None:
+                        current[3 + position] = 1
+                if hidden:
+                    out = hidden.get((qid, w))
+                    if out is not None and m in out:
+                        continue
+                if cell is None:
+                    current[-1].append(answer)
+                elif cache is not None and answer[3] is None and answer[4] is None:
+                    made = cache.get(answer)
+                    if made is None:
+                        made = cell(answer)
+                        if len(cache) < CACHED_ANSWERS:
+                            cache[answer] = made
+                    current[-1].append(made)
+                else:
+                    current[-1].append(cell(answer))
+            if done:
+                yield done
+        if current is not None:
+            yield [current]
+
+    for entries, _key in _published(data, responses(), variables, question_hidden):
+        for entry in entries:
+            entry.answers = entry.values.pop()
             yield entry
 
 

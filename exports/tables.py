@@ -1,7 +1,7 @@
 """The table model shared by the workbook writer, the CSV writer and the results pages."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,10 @@ class Table:
     notes: list[str] = field(default_factory=list)
     chart: ChartSpec | None = None
     row_count: int | None = None     # known length when `rows` is a generator
+    # Rows for which it returns True hold only cells the workbook writes as they are (formula-safe
+    # non-empty text, None, whole numbers under `workbook.PLAIN_INT` in columns of kind "int"): they are
+    # written as one row, not cell by cell. None: every row cell by cell.
+    ready: Callable[[Sequence[Any]], bool] | None = None
 
     def __len__(self) -> int:
         if self.row_count is not None:

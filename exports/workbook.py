@@ -91,17 +91,22 @@ class WorkbookWriter:
         sheet = None
         row_index = -1
         part = 0
+        ready = table.ready
+        write_row = None
         for row_index, row in enumerate(table.rows):
             if row_index % capacity == 0:
                 part += 1
                 sheet = self._start_sheet(table, part, widths, names, row_index, capacity)
-                write_number = sheet.write_number
+                write_number, write_row = sheet.write_number, sheet.write_row
             r = header + 1 + row_index % capacity
-            for c, value in enumerate(row):
-                if type(value) is int and plain[c] and -PLAIN_INT < value < PLAIN_INT:
-                    write_number(r, c, value)  # the hot path: a code shows the same without a number format
-                else:
-                    writers[c](sheet, r, c, value)
+            if ready is not None and ready(row):
+                write_row(r, 0, row)  # the data sheet's rows: as the cell by cell path would write them
+            else:
+                for c, value in enumerate(row):
+                    if type(value) is int and plain[c] and -PLAIN_INT < value < PLAIN_INT:
+                        write_number(r, c, value)  # the hot path: a code shows the same without a number format
+                    else:
+                        writers[c](sheet, r, c, value)
             if progress is not None and row_index % 10_000 == 9_999:
                 progress(10_000)
         if sheet is None:

@@ -51,10 +51,10 @@ def _write(exporter: Exporter, output: Path) -> None:
                 bar.update(percent - shown[0])
                 shown[0] = percent
 
-        parts = exporter.write(output, progress)
+        parts, extras = exporter.write_all(output, progress)
         bar.update(100 - shown[0])
     click.echo(f"Wrote {output} ({len(parts)} {exporter.parts}).")
-    for extra in exporter.write_csvs(output):
+    for extra in extras:
         click.echo(f"Wrote {extra}.")
 
 

@@ -145,9 +145,8 @@ def run_job(job_id: int, worker: str | None = None) -> None:
                 _record(job_id, worker, progress=percent)
 
         written.append(folder / name)
-        exporter.write(folder / name, progress)
         written.extend(folder / f"{Path(name).stem}-{suffix}.csv" for suffix in exporter.csv_suffixes)
-        exporter.write_csvs(folder / name)
+        exporter.write_all(folder / name, progress)
         db.session.commit()
         _record(job_id, worker, file_name=name, status="done", progress=100, finished_at=utcnow())
     except ClaimLost:

@@ -217,3 +217,25 @@ def test_a_number_questions_change_in_mean_gets_welchs_test(tmp_path):
     assert stats.ttest_ind_from_stats(mean(first), stdev(first), 10, mean(second), stdev(second), 10,
                                       equal_var=False).pvalue == pytest.approx(reference)
     assert sheet.cell(row, names.index("Vurdering Bølge 1 → Bølge 2") + 1).value == "signifikant (p < 0,05)"
+
+
+def test_rows_written_whole_are_the_same_cells_as_rows_written_cell_by_cell(tmp_path):
+    """`Table.ready` rows go to the sheet as one row: the sheet's XML is the same byte for byte."""
+    import zipfile
+
+    from exports.tables import SUPPRESSED
+
+    rows = [["Bølge 1", "Aalborg", 1, 3, None, 0, 10**10], ["Bølge 1", "Øvrige (skjult)", 2, None, 9, 1, -7],
+            ["Bølge 2", "Thisted", 3, SUPPRESSED, 2, None, 10**12], ["Bølge 2", "=Læsø", 4, 1, 2.5, 1, 3]]
+    columns = [Column("Bølge"), Column("Kommune"), Column("Besvarelse", "int"),
+               *(Column(f"q{i}", "int") for i in range(4))]
+    written = []
+    for ready in (None, lambda row: row[1] != "=Læsø" and row[3] is not SUPPRESSED and type(row[4]) is not float):
+        path = tmp_path / f"{'whole' if ready else 'cells'}.xlsx"
+        writer = WorkbookWriter(path)
+        writer.add_table(Table("Data", "Data", columns, rows, ["En note."], ready=ready))
+        writer.close()
+        with zipfile.ZipFile(path) as book:
+            written.append(book.read("xl/worksheets/sheet1.xml"))
+    assert written[0] == written[1]
+    assert b"Aalborg" in written[0] and b"'=L" in written[0]

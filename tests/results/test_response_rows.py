@@ -34,7 +34,7 @@ def _answers(n: int, seed: int) -> list[dict]:
         k = seed + i
         rows.append({"grad": [1, 2, 3, 4, 5, 9][k % 6], "kanal": [[1], [2, 3], [1, 3], []][k % 4],
                      "maaneder": None if k % 5 == 0 else k % 30 - 5,
-                     "kommentar": None if k % 3 else f"Svar {k}: =SUM(A1)",
+                     "kommentar": None if k % 3 else f"Svar {k}: =SUM(A1)" + ("; \"citat\"\nny linje" if k % 2 else ""),
                      "startdato": None if k % 4 == 1 else date(2019, 1 + k % 12, 1 + k % 28)})
     return rows
 
@@ -146,3 +146,30 @@ def test_the_data_sheet_streams_responses_not_answers(app, every_kind):
         data.chunks = no_long_answers
         entries = list(published_rows(data, SurveyExporter(data)._variables(), {}))
     assert len(entries) == len({e.response_id for e in entries}) == 2 * 23 + 3 + 4 + 6 + 5
+
+
+@pytest.mark.parametrize("own", [None, "jammerbugt"])
+def test_the_workbook_and_csv_written_in_one_read_equal_those_written_one_after_the_other(app, every_kind, tmp_path,
+                                                                                           own):
+    """`write_all` builds the data sheet's rows from the long answers it writes to the CSV (one read of
+    the answers); the files are those of the workbook (its rows from the database's response rows) and the
+    CSV written on their own, byte for byte (but for the workbook's creation time)."""
+    import zipfile
+
+    one, apart = tmp_path / "one" / "alle.xlsx", tmp_path / "apart" / "alle.xlsx"
+    one.parent.mkdir()
+    apart.parent.mkdir()
+    with app.app_context():
+        only = municipality_ids()[own] if own else None
+        parts, csvs = SurveyExporter(service.survey_data(SLUG, only_municipality=only)).write_all(one)
+        exporter = SurveyExporter(service.survey_data(SLUG, only_municipality=only))
+        assert exporter.write(apart) == parts
+        assert exporter.write_csvs(apart) == [apart.with_name("alle-svar.csv")]
+    assert csvs == [one.with_name("alle-svar.csv")]
+    assert csvs[0].read_bytes() == apart.with_name("alle-svar.csv").read_bytes()
+    assert sorted(p.name for p in one.parent.iterdir()) == ["alle-svar.csv", "alle.xlsx"]  # no partial file left
+    with zipfile.ZipFile(one) as a, zipfile.ZipFile(apart) as b:
+        names = [n for n in a.namelist() if n != "docProps/core.xml"]
+        assert names == [n for n in b.namelist() if n != "docProps/core.xml"]
+        assert all(a.read(n) == b.read(n) for n in names)
+    assert "skjult" in read_table(one, "Data", "Bølge").astype(str).to_numpy().ravel().tolist() or own
