@@ -13,7 +13,7 @@ from exports.survey_tables import NOT_COMPARABLE
 ENGLISH = {
     # common
     "Side": "Page", "af": "of", "Metode": "Method", "Resultater": "Results",
-    NETWORK_LABEL: "Network total", SUPPRESSED_LABEL: "hidden", NOT_COMPARABLE: "not comparable",
+    NETWORK_LABEL: "Network total", "Uden kommune": "No municipality", SUPPRESSED_LABEL: "hidden", NOT_COMPARABLE: "not comparable",
     SIGNIFICANT: "significant (p < 0.05)", MAYBE_CHANCE: "could be chance",
     "Gruppe": "Group", "Svarmulighed": "Option", "Bølge": "Wave", "Kommune": "Municipality", "Runde": "Round",
     "Version": "Version", "Åbnede": "Opened", "Lukkede": "Closed", "Inviterede": "Invited",
