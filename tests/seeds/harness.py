@@ -524,3 +524,278 @@ def check_survey(app, client, plan: SurveyPlan) -> Checked:
                                             [plan.wave_ids[w] for w in plan.waves])["docx"], hidden, checked)
     check_survey_page(app, plan, client, hidden, checked)
     return checked
+
+
+# ---------------------------------------------------------------------------------------------- supervision
+
+@dataclass
+class SupervisionPlan:
+    """A seed's supervision: per round (oldest first, with its July start) and municipality slug, (cases
+    reviewed in the drawn sample, cases reviewed outside it). Every case of a municipality is on its case list;
+    the sample is the first cases of the list. A round without a sample counts every reviewed case."""
+
+    slug: str
+    rounds: dict[str, dict[str, tuple[int, int]]]
+    seed: int
+    sampled: bool = True
+    # filled in: records[round][group] = the counted answer dicts; outside[round][group] = the others
+    records: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
+    outside: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
+    round_ids: dict[str, int] = field(default_factory=dict)
+    texts: dict[str, list[tuple[str, str, str, bool]]] = field(default_factory=dict)  # round: (group, qid, text, counted)
+
+
+def log_supervision(app, make_user, login, plan: SupervisionPlan) -> SupervisionPlan:
+    """Plan the rounds and case lists, then each municipality's team leader logs the reviewed cases through the
+    record form (CSRF token read from the page)."""
+    from datetime import date
+
+    from app.models import CaseListEntry, SupervisionRound
+    from tests.supervision.conftest import post_form
+
+    rng = random.Random(plan.seed)
+    with app.app_context():
+        names = municipality_names()
+        q = questionnaire(plan.slug)
+        places = {m.slug: m for m in db.session.scalars(select(Municipality))}
+        for i, (label, sizes) in enumerate(plan.rounds.items()):
+            start = date(2019 + i, 7, 1)
+            round_ = SupervisionRound(questionnaire_version=latest_version(plan.slug), label=label,
+                                      period_start=start, period_end=date(start.year, 7, 31), status="open",
+                                      municipalities=[places[s] for s in sizes])
+            db.session.add(round_)
+            db.session.flush()
+            plan.round_ids[label] = round_.id
+            for slug, (inside, outside) in sizes.items():
+                for n in range(inside + outside):
+                    sampled = plan.sampled and n < inside
+                    db.session.add(CaseListEntry(round_id=round_.id, municipality_id=places[slug].id,
+                                                 case_reference=f"{slug[:3].upper()}-{start.year}-{n + 1:02d}",
+                                                 sample_rank=n + 1 if sampled else None,
+                                                 sample_seed="plan" if plan.sampled else None))
+        db.session.commit()
+    leaders = {}
+    for slug in {s for sizes in plan.rounds.values() for s in sizes}:
+        _id, email, password = make_user("team_leader", slug)
+        leaders[slug] = app.test_client()
+        login(leaders[slug], email, password)
+    for label, sizes in plan.rounds.items():
+        counted: dict[str, list[dict]] = {NETWORK: []}
+        apart: dict[str, list[dict]] = {}
+        year = 2019 + list(plan.rounds).index(label)
+        for slug, (inside, outside) in sizes.items():
+            for n in range(inside + outside):
+                answers = random_answer(rng, q.questions, skip_optional=0.1)
+                reference = f"{slug[:3].upper()}-{year}-{n + 1:02d}"
+                inside_sample = n < inside or not plan.sampled
+                mark = {} if inside_sample else {"outside_sample": "y"}  # the box the form asks to tick
+                sent = post_form(leaders[slug], f"/tilsyn/runder/{plan.round_ids[label]}/sager/ny",
+                                 {"case_reference": reference, "comment": "", **mark, **form_fields(answers)})
+                assert sent.status_code == 302, sent.get_data(as_text=True)[:3000]
+                (counted.setdefault(names[slug], []) if inside_sample else apart.setdefault(names[slug], [])
+                 ).append(answers)
+                if inside_sample:
+                    counted[NETWORK].append(answers)
+                for question in q.questions:
+                    if question.type in ("text", "textarea") and question.id in answers:
+                        plan.texts.setdefault(label, []).append(
+                            (names[slug], question.id, answers[question.id], inside_sample))
+        plan.records[label], plan.outside[label] = counted, apart
+    with app.app_context():
+        for round_id in plan.round_ids.values():
+            db.session.get(SupervisionRound, round_id).status = "closed"
+        db.session.commit()
+    return plan
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def municipality_names_by_round(app, plan: SupervisionPlan) -> dict[str, list[str]]:
+    with app.app_context():
+        names = municipality_names()
+    return {label: [names[s] for s in sizes] for label, sizes in plan.rounds.items()}
+
+
+def _round_groups(plan: SupervisionPlan, label: str) -> dict[str, list[dict]]:
+    groups = dict(plan.records[label])
+    for slug_name in plan.outside[label]:
+        groups.setdefault(slug_name, [])
+    return groups
+
+
+def check_supervision_workbook(app, plan: SupervisionPlan, xlsx: bytes, checked: Checked) -> None:
+    """Every figure of the supervision workbook against the plan (no anonymity rule: a coordinator's tallies)."""
+    with app.app_context():
+        q = questionnaire(plan.slug)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    rounds = list(plan.rounds)
+    _h, body = _table(rows_of(book["Oversigt"]), ("Runde", "Periode fra"))
+    assert len(body) == sum(len(s) + 1 for s in plan.rounds.values()), body
+    for label, _start, _end, group, reviewed, apart in body:
+        checked.equal(reviewed, len(plan.records[label].get(group, [])), ("Oversigt", label, group))
+        expected_apart = sum(len(v) for v in plan.outside[label].values()) if group == NETWORK else \
+            len(plan.outside[label].get(group, []))
+        checked.equal(apart, expected_apart, ("Oversigt outside", label, group))
+    if plan.sampled:
+        _h, body = _table(rows_of(book["Dækning"]), ("Runde", "Kommune"))
+        for label, group, listed, sample, reviewed, apart, included in body:
+            inside, outside = len(plan.records[label].get(group, [])), len(plan.outside[label].get(group, []))
+            for shown, expected in ((listed, inside + outside), (sample, inside), (reviewed, inside),
+                                    (apart, outside), (included, 0)):
+                checked.equal(shown, expected, ("Dækning", label, group))
+    sheets = {rows_of(book[name])[0][0]: book[name] for name in book.sheetnames if name[0].isdigit()}
+    counted = [x for x in q.questions if x.kind.tabulated]
+    assert set(sheets) == {x.text.da for x in counted}, list(sheets)
+    names = [name for name in book.sheetnames if name[0].isdigit()]
+    assert [int(n.split(".")[0]) for n in names] == sorted(int(n.split(".")[0]) for n in names)  # questionnaire order
+    for question in counted:
+        header, body = _table(rows_of(sheets[question.text.da]), ("Runde", "Kommune"))
+        column = {name: i for i, name in enumerate(header)}
+        names_of = municipality_names_by_round(app, plan)
+        assert {(r[0], r[1]) for r in body} == {(label, g) for label in rounds for g in [NETWORK, *names_of[label]]}
+        previous: dict[str, Figures] = {}
+        for r in body:
+            label, group = r[0], r[1]
+            answers = plan.records[label].get(group, [])
+            expected = figures(question, answers)
+            where = ("tilsyn", question.id, label, group)
+            checked.equal(r[column["Gennemgåede sager"]], len(answers), where)
+            checked.equal(r[column["Besvaret (N)"]], expected.n, where)
+            if question.type == "number":
+                unit = question.unit.da if question.unit else ""
+                if expected.n:
+                    checked.equal(r[column[f"Gennemsnit ({unit})"]], expected.mean, where)
+                    checked.equal(r[column[f"Median ({unit})"]], _median(expected.numbers), where)
+                    checked.equal(r[column[f"Minimum ({unit})"]], min(expected.numbers), where)
+                    checked.equal(r[column[f"Maksimum ({unit})"]], max(expected.numbers), where)
+                change = r[column[f"Ændring i gennemsnit fra forrige runde ({unit})"]]
+                before = previous.get(group)
+                if before is not None and before.n and expected.n:
+                    checked.equal(change, expected.mean - before.mean, where)
+                else:
+                    assert change in (None, ""), where
+                previous[group] = expected
+                continue
+            for option in question.options:
+                checked.equal(r[column[f"{option.label.da} (antal)"]], expected.counts.get(option.code, 0), where)
+                if expected.n:
+                    checked.equal(r[column[f"{option.label.da} (andel)"]], expected.share(option.code), where)
+    # Sammenligning: the change between consecutive rounds, per option and group
+    header, body = _table(rows_of(book["Sammenligning"]), ("Spørgsmål", "Kommune"))
+    column = {name: i for i, name in enumerate(header)}
+    by_number = {int(name.split(".")[0]): rows_of(sheets_q)[0][0] for name, sheets_q in
+                 ((n, book[n]) for n in names)}
+    for r in body:
+        question = next(x for x in counted if x.text.da == by_number[int(r[0].split(".")[0])])
+        group, option, code = r[1], r[2], r[3]
+        for a, b in zip(rounds, rounds[1:]):
+            before = figures(question, plan.records[a].get(group, []))
+            after = figures(question, plan.records[b].get(group, []))
+            where = ("Sammenligning", question.id, group, option, a, b)
+            if option == "Besvaret (N)":
+                checked.equal(r[column[f"{a} (antal)"]], before.n, where)
+                checked.equal(r[column[f"{b} (antal)"]], after.n, where)
+            elif before.n and after.n:
+                checked.equal(r[column[f"Ændring {a} → {b} (procentpoint)"]],
+                              100 * (after.share(code) - before.share(code)), where)
+    # Sager: every reviewed case, marked in or outside the sample
+    _h, body = _table(rows_of(book["Sager"]), ("Runde", "Kommune"))
+    for label in rounds:
+        for group in _round_groups(plan, label):
+            if group == NETWORK:
+                continue
+            lines = [r for r in body if r[0] == label and r[1] == group]
+            inside, outside = len(plan.records[label].get(group, [])), len(plan.outside[label].get(group, []))
+            checked.equal(len(lines), inside + outside, ("Sager", label, group))
+            if plan.sampled:
+                checked.equal(sum(1 for r in lines if r[3] == "udenfor stikprøven"), outside, ("Sager", label, group))
+
+
+def check_supervision_report(app, plan: SupervisionPlan, document: bytes, checked: Checked) -> None:
+    """Bilag 1: each question's table per round and municipality, and the free texts' appendix."""
+    with app.app_context():
+        q = questionnaire(plan.slug)
+    report = docx.Document(io.BytesIO(document))
+    tables = [[[c.text for c in row.cells] for row in table.rows] for table in report.tables]
+    counted = [x for x in q.questions if x.kind.tabulated]
+    per_question = [t for t in tables if t[0][:4] == ["Runde", "Kommune", "Gennemgåede sager", "Besvaret (N)"]]
+    assert len(per_question) == len(counted), len(per_question)
+    for question, table in zip(counted, per_question):
+        if question.type == "number":
+            header, body = table[0], table[1:]
+        else:
+            header = [f"{a}: {b}" if b in ("antal", "andel") else a for a, b in zip(table[0], table[1])]
+            body = table[2:]
+        column = {name: i for i, name in enumerate(header)}
+        for r in body:
+            label, group = r[0], r[1]
+            answers = plan.records[label].get(group, [])
+            expected = figures(question, answers)
+            where = ("Bilag 1", question.id, label, group)
+            checked.equal(int(r[2]), len(answers), where)
+            checked.equal(int(r[3]), expected.n, where)
+            if question.type == "number":
+                unit = question.unit.da if question.unit else ""
+                if expected.n:
+                    printed(checked, r[column[f"Gennemsnit ({unit})"]], expected.mean, where)
+                    printed(checked, r[column[f"Median ({unit})"]], _median(expected.numbers), where)
+                continue
+            for option in question.options:
+                checked.equal(int(r[column[f"{option.label.da}: antal"]]), expected.counts.get(option.code, 0), where)
+                if expected.n:
+                    printed(checked, r[column[f"{option.label.da}: andel"]], expected.share(option.code), where,
+                            percent=True)
+    text = "\n".join(p.text for p in report.paragraphs) + "\n".join(c for t in tables for row in t for c in row)
+    for label, entries in plan.texts.items():
+        for group, _qid, answer, counted_text in entries:
+            assert answer in text, ("Bilag 1 free text", label, group, answer)
+            checked.figures += 1
+
+
+def check_supervision_page(app, plan: SupervisionPlan, client, checked: Checked) -> None:
+    """The supervision results page with every municipality: counts and shares per round, questions numbered as
+    the exporter numbers them."""
+    with app.app_context():
+        q = questionnaire(plan.slug)
+    html = client.get(f"/resultater/tilsyn/{plan.slug}?kommune=alle").get_data(as_text=True)
+    sections = {int(n): s for n, s in re.findall(r'<section class="result-question" aria-labelledby="q-(\d+)">(.*?)'
+                                                 r'</section>', html, re.S)}
+    rounds = list(plan.rounds)
+    counted = [x for x in q.questions if x.kind.tabulated]
+    for number, question in enumerate(q.questions, start=1):
+        if question not in counted:
+            continue
+        section = sections[number]
+        assert f"{number}. {question.text.da}" in section, (number, question.id)
+        if question.type == "number":
+            continue
+        for row in _page_rows(section)[1:]:
+            group, option, cells = row[0], row[1], row[2:2 + len(rounds)]
+            group = NETWORK if group == "Hele netværket" else group
+            for label, cell in zip(rounds, cells):
+                expected = figures(question, plan.records[label].get(group, []))
+                where = ("tilsyn page", question.id, label, group, option)
+                if option == "Besvaret (N)":
+                    checked.equal(int(cell), expected.n, where)
+                elif cell:
+                    code = _code_of(question, option)
+                    checked.equal(int(cell.split("(")[0]), expected.counts.get(code, 0), where)
+                    if expected.n:
+                        printed(checked, cell.split("(")[1].rstrip(")"), expected.share(code), where, percent=True)
+    for label, entries in plan.texts.items():
+        for group, _qid, answer, counted_text in entries:
+            assert answer in html, ("page free text", label, answer)
+    return html
+
+
+def check_supervision(app, client, plan: SupervisionPlan) -> tuple[Checked, str, bytes]:
+    checked = Checked()
+    check_supervision_workbook(app, plan, download(client, "supervision", plan.slug)["xlsx"], checked)
+    report = download(client, "report-supervision", plan.slug)["docx"]
+    check_supervision_report(app, plan, report, checked)
+    html = check_supervision_page(app, plan, client, checked)
+    return checked, html, report
