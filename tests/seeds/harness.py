@@ -749,10 +749,12 @@ def check_supervision_report(app, plan: SupervisionPlan, document: bytes, checke
                 if expected.n:
                     printed(checked, r[column[f"{option.label.da}: andel"]], expected.share(option.code), where,
                             percent=True)
-    text = "\n".join(p.text for p in report.paragraphs) + "\n".join(c for t in tables for row in t for c in row)
+    lines = [p.text for p in report.paragraphs] + [" | ".join(row) for t in tables for row in t]
     for label, entries in plan.texts.items():
         for group, _qid, answer, counted_text in entries:
-            assert answer in text, ("Bilag 1 free text", label, group, answer)
+            line = next((x for x in lines if answer in x), None)
+            assert line is not None, ("Bilag 1 free text", label, group, answer)
+            assert ("udenfor stikprøven" in line) != counted_text, ("Bilag 1 free text scope", line)
             checked.figures += 1
 
 
@@ -779,16 +781,23 @@ def check_supervision_page(app, plan: SupervisionPlan, client, checked: Checked)
             for label, cell in zip(rounds, cells):
                 expected = figures(question, plan.records[label].get(group, []))
                 where = ("tilsyn page", question.id, label, group, option)
-                if option == "Besvaret (N)":
+                if cell == "–":  # nothing to show: nobody answered it
+                    assert expected.n == 0, where
+                    checked.figures += 1
+                elif option == "Besvaret (N)":
                     checked.equal(int(cell), expected.n, where)
                 elif cell:
                     code = _code_of(question, option)
                     checked.equal(int(cell.split("(")[0]), expected.counts.get(code, 0), where)
                     if expected.n:
                         printed(checked, cell.split("(")[1].rstrip(")"), expected.share(code), where, percent=True)
+    items = re.findall(r"<li>(.*?)</li>", html, re.S)
     for label, entries in plan.texts.items():
-        for group, _qid, answer, counted_text in entries:
-            assert answer in html, ("page free text", label, answer)
+        for _group, _qid, answer, counted_text in entries:
+            item = next((x for x in items if answer in x), None)
+            assert item is not None, ("page free text", label, answer)
+            assert ("udenfor stikprøven, ikke talt med" in item) != counted_text, ("page free text scope", item)
+            checked.figures += 1
     return html
 
 
