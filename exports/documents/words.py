@@ -109,6 +109,8 @@ ENGLISH = {
     "Udenfor stikprøven": "Outside the sample", "Heraf medtaget af koordinator": "Of these included by a coordinator",
     "Besvaret (N)": "Answered (N)", "{label} (antal)": "{label} (count)", "{label} (andel)": "{label} (share)",
     "Median": "Median", "Minimum": "Minimum", "Maksimum": "Maximum",
+    "Ændring i gennemsnit fra forrige runde": "Change in the mean from the previous round",
+    "p-værdi (Welch)": "p-value (Welch)",
     "Ændring {a} → {b} (pp)": "Change {a} → {b} (pp)", "Signifikant {a} → {b}": "Significant {a} → {b}",
     "antal": "count", "andel": "share", "Antal": "Count", "Andel": "Share", "Ændring (pp)": "Change (pp)",
     "Signifikant": "Significant", "Fritekstsvar": "Free-text answers", "Stikprøve": "Sample",
