@@ -514,12 +514,38 @@ def check_survey_page(app, plan: SurveyPlan, client, hidden: dict[str, set[str]]
                         printed(checked, cell.split("(")[0], expected.top2[1], ("page", wave, group), percent=True)
 
 
+def check_survey_texts(app, plan: SurveyPlan, xlsx: bytes, checked: Checked) -> None:
+    """The Fritekst sheet: every text of the plan under its municipality (or the merged hidden group), none of a
+    question answered by fewer than the threshold in a wave."""
+    from exports.anonymity import OTHER_GROUP_LABEL
+
+    with app.app_context():
+        q = questionnaire(plan.slug)
+    listed_questions = [x for x in q.questions if x.type in ("text", "textarea")]
+    if not listed_questions:
+        return
+    _h, body = _table(rows_of(openpyxl.load_workbook(io.BytesIO(xlsx))["Fritekst"]), ("Spørgsmål", "Bølge"))
+    for wave in plan.waves:
+        for question in listed_questions:
+            planned = [(g, a[question.id]) for g, answers in plan.answers[wave].items() if g != NETWORK
+                       for a in answers if question.id in a]
+            shown = [(r[2], r[3]) for r in body if r[1] == wave and str(r[3]).endswith(f"om {question.id}")]
+            if len(planned) < THRESHOLD:
+                assert not shown, (wave, question.id, shown)
+                checked.hidden += len(planned)
+                continue
+            checked.equal(sorted(t for _g, t in shown), sorted(t for _g, t in planned), ("Fritekst", wave, question.id))
+            for group, text in shown:
+                assert group == OTHER_GROUP_LABEL or (group, text) in planned, (wave, group, text)
+
+
 def check_survey(app, client, plan: SurveyPlan) -> Checked:
     """Every export of a survey and its results page, read back and recomputed from the plan."""
     checked = Checked()
     files = download(client, "survey", plan.slug)
     hidden = check_survey_workbook(app, plan, files["xlsx"], checked)
     check_survey_rows(app, plan, files["xlsx"], files["csv"], hidden, checked)
+    check_survey_texts(app, plan, files["xlsx"], checked)
     check_survey_report(app, plan, download(client, "report-survey", plan.slug,
                                             [plan.wave_ids[w] for w in plan.waves])["docx"], hidden, checked)
     check_survey_page(app, plan, client, hidden, checked)
