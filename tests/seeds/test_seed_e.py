@@ -7,7 +7,12 @@ network total and as the group "Uden kommune", under the same anonymity rule (4 
 6 are shown)."""
 from __future__ import annotations
 
-from tests.seeds.harness import NETWORK, NO_MUNICIPALITY, SurveyPlan, answer_survey, check_survey
+import io
+
+import docx
+
+from tests.conftest import extract_csrf
+from tests.seeds.harness import NETWORK, NO_MUNICIPALITY, SurveyPlan, answer_survey, check_survey, download
 
 
 def _coordinator(client, make_user, login):
@@ -25,6 +30,15 @@ def test_seed_e_citizen_satisfaction_yearly_with_answers_of_no_municipality(app,
     assert len(plan.answers["Borgere 2020"][NETWORK]) == 22
     checked = check_survey(app, client, plan)
     assert checked.figures > 150 and checked.hidden > 20, vars(checked)
+
+    # in English the group is "No municipality", on the page and in Bilag 2
+    page = client.get("/resultater/").get_data(as_text=True)
+    client.post("/sprog", data={"lang": "en", "csrf_token": extract_csrf(page), "next": "/resultater/"})
+    html = client.get("/resultater/survey/borgertilfredshed?kommuner=1").get_data(as_text=True)
+    assert "No municipality</th>" in html and NO_MUNICIPALITY not in html
+    report = docx.Document(io.BytesIO(download(client, "report-survey", plan.slug, plan.wave_ids.values())["docx"]))
+    cells = {c.text for t in report.tables for row in t.rows for c in row.cells}
+    assert "No municipality" in cells and NO_MUNICIPALITY not in cells
 
 
 def test_seed_e_citizens_of_the_flexible_contact_course(app, client, make_user, login):
