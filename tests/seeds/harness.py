@@ -110,6 +110,7 @@ def answer_survey(app, coordinator, plan: SurveyPlan) -> SurveyPlan:
     from app.waves.service import invite_audience, public_token
     from app.waves.tokens import invitation_token
 
+    assert int(app.config["ANONYMITY_THRESHOLD"]) == THRESHOLD
     rng = random.Random(plan.seed)
     with app.app_context():
         names = municipality_names()
@@ -290,9 +291,7 @@ def check_survey_workbook(app, plan: SurveyPlan, xlsx: bytes, checked: Checked) 
         column = {name: i for i, name in enumerate(header)}
         groups = {r[0] for r in body}
         for wave in waves:
-            for group in plan.answers[wave]:
-                if group not in groups:
-                    assert group != NETWORK
+            assert set(plan.answers[wave]) <= groups, (question.id, wave, groups)  # every group has its rows
             for r in body:
                 group, option, code = r[0], r[1], r[2]
                 expected = figures(question, plan.answers[wave].get(group, []))
