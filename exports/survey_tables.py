@@ -336,7 +336,7 @@ def _method_notes(data: SurveyData, question: Question, comparable: list[bool]) 
     if kind.multiple:
         notes.append("Flere svar mulige: andelen er andelen af respondenterne, der valgte muligheden; "
                      "summen kan overstige 100 %.")
-    else:
+    elif kind.tabulation is Tabulation.OPTIONS:  # a number question has no shares
         notes.append("Andel = antal / N (alle besvarelser af spørgsmålet, manglende værdier medregnet).")
     if kind.tabulation is Tabulation.OPTIONS and kind.has_mean(question):
         used = ", ".join(f"{o.code} = {o.label.da}" for o in scale.options if not o.missing)

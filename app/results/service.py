@@ -8,7 +8,8 @@ from datetime import date, datetime
 
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import gettext
 from sqlalchemy import Float, and_, case, cast, func, select
 
 from app.extensions import db
@@ -33,6 +34,11 @@ from forms.types.base import Tabulation
 if TYPE_CHECKING:  # pandas is imported where a frame is made: every command and worker would pay for it
     import pandas as pd
 
+
+# Anonymous answers stored without a municipality (before each municipality had its own link, or through a
+# wave's one link while it had several municipalities) count as a group of their own under this key.
+NO_MUNICIPALITY = 0
+_PLACE = func.coalesce(Response.municipality_id, NO_MUNICIPALITY)
 
 CHUNK_ROWS = 50_000  # answer rows fetched at a time for the long CSV
 CHUNK_RESPONSES = 5_000  # response rows fetched at a time for the data sheet
@@ -81,7 +87,8 @@ def survey_data(slug: str, wave_ids: list[int] | None = None, only_municipality:
         slug=slug,
         questions=questions,
         waves=infos,
-        municipalities={m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
+        municipalities={**{m.id: m.name for m in db.session.scalars(select(Municipality).order_by(Municipality.name))},
+                        NO_MUNICIPALITY: gettext("Uden kommune") if has_request_context() else "Uden kommune"},
         chunks=(lambda: answer_chunks(ids, only_municipality)) if with_answers else None,
         rows=(lambda: answer_rows(ids, [q.id for q in questions], only_municipality)) if with_answers else None,
         responses=(lambda variables: response_rows(ids, variables, only_municipality)) if with_answers else None,
@@ -105,10 +112,10 @@ def row_key(slug: str) -> bytes:
 
 def _long_query(wave_ids: list[int], question_ids: list[str] | None = None, only_municipality: int | None = None):
     query = (
-        select(Response.id, Response.wave_id, Response.municipality_id, Answer.question_id, Answer.option_code,
+        select(Response.id, Response.wave_id, _PLACE, Answer.question_id, Answer.option_code,
                Answer.number, Answer.text, Answer.date_value)
         .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
+        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted")
         .order_by(Response.wave_id, Response.municipality_id, Response.id, Answer.question_id, Answer.option_code)
     )
     if question_ids is not None:
@@ -218,10 +225,10 @@ def response_rows(wave_ids: list[int], variables: list[Variable], only_municipal
     rows), so a data sheet reads one row per response instead of one per answer.
     """
     query = (
-        select(Response.id, Response.wave_id, Response.municipality_id,
+        select(Response.id, Response.wave_id, _PLACE,
                *(_variable_value(question, code) for _name, question, code in variables))
         .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
+        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted")
         .group_by(Response.id, Response.wave_id, Response.municipality_id)
         .order_by(Response.wave_id, Response.municipality_id, Response.id)
         .execution_options(stream_results=True, yield_per=rows_per_chunk)
@@ -257,17 +264,18 @@ def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset =
     its option counts and needs no query of its own: the page's cost stays close to one option query.
     `others` names the remaining questions to count (None: every other question).
     """
-    submitted = (Response.wave_id.in_(wave_ids), Response.status == "submitted", Response.municipality_id.is_not(None))
-    keys = (Response.wave_id, Response.municipality_id)
+    submitted = (Response.wave_id.in_(wave_ids), Response.status == "submitted")
+    keys = (Response.wave_id, _PLACE)  # selected; grouped by the stored column (`groups`)
+    groups = (Response.wave_id, Response.municipality_id)
     # The rows come as the driver's plain tuples: a page's thousands of group rows need nothing SQLAlchemy's
     # result rows add, and building those was a fifth of the page's time above the query.
-    sizes = _plain_rows(select(*keys, func.count()).where(*submitted).group_by(*keys))
+    sizes = _plain_rows(select(*keys, func.count()).where(*submitted).group_by(*groups))
 
     def option_counts(counted, *where):
         return _plain_rows(
             select(*keys, Answer.question_id, Answer.option_code, counted)
             .join(Answer, Answer.response_id == Response.id).where(*submitted, Answer.option_code.is_not(None), *where)
-            .group_by(*keys, Answer.question_id, Answer.option_code))
+            .group_by(*groups, Answer.question_id, Answer.option_code))
 
     # One answer row per single-choice answer: count(*), in one plain GROUP BY over every coded answer (a
     # filter on the question would steer SQLite off its plan); several options per answer: count responses.
@@ -285,7 +293,7 @@ def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset =
         answered_query = answered_query.where(Answer.question_id.in_(sorted(others)))
     elif single_choice:
         answered_query = answered_query.where(Answer.question_id.not_in(sorted(single_choice)))
-    answered = _plain_rows(answered_query.group_by(*keys, Answer.question_id)) if others is None or others else []
+    answered = _plain_rows(answered_query.group_by(*groups, Answer.question_id)) if others is None or others else []
     derived: dict[tuple, int] = {}
     for wave_id, municipality_id, question_id, _code, n in options:
         if question_id in single_choice:

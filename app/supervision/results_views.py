@@ -36,6 +36,7 @@ class CountedQuestion:
     rows: list[dict[str, Any]]  # group, label, cells per round (count, share), changes per pair
     chart: Any
     notes: list[str]  # the condition in words, why and since when a change is not shown
+    number: int = 0  # the question's number in the questionnaire, as the workbook and Bilag 1 number it
     kind: str = "counted"
 
 
@@ -44,6 +45,7 @@ class NumberQuestion:
     question: Question
     rows: list[dict[str, Any]]  # round, group, n, mean, median, minimum, maximum, change, p, marker
     notes: list[str]
+    number: int = 0
     kind: str = "number"
 
 
@@ -104,7 +106,7 @@ def _counted(exporter: SupervisionExporter, question: Question, shown: set, focu
     title = _("%(question)s – %(group)s, fordeling pr. runde", question=question.text.get(lang),
               group=_group_name(exporter.data, focus))
     chart = stacked_bars(chart_id, title, [r.label for r in exporter.data.rounds], series, _("ingen svar"))
-    return CountedQuestion(question, rows, chart, _notes(exporter, question, lang))
+    return CountedQuestion(question, rows, chart, _notes(exporter, question, lang), exporter.numbers[question.id])
 
 
 def _notes(exporter: SupervisionExporter, question: Question, lang: str) -> list[str]:
@@ -137,7 +139,7 @@ def _numbers(exporter: SupervisionExporter, question: Question, shown: set) -> N
             n, mean, median, low, high, change, p, mark = row[3], *row[-7:]
             rows.append({"round": row[0], "group": group, "n": n, "mean": mean, "median": median,
                          "min": low, "max": high, "change": change, "p": p, "mark": mark})
-    return NumberQuestion(question, rows, _notes(exporter, question, current_lang()))
+    return NumberQuestion(question, rows, _notes(exporter, question, current_lang()), exporter.numbers[question.id])
 
 
 def _free_texts(exporter: SupervisionExporter, lang: str) -> list[dict[str, Any]]:
@@ -151,20 +153,30 @@ def _free_texts(exporter: SupervisionExporter, lang: str) -> list[dict[str, Any]
         rows = frame[frame["question_id"] == question.id]
         per_round = []
         for round_ in exporter.data.rounds:
-            items = [(exporter.group_label(int(m)), case, question.kind.readable(question, question.kind.read([v]), lang))
-                     for m, case, v in rows[rows["round_id"] == round_.id][
-                         ["municipality_id", "case_reference", column]].itertuples(index=False)]
+            items = [(exporter.group_label(int(m)), _case(case, outside, counted),
+                      question.kind.readable(question, question.kind.read([v]), lang))
+                     for m, case, v, outside, counted in rows[rows["round_id"] == round_.id][
+                         ["municipality_id", "case_reference", column, "outside", "counted"]].itertuples(index=False)]
             per_round.append((round_.label, [i for i in items if i[2] not in (None, "")]))
         result.append({"title": question.text.get(lang), "rounds": per_round})
     records = exporter.all_records
     per_round = []
     for round_ in exporter.data.rounds:
         subset = records[(records["round_id"] == round_.id) & records["comment"].notna()]
-        per_round.append((round_.label, [(exporter.group_label(int(m)), case, comment) for m, case, comment
-                                         in subset[["municipality_id", "case_reference", "comment"]]
-                                         .itertuples(index=False) if comment]))
+        per_round.append((round_.label, [(exporter.group_label(int(m)), _case(case, outside, counted), comment)
+                                         for m, case, comment, outside, counted
+                                         in subset[["municipality_id", "case_reference", "comment", "outside",
+                                                    "counted"]].itertuples(index=False) if comment]))
     result.append({"title": _("Bemærkninger til sagerne"), "rounds": per_round})
     return result
+
+
+def _case(reference: str, outside: Any, counted: Any) -> str:
+    """A free text's case as Bilag 1 names it: a case reviewed outside the sample says so, and whether it counts."""
+    if not outside:
+        return reference
+    scope = _("udenfor stikprøven, medtaget") if counted else _("udenfor stikprøven, ikke talt med")
+    return f"{reference} ({scope})"
 
 
 def _plain(value: Any) -> Any:

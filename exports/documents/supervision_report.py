@@ -167,6 +167,13 @@ class SupervisionReportExporter(DocumentExporter):
                         number=numbers.get(condition.question, "?"),
                         labels=self.say(" eller ").join(f"\"{label}\"" for label in labels))
 
+    def _header(self, header: str, question: Question | None) -> str:
+        """A header in the document's language; a number question's "Gennemsnit (måneder)" with its unit too."""
+        unit = question.unit if question is not None else None
+        if unit is not None and unit.da and header.endswith(f" ({unit.da})"):
+            return f"{self.say(header[:-len(unit.da) - 3])} ({unit.get(self.language)})"
+        return self.say(header)
+
     def _headers(self, table: Table, question: Question | None) -> tuple[list[str], list | None]:
         """The workbook's headers in the document's language, and over each option's count and share its
         label in that language (one header spanning the two), so an option's label is written once."""
@@ -180,7 +187,7 @@ class SupervisionReportExporter(DocumentExporter):
                 if what == "antal":
                     groups.append((option.label.get(self.language), 2))
             else:
-                headers.append(self.say(column.header))
+                headers.append(self._header(column.header, question))
                 groups.append((None, 1))
         return headers, (groups if any(label is not None for label, _span in groups) else None)
 

@@ -13,7 +13,7 @@ from exports.survey_tables import NOT_COMPARABLE
 ENGLISH = {
     # common
     "Side": "Page", "af": "of", "Metode": "Method", "Resultater": "Results",
-    NETWORK_LABEL: "Network total", SUPPRESSED_LABEL: "hidden", NOT_COMPARABLE: "not comparable",
+    NETWORK_LABEL: "Network total", "Uden kommune": "No municipality", SUPPRESSED_LABEL: "hidden", NOT_COMPARABLE: "not comparable",
     SIGNIFICANT: "significant (p < 0.05)", MAYBE_CHANCE: "could be chance",
     "Gruppe": "Group", "Svarmulighed": "Option", "Bølge": "Wave", "Kommune": "Municipality", "Runde": "Round",
     "Version": "Version", "Åbnede": "Opened", "Lukkede": "Closed", "Inviterede": "Invited",
@@ -109,6 +109,8 @@ ENGLISH = {
     "Udenfor stikprøven": "Outside the sample", "Heraf medtaget af koordinator": "Of these included by a coordinator",
     "Besvaret (N)": "Answered (N)", "{label} (antal)": "{label} (count)", "{label} (andel)": "{label} (share)",
     "Median": "Median", "Minimum": "Minimum", "Maksimum": "Maximum",
+    "Ændring i gennemsnit fra forrige runde": "Change in the mean from the previous round",
+    "p-værdi (Welch)": "p-value (Welch)",
     "Ændring {a} → {b} (pp)": "Change {a} → {b} (pp)", "Signifikant {a} → {b}": "Significant {a} → {b}",
     "antal": "count", "andel": "share", "Antal": "Count", "Andel": "Share", "Ændring (pp)": "Change (pp)",
     "Signifikant": "Significant", "Fritekstsvar": "Free-text answers", "Stikprøve": "Sample",
