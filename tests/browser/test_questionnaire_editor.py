@@ -50,6 +50,10 @@ def test_break_fix_preview_diff_publish_and_plan_a_wave(app, make_user, chromium
             page.click("a.button:has-text('Rediger')")
         _check_page(page, width)
         original = page.input_value("#yaml")
+        # the text fills its frame (inside the frame's 2 px border), so long lines are not cut short
+        frame_right, text_right = page.evaluate("""[document.querySelector('.editor'), document.querySelector('#yaml')]
+            .map(e => e.getBoundingClientRect().right)""")
+        assert frame_right - text_right <= 3, (frame_right, text_right)
         assert page.locator(".gutter").inner_text().split()[:3] == ["1", "2", "3"]
 
         broken = original.replace("scale: extent5", "scale: extent7", 1)
@@ -90,7 +94,8 @@ def test_break_fix_preview_diff_publish_and_plan_a_wave(app, make_user, chromium
         _press(page, "Offentliggør")
         assert page.url == f"{base}/spoergeskemaer/{SLUG}"
         assert "Offentliggjort" in page.locator(".flashes").inner_text()
-        assert page.locator("a", has_text="Hent v2").count() == 1
+        assert page.get_by_role("link", name="Hent v2", exact=True).count() == 1
+        assert page.get_by_role("link", name="Hent v2 som XLSForm", exact=True).count() == 1
         _check_page(page, width)
 
         page.goto(f"{base}/runder/ny")
