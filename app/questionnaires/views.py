@@ -327,8 +327,22 @@ def _conflict(path: str, text: str, base: str, problems: list[Problem], conflict
         old = db.session.get(QuestionnaireVersion, int(conflict.base.token[1:]))
         new = db.session.get(QuestionnaireVersion, int(conflict.theirs.token[1:]))
         theirs = [questionnaire_changes(definition_of(old), definition_of(new), old)]
+    who, when = _stored_by(conflict.theirs.token)
     return _editor(path, text, base, problems=problems, conflict=conflict, conflict_diff=diff,
-                   conflict_changes=theirs, status=409)
+                   conflict_changes=theirs, conflict_by=who, conflict_at=when, status=409)
+
+
+def _stored_by(token: str):
+    """(name of who stored the file under `token` or None for the command line, when) of a stored file."""
+    from app.models import CatalogueFile
+
+    number = int(token[1:])
+    if token[:1] == "v":
+        version = db.session.get(QuestionnaireVersion, number)
+        user = db.session.get(User, version.published_by_id) if version.published_by_id else None
+        return (user.name if user else None), version.loaded_at
+    row = db.session.get(CatalogueFile, number)
+    return (row.stored_by.name if row.stored_by else None), row.stored_at
 
 
 def _id_kept(path: str, stored, catalogue) -> list[Problem]:

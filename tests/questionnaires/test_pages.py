@@ -149,6 +149,11 @@ def test_publishing_over_a_version_published_meanwhile_is_refused_with_the_diff(
     assert response.status_code == 409
     assert "forenklet af en anden?" in html and "forenklet af mig?" in html
     assert 'id="their-changes-heading"' in html and "ly_forenklet" in html  # what they changed, by question
+    with app.app_context():
+        newest = db.session.scalar(select(QuestionnaireVersion).where(QuestionnaireVersion.slug == SLUG)
+                                   .order_by(QuestionnaireVersion.version.desc()))
+        when = app.jinja_env.filters["localtime"](newest.loaded_at)
+    assert f"coordinator offentliggjorde den gemte version {when}." in html  # who and when
     assert _count(app) == before
 
 
