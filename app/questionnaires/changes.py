@@ -2,7 +2,7 @@
 for comparison across waves read from the question fingerprints."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ class QuestionChange:
     new: Question | None
     breaks: bool  # the fingerprint changed: answers before and after are no longer compared
     compared_with: tuple[str, ...] = ()  # labels of the waves/rounds whose answers it was compared with
+    number: int | None = None  # its number in the questionnaire (the old one's for a removed question)
 
 
 @dataclass
@@ -57,7 +58,7 @@ def questionnaire_changes(old: Questionnaire | None, new: Questionnaire,
     result = QuestionnaireChanges(new.id, new.title.da, stored)
     if old is None:
         result.questions = [QuestionChange(q.id, "added", (), None, q, False) for q in new.questions]
-        return result
+        return _numbered(result, old, new)
     result.header = tuple(name for name, a, b in (
         ("title", old.title, new.title), ("intro", old.intro, new.intro), ("kind", old.kind, new.kind),
         ("audience", old.audience, new.audience), ("experiment", old.experiment, new.experiment),
@@ -82,6 +83,15 @@ def questionnaire_changes(old: Questionnaire | None, new: Questionnaire,
         if q.id not in new_ids:
             result.questions.append(QuestionChange(q.id, "removed", (), q, None, True,
                                                    waves.get((q.id, q.fingerprint), ())))
+    return _numbered(result, old, new)
+
+
+def _numbered(result: QuestionnaireChanges, old: Questionnaire | None, new: Questionnaire) -> QuestionnaireChanges:
+    """Each change with its question's number, as the questionnaire shows it (the old number when removed)."""
+    numbers = {q.id: n for n, q in enumerate(new.questions, start=1)}
+    old_numbers = {q.id: n for n, q in enumerate(old.questions, start=1)} if old else {}
+    result.questions = [replace(c, number=numbers.get(c.question_id) or old_numbers.get(c.question_id))
+                        for c in result.questions]
     return result
 
 

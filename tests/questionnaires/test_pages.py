@@ -361,3 +361,14 @@ def test_an_uploaded_file_with_a_nul_byte_is_a_problem_at_its_line(app, coordina
     assert response.status_code == 422, html[:500]
     assert f'data-line="{line}"' in html and "U+0000" in html and "er et styretegn" in html
     assert _count(app) == before
+
+
+def test_what_changes_names_each_question_by_its_number_and_wording(app, coordinator):
+    _html, text, base = open_editor(coordinator)
+    edited = text.replace("  - id: ly_kvalitet\n    type: likert\n    scale: quality4\n    required: true\n",
+                          "  - id: ly_kvalitet\n    type: likert\n    scale: quality4\n", 1)
+    assert edited != text
+    html = post_editor(coordinator, edited, "changes", base).get_data(as_text=True)
+    assert ('<strong>Spørgsmål 2: <span lang="da">Hvordan vurderer du kvaliteten af den løbende revurdering'
+            in html)
+    assert "(<code>ly_kvalitet</code>)" in html and "ændret: skal udfyldes" in html
