@@ -186,7 +186,7 @@ def wide_matrix(answers: pd.DataFrame, response_ids: list[int], variables: list[
     import pandas as pd
 
     wide = pd.DataFrame(index=pd.Index(response_ids))
-    kinds = {q.id: q.kind for _n, q, _c in variables}
+    kinds = {q.id: q.question_type for _n, q, _c in variables}
     answers = answers[answers["question_id"].notna()]
     parts = []
     for column in ANSWER_COLUMNS:

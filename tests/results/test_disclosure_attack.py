@@ -161,9 +161,9 @@ class Page:
         scale = question.scale
         valid, top2 = (list(scale.valid_codes), list(scale.top2)) if scale else ([], [])
         measures = [("share", [c], codes) for c in codes] + [("n", codes, codes)]
-        if question.kind.has_mean(question):
+        if question.question_type.has_mean(question):
             measures.append(("mean", valid, valid))
-        if question.kind.has_top2(question):
+        if question.question_type.has_top2(question):
             measures.append(("share", top2, valid))
         assert len(rows) == len(measures), rows
         for (_label, cells), measure in zip(rows, measures):
@@ -172,9 +172,9 @@ class Page:
     def _breakdown(self, question, rows) -> None:
         scale = question.scale
         valid, top2 = (list(scale.valid_codes), list(scale.top2)) if scale else ([], [])
-        if question.kind.has_top2(question):
+        if question.question_type.has_top2(question):
             measure = ("share", top2, valid)
-        elif question.kind.has_mean(question):
+        elif question.question_type.has_mean(question):
             measure = ("mean", valid, valid)
         else:
             measure = ("n", [o.code for o in question.options], None)
