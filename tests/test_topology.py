@@ -212,7 +212,7 @@ def test_the_production_topology_survives_killed_schedulers(app, database_url, m
         blocker = create_engine(database_url).connect()
         blocker.execute(text("LOCK TABLE answers IN ACCESS EXCLUSIVE MODE"))  # the export's query will wait
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-        queued = coordinator.post(f"{base}/resultater/eksport", data={"csrf_token": token, "kind": "survey",
+        queued = coordinator.post(f"{base}/resultater/eksport", data={"csrf_token": token, "exporter": "survey",
                                                                      "slug": "topologi"},
                                   timeout=30, allow_redirects=False)
         assert queued.status_code == 303

@@ -200,7 +200,7 @@ def test_the_appendix_of_the_waves_shown_is_a_download_through_an_export_job(cli
     page = client.get(f"/resultater/survey/{SLUG}?bolge={chosen}").get_data(as_text=True)
     assert 'value="report-survey"' in page
     response = client.post("/resultater/eksport", data={
-        "csrf_token": extract_csrf(page), "kind": "report-survey", "slug": SLUG, "selected": [str(chosen), "999999"]})
+        "csrf_token": extract_csrf(page), "exporter": "report-survey", "slug": SLUG, "selected": [str(chosen), "999999"]})
     assert response.status_code == 303
     state = _wait_done(client, response.headers["Location"])
     assert state["status"] == "done" and set(state["files"]) == {"docx"}
@@ -236,7 +236,7 @@ def test_the_english_page_queues_the_english_appendix(client, planned_survey, ma
     page = client.get(f"/resultater/survey/{SLUG}").get_data(as_text=True)
     assert "Download Word appendix (appendix 2)" in page
     response = client.post("/resultater/eksport", data={
-        "csrf_token": extract_csrf(page), "kind": "report-survey", "slug": SLUG})
+        "csrf_token": extract_csrf(page), "exporter": "report-survey", "slug": SLUG})
     state = _wait_done(client, response.headers["Location"])
     document = docx.Document(io.BytesIO(client.get(state["files"]["docx"]).data))
     assert document.paragraphs[0].text == "Appendix 2: results of the adviser survey"
@@ -248,7 +248,7 @@ def test_a_team_leaders_appendix_has_only_the_own_municipality_and_the_network(c
     login(client, email, password)
     page = client.get("/resultater/").get_data(as_text=True)
     response = client.post("/resultater/eksport", data={
-        "csrf_token": extract_csrf(page), "kind": "report-survey", "slug": SLUG, "municipality_id": "1"})
+        "csrf_token": extract_csrf(page), "exporter": "report-survey", "slug": SLUG, "municipality_id": "1"})
     state = _wait_done(client, response.headers["Location"])
     path = tmp_path / "teamleder.docx"
     path.write_bytes(client.get(state["files"]["docx"]).data)
