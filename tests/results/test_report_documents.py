@@ -106,6 +106,7 @@ def test_survey_appendix_is_a_well_made_document(app, runner, planned_survey, tm
     styles = [p.style.name for p in document.paragraphs]
     assert "Title" in styles and "Heading 1" in styles and styles.count("Heading 2") >= len(_questions(app))
     assert document.core_properties.language == "da-DK"
+    assert len(document.tables) >= len(_questions(app))  # every table is checked, and there are tables
     assert all(t.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None for t in document.tables)
     with zipfile.ZipFile(path) as package:
         body = package.read("word/document.xml").decode()

@@ -75,7 +75,9 @@ def _readable(path, tmp_path) -> tuple[list[str], list[str]]:
         assert found, heading
         assert any(any(flat(line).startswith(first) for line in rows[k].splitlines()) for k in found), \
             f"pages {[k + 1 for k in found]}: {heading!r} without its table's first row {first!r}"
-    for _landscape, room, widths in tables_by_section(path):
+    sections = tables_by_section(path)
+    assert any(widths for _landscape, _room, widths in sections)  # some table was measured
+    for _landscape, room, widths in sections:
         assert all(width <= room for width in widths)
     return pages, rows
 
