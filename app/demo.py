@@ -257,7 +257,7 @@ def simulate_answers(questionnaire: Questionnaire, rng: random.Random, shift: fl
     for question in questionnaire.questions:
         if question.condition and not question.condition.holds(answers):
             continue
-        value = question.kind.sample(question, rng, shift)
+        value = question.question_type.sample(question, rng, shift)
         if value is not None:
             answers[question.id] = value
     return {q.id: answers[q.id] for q in visible_questions(questionnaire, answers) if q.id in answers}

@@ -48,9 +48,9 @@ _RENDERERS: dict[str, Callable[[Message], tuple[str, str] | None]] = {}
 _INVITATION_MAILS: list[Callable[[Message, datetime], tuple[str, str] | str]] = []
 
 
-def register_renderer(kind: str, render: Callable[[Message], tuple[str, str] | None]) -> None:
-    """Messages of `kind` (or "kind:<anything>") get their (subject, body) from `render` when sent."""
-    _RENDERERS[kind] = render
+def register_renderer(purpose: str, render: Callable[[Message], tuple[str, str] | None]) -> None:
+    """Messages of `purpose` (or "purpose:<anything>") get their (subject, body) from `render` when sent."""
+    _RENDERERS[purpose] = render
 
 
 def register_invitation_mail(prepare: Callable[[Message, datetime], tuple[str, str] | str]) -> None:
@@ -167,7 +167,7 @@ def send_one(message_id: int, now: datetime) -> str:
 def _prepare(message: Message, now: datetime) -> tuple[str, str] | str:
     """(subject, body) to send, or the reason the message is not to be sent."""
     invitation = message.invitation
-    renderer = _RENDERERS.get(message.kind.partition(":")[0])
+    renderer = _RENDERERS.get(message.purpose.partition(":")[0])
     if invitation is None and renderer is not None and not (message.subject and message.body):
         # A mail whose text (and link) is made when it is sent, such as a password reset.
         return renderer(message) or "modtageren findes ikke længere"
@@ -210,11 +210,11 @@ def _settle(claim: Claim, **values) -> bool:
 
 
 def message_id_header(message: Message, key: str | None = None) -> str:
-    """A Message-ID stable per invitation and kind (or per stored message), so a mail sent twice after a
+    """A Message-ID stable per invitation and purpose (or per stored message), so a mail sent twice after a
     crash carries the same id and mail systems that drop duplicates by Message-ID drop it. `key`: the
     SECRET_KEY it was made with, when not the current one (retention finds older mails by it)."""
     if message.invitation_id is not None:
-        subject = f"invitation:{message.invitation_id}:{message.kind}"
+        subject = f"invitation:{message.invitation_id}:{message.purpose}"
     else:
         subject = f"message:{message.id}"
     digest = hmac.new((key or current_app.config["SECRET_KEY"]).encode("utf-8"), subject.encode("utf-8"),

@@ -20,7 +20,7 @@ def answer_rows(response_id: int, questionnaire: Questionnaire, answers: Mapping
         if value is None or value == "" or value == []:
             continue
         base = {"response_id": response_id, "question_id": qid, **dict.fromkeys(ANSWER_COLUMNS)}
-        rows.extend({**base, **cells} for cells in questionnaire.question(qid).kind.cells(value))
+        rows.extend({**base, **cells} for cells in questionnaire.question(qid).question_type.cells(value))
     return rows
 
 
@@ -69,8 +69,8 @@ def answers_of(response_id: int, questionnaire: Questionnaire) -> dict[str, Answ
     for qid, *cells in rows:
         question = known.get(qid)
         if question is not None:
-            values.setdefault(qid, []).append(cells[_COLUMN_INDEX[question.kind.column]])
-    return {qid: known[qid].kind.read(found) for qid, found in values.items()}
+            values.setdefault(qid, []).append(cells[_COLUMN_INDEX[question.question_type.column]])
+    return {qid: known[qid].question_type.read(found) for qid, found in values.items()}
 
 
 _COLUMN_INDEX = {column: i for i, column in enumerate(ANSWER_COLUMNS)}

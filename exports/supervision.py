@@ -108,7 +108,7 @@ class SupervisionExporter(Exporter):
         yield self.coverage_table()
         yield self.comparison_table()
         for question in self.data.questions:
-            if question.kind.tabulated:
+            if question.question_type.tabulated:
                 yield self.question_table(question, names.make(self.caption(question, SHEET_NAME_MAX)))
         yield self.comparability_table()
         yield self.codebook_table()
@@ -187,7 +187,7 @@ class SupervisionExporter(Exporter):
                    Column("Besvaret (N)", "int", 10)]
         for option in options:
             columns += [Column(f"{option.label.da} (antal)", "int"), Column(f"{option.label.da} (andel)", "pct")]
-        numeric = question.kind.tabulation is Tabulation.NUMERIC
+        numeric = question.question_type.tabulation is Tabulation.NUMERIC
         unit = self.unit(question)
         if numeric:
             columns += [Column(f"Gennemsnit{unit}", "mean"), Column(f"Median{unit}", "mean"),
@@ -303,11 +303,11 @@ class SupervisionExporter(Exporter):
                  "Andel = antal / N (sager, hvor spørgsmålet er besvaret)."]
         rounds = [r for r in self.data.rounds if r.fingerprints is not None]
         for question in self.data.questions:
-            if question.kind.tabulation is Tabulation.OPTIONS:
+            if question.question_type.tabulation is Tabulation.OPTIONS:
                 rows += [[self.caption(question), *row] for row in self.comparison_rows(question)]
                 if (changed := comparability.break_note(question.id, rounds)) is not None:
                     notes.append(f"{self.caption(question)}: {changed}")
-            elif question.kind.tabulation is Tabulation.NUMERIC:
+            elif question.question_type.tabulation is Tabulation.NUMERIC:
                 notes.append(f"{self.caption(question)}: et talspørgsmål; gennemsnittet og dets ændring med Welchs "
                              "t-test står på spørgsmålets eget ark.")
         return Table("Sammenligning", "Runderne sammenlignet", columns, rows, notes)
@@ -340,7 +340,7 @@ class SupervisionExporter(Exporter):
                     comparability.wordings(question.id, question.text.da, rounds), question.type,
                     question.unit.da if question.unit is not None else None]
             rows += [[*base, code, meaning, missing, self.condition_text(question), asked_in]
-                     for code, meaning, missing in question.kind.codebook(question, None)]
+                     for code, meaning, missing in question.question_type.codebook(question, None)]
         columns = [Column("Nr.", "int", 6), Column("Variabel", "text", 18), Column("Spørgsmål", "text", 70),
                    Column("Type", "text", 12), Column("Enhed", "text", 10), Column("Kode", "int", 7),
                    Column("Svarmulighed", "text", 30), Column("Manglende værdi", "text", 10),
@@ -385,10 +385,10 @@ def _shown(question: Question, values: list) -> object:
     """A record's answer as the Sager sheet shows it: option labels, or a typed number, date or text."""
     if not values:
         return None
-    kind = question.kind
-    column = ANSWER_COLUMNS.index(kind.column)
-    shown = kind.readable(question, kind.read([v[column] for v in values]), "da")
-    return shown if shown is None or isinstance(shown, str) else Typed(shown, kind.data_kind)
+    qtype = question.question_type
+    column = ANSWER_COLUMNS.index(qtype.column)
+    shown = qtype.readable(question, qtype.read([v[column] for v in values]), "da")
+    return shown if shown is None or isinstance(shown, str) else Typed(shown, qtype.data_kind)
 
 
 def number_summary(values: pd.Series) -> list:

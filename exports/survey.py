@@ -51,7 +51,7 @@ class SurveyExporter(Exporter):
         per_question = self.data.aggregates.per_question()
         empty: tuple[list, list] = ([], [])
         for question in self.data.questions:
-            if question.kind.tabulated:
+            if question.question_type.tabulated:
                 answered, options = per_question.get(question.id, empty)
                 yield question_table(self.data, question, answered, options, self._question_sheets[question.id],
                                      self.disclosure.counted_rule(question.id))
@@ -134,7 +134,7 @@ class SurveyExporter(Exporter):
         """The listed answers; a question's hidden groups stand as the merged group, and a question with too
         few answers in a wave lists none (the same rule as its counted figures)."""
         data = self.data
-        texts = [q for q in data.questions if q.kind.tabulation is Tabulation.LISTED]
+        texts = [q for q in data.questions if q.question_type.tabulation is Tabulation.LISTED]
         frame = visible_rows(data, self.disclosure.listed_answers)
         # Sorted by what is shown (question, wave, municipality as labelled, the answer): the texts of the
         # merged hidden group are in alphabetical order, not in their municipalities' order.
@@ -196,7 +196,7 @@ class SurveyExporter(Exporter):
         """(column name, question, option code for multiple choice) in questionnaire order."""
         variables = []
         for q in self.data.questions:
-            variables += [(name, q, code) for name, code in q.kind.variables(q)]
+            variables += [(name, q, code) for name, code in q.question_type.variables(q)]
         return variables
 
     def _entries(self):
@@ -238,7 +238,7 @@ class SurveyExporter(Exporter):
         """
         variables = self._variables()
         columns = [Column("Bølge", "text", 16), Column("Kommune", "text", 20), Column("Besvarelse", "int", 11)]
-        columns += [Column(name, q.kind.data_kind) for name, q, _c in variables]
+        columns += [Column(name, q.question_type.data_kind) for name, q, _c in variables]
         notes = ["Én række pr. besvarelse; koder som i Kodebog. Besvarelse er et løbenummer i udtrækket.",
                  "Rækkerne i hver gruppe står i en tilfældig orden, ikke efter tidspunkt eller kommune; et "
                  "spørgsmål, der er skjult for en kommune, står som 'skjult' i alle kommunens rækker (og i "
@@ -305,7 +305,7 @@ class SurveyExporter(Exporter):
             waves = ", ".join(w.label for w in data.waves if question.id in w.fingerprints)
             base = [name, _wordings(data, question), question.type]
             rows += [[*base, value, meaning, missing, waves]
-                     for value, meaning, missing in question.kind.codebook(question, code)]
+                     for value, meaning, missing in question.question_type.codebook(question, code)]
         columns = [Column("Variabel", "text", 18), Column("Spørgsmål", "text", 70), Column("Type", "text", 14),
                    Column("Kode", "int", 7), Column("Svarmulighed", "text", 34),
                    Column("Manglende værdi", "text", 10), Column("Bølger", "text", 30)]
@@ -368,8 +368,8 @@ def _ready_rows(variables: list[tuple[str, Question, int | None]]) -> Callable[[
     ("skjult") cell or a large number goes cell by cell. None when some variable holds text or dates."""
     numbers = []
     for c, (_name, question, code) in enumerate(variables, start=3):
-        column = question.kind.column
-        if question.kind.data_kind != "int" or column not in ("option_code", "number"):
+        column = question.question_type.column
+        if question.question_type.data_kind != "int" or column not in ("option_code", "number"):
             return None
         if column == "number":
             numbers.append(c)

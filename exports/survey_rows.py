@@ -106,7 +106,7 @@ def published_records(data: SurveyData, variables: list[Variable], question_hidd
     multiple: dict[str, tuple[list[int], dict[int, int]]] = {}  # question id -> (positions, by option code)
     for position, (_name, question, code) in enumerate(variables):
         if code is None:
-            single[question.id] = (column_of[question.kind.column], position)
+            single[question.id] = (column_of[question.question_type.column], position)
         else:
             positions, by_code = multiple.setdefault(question.id, ([], {}))
             positions.append(position)
@@ -270,7 +270,7 @@ def wide_matrix(answers: pd.DataFrame, response_ids: list[int], variables: list[
     import pandas as pd
 
     wide = pd.DataFrame(index=pd.Index(response_ids))
-    kinds = {q.id: q.kind for _n, q, _c in variables}
+    kinds = {q.id: q.question_type for _n, q, _c in variables}
     answers = answers[answers["question_id"].notna()]
     parts = []
     for column in ANSWER_COLUMNS:

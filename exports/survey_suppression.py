@@ -101,7 +101,7 @@ class Disclosure:
     @cached_property
     def _listed_sizes(self) -> dict[str, dict[int, dict[int, int]]]:
         """Responses per wave and municipality that answered each listed (free-text, date) question."""
-        listed = [q.id for q in self.data.questions if q.kind.tabulation is Tabulation.LISTED]
+        listed = [q.id for q in self.data.questions if q.question_type.tabulation is Tabulation.LISTED]
         if not listed:
             return {}
         frame = self.listed_answers
@@ -115,7 +115,7 @@ class Disclosure:
     @cached_property
     def listed_answers(self):
         """The long rows of the listed questions, read once (every municipality: the rule needs them all)."""
-        listed = [q.id for q in self.data.questions if q.kind.tabulation is Tabulation.LISTED]
+        listed = [q.id for q in self.data.questions if q.question_type.tabulation is Tabulation.LISTED]
         frame = self.data.listed_answers(listed)
         return frame[frame["question_id"].notna()] if len(frame) else frame
 

@@ -135,7 +135,7 @@ def answer_values(answered: list[tuple], options: list[tuple]) -> dict[int, dict
 
 def _figures(question: Question, n: int, counts: dict[int, int], numbers: tuple[float, int, float],
              hidden: bool) -> Figures:
-    if question.kind.tabulation is Tabulation.NUMERIC:
+    if question.question_type.tabulation is Tabulation.NUMERIC:
         total, count, squares = numbers
         mean = total / count if count else None
         sd = math.sqrt(max(0.0, squares - total * total / count) / (count - 1)) if count > 1 else None
@@ -144,7 +144,7 @@ def _figures(question: Question, n: int, counts: dict[int, int], numbers: tuple[
     valid_codes = set(scale.valid_codes) if scale else set()
     valid = sum(counts.get(c, 0) for c in valid_codes)
     mean = None
-    if question.kind.has_mean(question) and valid:
+    if question.question_type.has_mean(question) and valid:
         mean = sum(c * counts.get(c, 0) for c in valid_codes) / valid
     top2 = sum(counts.get(c, 0) for c in (scale.top2 if scale else ()))
     return Figures(n, counts, mean, valid, top2, hidden)
@@ -182,7 +182,7 @@ class _QuestionTable:
     def table(self, sheet_name: str) -> Table:
         question, rows, chart_rows = self.question, [], []
         for group in self.data.groups:
-            if group is NETWORK and question.kind.tabulation is Tabulation.OPTIONS:
+            if group is NETWORK and question.question_type.tabulation is Tabulation.OPTIONS:
                 chart_rows = list(range(len(rows), len(rows) + len(question.options)))
             rows += self.group_rows(group)
         number = self.data.number_of(question.id)
@@ -202,22 +202,22 @@ class _QuestionTable:
 
     def chart(self, number: int, chart_rows: list[int]) -> ChartSpec | None:
         """The network's distribution per wave: one option per answer stacked to 100 %, several side by side."""
-        kind, nw = self.question.kind, len(self.waves)
-        if kind.tabulation is not Tabulation.OPTIONS or not chart_rows:
+        qtype, nw = self.question.question_type, len(self.waves)
+        if qtype.tabulation is not Tabulation.OPTIONS or not chart_rows:
             return None
-        first = 3 + nw if kind.multiple else 3
+        first = 3 + nw if qtype.multiple else 3
         return ChartSpec(f"{caption(number, self.question.text.da, 60)}: {NETWORK_TITLE}", tuple(chart_rows), 1,
-                         first, first + nw - 1, "clustered" if kind.multiple else "percent_stacked")
+                         first, first + nw - 1, "clustered" if qtype.multiple else "percent_stacked")
 
     def group_rows(self, group) -> list[list]:
-        question, kind = self.question, self.question.kind
+        question, qtype = self.question, self.question.question_type
         rows = []
-        if kind.tabulation is Tabulation.OPTIONS:
+        if qtype.tabulation is Tabulation.OPTIONS:
             rows += [self.option_row(group, option) for option in question.options]
         rows.append(self.n_row(group))
-        if kind.has_mean(question):
+        if qtype.has_mean(question):
             rows.append(self.mean_row(group))
-        if kind.has_top2(question):
+        if qtype.has_top2(question):
             rows.append(self.top2_row(group))
         return rows
 
@@ -239,7 +239,7 @@ class _QuestionTable:
     def mean_row(self, group) -> list:
         nw = len(self.waves)
         means = self.wave_cells(group, lambda f: f.mean)
-        tested = self.ranked if self.question.kind.tabulation is Tabulation.OPTIONS else test_means
+        tested = self.ranked if self.question.question_type.tabulation is Tabulation.OPTIONS else test_means
         return [self.data.group_label(group), "Gennemsnit", None, *([None] * nw),
                 *[Typed(m, "mean") if isinstance(m, float) else m for m in means], *([None] * nw),
                 *self.changes(_plain(means), 1.0, "diff"), *self.verdicts(group, tested)]
@@ -332,17 +332,17 @@ def caption(number: int, text: str, limit: int) -> str:
 def _method_notes(data: SurveyData, question: Question, comparable: list[bool]) -> list[str]:
     notes = []
     scale = question.scale
-    kind = question.kind
-    if kind.multiple:
+    qtype = question.question_type
+    if qtype.multiple:
         notes.append("Flere svar mulige: andelen er andelen af respondenterne, der valgte muligheden; "
                      "summen kan overstige 100 %.")
-    elif kind.tabulation is Tabulation.OPTIONS:  # a number question has no shares
+    elif qtype.tabulation is Tabulation.OPTIONS:  # a number question has no shares
         notes.append("Andel = antal / N (alle besvarelser af spørgsmålet, manglende værdier medregnet).")
-    if kind.tabulation is Tabulation.OPTIONS and kind.has_mean(question):
+    if qtype.tabulation is Tabulation.OPTIONS and qtype.has_mean(question):
         used = ", ".join(f"{o.code} = {o.label.da}" for o in scale.options if not o.missing)
         left = ", ".join(f"{o.code} = {o.label.da}" for o in scale.options if o.missing)
         notes.append(f"Gennemsnit af koderne {used}" + (f"; udeladt: {left}." if left else "."))
-    if kind.has_top2(question):
+    if qtype.has_top2(question):
         notes.append("Top-2 = andel af de gyldige svar (uden manglende værdier) i "
                      + " eller ".join(scale.label(c) for c in scale.top2) + ".")
     if not all(comparable) and (changed := break_note(question.id, data.waves)) is not None:

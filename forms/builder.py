@@ -67,7 +67,7 @@ class QuestionGate:
             raise StopValidation()
         if field.errors:
             field.errors[:] = []
-            raise StopValidation(self.question.kind.invalid_message(self.question, self.lang))
+            raise StopValidation(self.question.question_type.invalid_message(self.question, self.lang))
 
 
 def _is_empty(field: Field) -> bool:
@@ -80,11 +80,11 @@ def _is_empty(field: Field) -> bool:
 
 def _field(q: Question, lang: str) -> Field:
     validators: list[Any] = [QuestionGate(q, lang)]
-    if q.kind.free_text:
+    if q.question_type.free_text:
         validators.append(NoCPR(answer_message("cpr", lang)))
     kw = {"label": q.text.get(lang), "description": q.help.get(lang) if q.help else "",
           "validators": validators}
-    return q.kind.field(q, lang, kw)
+    return q.question_type.field(q, lang, kw)
 
 
 def form_class_for(questionnaire: Questionnaire, lang: str = "da",
@@ -118,7 +118,7 @@ def validate_form(form: QuestionnaireForm, questionnaire: Questionnaire, draft: 
 def answers_from_form(questionnaire: Questionnaire, form: QuestionnaireForm) -> dict[str, Answer]:
     """The answers of the visible questions (hidden ones are dropped); empty answers are None."""
     visible = visible_questions(questionnaire, form.coded_answers())
-    return {q.id: q.kind.clean(q, form[field_name(q)].data) for q in visible}
+    return {q.id: q.question_type.clean(q, form[field_name(q)].data) for q in visible}
 
 
 def form_data_from_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
@@ -127,5 +127,5 @@ def form_data_from_answers(questionnaire: Questionnaire, answers: dict[str, Any]
     for q in questionnaire.questions:
         value = answers.get(q.id)
         if value is not None:
-            data[field_name(q)] = q.kind.form_value(q, value)
+            data[field_name(q)] = q.question_type.form_value(q, value)
     return data

@@ -138,14 +138,14 @@ class Question:
         return self.scale.options if self.scale else ()
 
     @property
-    def kind(self) -> QuestionType:
+    def question_type(self) -> QuestionType:
         """The question's type object (forms/types/): everything that differs by type is asked of it."""
         return question_type(self.type)
 
     @property
     def is_coded(self) -> bool:
         """True when answers are option codes (likert, choices, yes/no)."""
-        return self.kind.coded
+        return self.question_type.coded
 
     @cached_property
     def fingerprint(self) -> str:

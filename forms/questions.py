@@ -42,11 +42,11 @@ class Located:
 def parse_question(src: Source, m: LineDict, scales: dict[str, Scale],
                    block: str | None) -> Located | None:
     """Read one question; None when it lacks a usable id or type (problems are recorded)."""
-    kind = _question_type(src, m)
+    qtype = _question_type(src, m)
     keys = all_keys()
     for key in m:
-        if key in keys and kind and key not in COMMON_KEYS + kind.keys:
-            src.error("key_not_for_type", m.key_line(key), key, type=kind.name)
+        if key in keys and qtype and key not in COMMON_KEYS + qtype.keys:
+            src.error("key_not_for_type", m.key_line(key), key, type=qtype.name)
     where = f"question '{m['id']}'" if isinstance(m.get("id"), str) else "question"
     src.check_keys(m, keys, ("id", "type", "text"), where)
     qid = src.ident(m, "id", "question id")
@@ -54,10 +54,10 @@ def parse_question(src: Source, m: LineDict, scales: dict[str, Scale],
     help_text = src.text(m, "help")
     required = src.boolean(m, "required", False)
     condition, cond_line, code_lines = _parse_condition(src, m)
-    if qid is None or kind is None:
+    if qid is None or qtype is None:
         return None
-    parts = kind.parse(src, m, qid, text, scales)
-    question = Question(qid, kind.name, text or Text(""), help_text, required, parts.scale, parts.min,
+    parts = qtype.parse(src, m, qid, text, scales)
+    question = Question(qid, qtype.name, text or Text(""), help_text, required, parts.scale, parts.min,
                         parts.max, parts.unit, parts.max_length, condition, block)
     return Located(question, src.path, m.key_line("id"), cond_line, code_lines,
                    parts.complete and text is not None)

@@ -112,7 +112,7 @@ def _outbox_done(app) -> bool:
     """Every invitation recorded sent: none pending, none still claimed by a sender."""
     with app.app_context():
         open_ = db.session.scalar(select(func.count()).select_from(Message).where(
-            Message.kind == "invitation", Message.status != "sent"))
+            Message.purpose == "invitation", Message.status != "sent"))
         db.session.commit()
         return open_ == 0
 
@@ -212,7 +212,7 @@ def test_the_production_topology_survives_killed_schedulers(app, database_url, m
         blocker = create_engine(database_url).connect()
         blocker.execute(text("LOCK TABLE answers IN ACCESS EXCLUSIVE MODE"))  # the export's query will wait
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-        queued = coordinator.post(f"{base}/resultater/eksport", data={"csrf_token": token, "kind": "survey",
+        queued = coordinator.post(f"{base}/resultater/eksport", data={"csrf_token": token, "exporter": "survey",
                                                                      "slug": "topologi"},
                                   timeout=30, allow_redirects=False)
         assert queued.status_code == 303
@@ -244,9 +244,9 @@ def test_the_production_topology_survives_killed_schedulers(app, database_url, m
             assert db.session.scalar(select(func.count()).select_from(Invitation)
                                      .where(Invitation.wave_id == wave_id)) == RESPONDENTS
             assert db.session.scalar(select(func.count()).select_from(Message).where(
-                Message.kind == "invitation", Message.status == "sent")) == RESPONDENTS
+                Message.purpose == "invitation", Message.status == "sent")) == RESPONDENTS
             # The killed scheduler's invitation was taken over once its claim ended; no other was tried twice.
-            attempts = Counter(db.session.scalars(select(Message.attempts).where(Message.kind == "invitation")))
+            attempts = Counter(db.session.scalars(select(Message.attempts).where(Message.purpose == "invitation")))
             assert attempts == {1: RESPONDENTS - mail_kills, 2: mail_kills}
             assert db.session.scalar(select(func.count()).select_from(Response).where(
                 Response.wave_id == wave_id, Response.status == "submitted")) == RESPONDENTS

@@ -93,7 +93,7 @@ def _show(value: Any, question: Question | None = None, lang: str = "da") -> str
     if value is None or value == "" or value == []:
         return "–"
     if question is not None:
-        return str(question.kind.readable(question, value, lang))
+        return str(question.question_type.readable(question, value, lang))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -55,7 +55,7 @@ def request_blocked(email: str, remote_addr: str | None) -> bool:
                for key in keys)
 
 
-KIND = "password-reset"
+PURPOSE = "password-reset"
 
 
 def queue_reset_link(email: str, remote_addr: str | None, lang: str) -> int | None:
@@ -70,7 +70,7 @@ def queue_reset_link(email: str, remote_addr: str | None, lang: str) -> int | No
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.active:
         return None
-    message = Message(kind=f"{KIND}:{lang}", recipient=user.email)
+    message = Message(purpose=f"{PURPOSE}:{lang}", recipient=user.email)
     db.session.add(message)
     db.session.flush()
     return message.id
@@ -81,7 +81,7 @@ def render_reset_mail(message: Message) -> tuple[str, str] | None:
     user = db.session.scalar(select(User).where(func.lower(User.email) == message.recipient.lower()))
     if user is None or not user.active:
         return None
-    lang = message.kind.partition(":")[2] or "da"
+    lang = message.purpose.partition(":")[2] or "da"
     base = base_url()
     with current_app.test_request_context(base_url=base), force_locale(lang):
         link = base + url_for("auth.reset_password", token=make_token(user))

@@ -121,7 +121,7 @@ def reset_password(token: str):
 def init_login(app) -> None:
     from app.extensions import login_manager
 
-    register_renderer(reset.KIND, reset.render_reset_mail)
+    register_renderer(reset.PURPOSE, reset.render_reset_mail)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

@@ -17,7 +17,7 @@ class ExportJob(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    exporter: Mapped[str] = mapped_column("kind", String(40))  # the exporter's identifier (exports/)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[int] = mapped_column(Integer, default=0)  # percent

@@ -128,7 +128,7 @@ class Message(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(40))  # invitation | reminder-1 | reminder-2 | manual-<n> | password-reset
+    purpose: Mapped[str] = mapped_column("kind", String(40))  # invitation | reminder-1 | reminder-2 | manual-<n> | password-reset
     recipient: Mapped[str] = mapped_column(String(254))
     # Invitation mails are rendered when sent (they carry the link); other mails keep their text here.
     subject: Mapped[str | None] = mapped_column(String(300))

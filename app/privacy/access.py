@@ -48,7 +48,7 @@ def _invitation(invitation: Invitation) -> dict[str, Any]:
         "opens_at": wave.opens_at, "closes_at": wave.closes_at, "municipality": invitation.municipality.name,
         "invited_at": invitation.created_at, "first_opened_at": invitation.opened_at,
         "answered_at": invitation.answered_at,
-        "mails": [{"kind": m.kind, "to": m.recipient, "status": m.status, "sent_at": m.sent_at,
+        "mails": [{"kind": m.purpose, "to": m.recipient, "status": m.status, "sent_at": m.sent_at,
                    "queued_at": m.created_at} for m in messages],
         "response": None if response is None else {
             "status": response.status, "submitted_at": response.submitted_at, "updated_at": response.updated_at,

@@ -66,18 +66,18 @@ def state_of(job: ExportJob) -> JobState:
     return JobState(job.status)
 
 
-def file_name(kind: str, params: dict, at: datetime | None = None) -> str:
+def file_name(identifier: str, params: dict, at: datetime | None = None) -> str:
     """The download's name: exporter, questionnaire and the moment made, on the coordinator's clock."""
-    slug = re.sub(r"[^a-z0-9-]+", "-", str(params.get("slug") or kind).lower()).strip("-") or kind
+    slug = re.sub(r"[^a-z0-9-]+", "-", str(params.get("slug") or identifier).lower()).strip("-") or identifier
     made = local_time(at or utcnow(), current_app.config["TIMEZONE"])
-    return f"{kind}-{slug}-{made:%Y%m%d-%H%M}.{EXPORTERS[kind].suffix()}"
+    return f"{identifier}-{slug}-{made:%Y%m%d-%H%M}.{EXPORTERS[identifier].suffix()}"
 
 
-def create_job(kind: str, params: dict, user) -> ExportJob:
+def create_job(identifier: str, params: dict, user) -> ExportJob:
     """Record a queued export job (flushes; the view commits, and a worker picks it up)."""
-    if kind not in EXPORTERS:
-        raise ValueError(kind)
-    job = ExportJob(kind=kind, params=params, status="queued", progress=0, created_by_id=user.id,
+    if identifier not in EXPORTERS:
+        raise ValueError(identifier)
+    job = ExportJob(exporter=identifier, params=params, status="queued", progress=0, created_by_id=user.id,
                     municipality_id=params.get("municipality_id"))
     db.session.add(job)
     db.session.flush()
@@ -94,7 +94,7 @@ def job_files(job: ExportJob) -> dict[str, Path]:
         return {}
     folder = job_folder(job)
     files = {Path(job.file_name).suffix.lstrip("."): folder / job.file_name}
-    exporter = EXPORTERS.get(job.kind)
+    exporter = EXPORTERS.get(job.exporter)
     for i, suffix in enumerate(exporter.csv_suffixes if exporter else ()):
         files["csv" if i == 0 else f"csv-{suffix}"] = folder / f"{Path(job.file_name).stem}-{suffix}.csv"
     return {k: v for k, v in files.items() if v.exists()}
@@ -128,13 +128,13 @@ def run_job(job_id: int, worker: str | None = None) -> None:
         db.session.commit()
         return
     worker = job.claimed_by or ""
-    kind, params = job.kind, dict(job.params)
+    identifier, params = job.exporter, dict(job.params)
     folder = job_folder(job)
-    name = file_name(kind, params)
+    name = file_name(identifier, params)
     written: list[Path] = []
     try:
         read_only_transaction(db.session)  # the export only reads; its changes to the job go by `_record`
-        exporter = build_exporter(kind, ExportRequest.from_params(params))
+        exporter = build_exporter(identifier, ExportRequest.from_params(params))
         folder.mkdir(parents=True, exist_ok=True)
         last = [0]
 
@@ -204,11 +204,11 @@ def erase_exports_of(selects: str, slug: str, subject_id: int) -> int:
     or held `subject_id`. A finished job keeps its row, marked erased; a running one goes back to the
     queue, so its worker finds the job no longer its own and removes what it was writing, and it runs
     again on the erased data. Returns how many jobs. Flushes; the caller commits."""
-    kinds = [identifier for identifier, exporter in EXPORTERS.items() if getattr(exporter, "selects", None) == selects]
-    if not kinds:
+    identifiers = [identifier for identifier, exporter in EXPORTERS.items() if getattr(exporter, "selects", None) == selects]
+    if not identifiers:
         return 0
     erased = 0
-    for job in db.session.scalars(select(ExportJob).where(ExportJob.kind.in_(kinds))):
+    for job in db.session.scalars(select(ExportJob).where(ExportJob.exporter.in_(identifiers))):
         params = job.params or {}
         selected = params.get("selected") or params.get(selects) or ()
         if params.get("slug") != slug or (selected and subject_id not in {int(s) for s in selected}):

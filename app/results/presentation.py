@@ -121,7 +121,7 @@ def page_questions(data: SurveyData, lang: str, breakdown: bool) -> list[PageQue
     disclosure = Disclosure(data, per_question)  # the exports' one decision of what is hidden, read from the same aggregates
     result = []
     for question in data.questions:
-        if not question.kind.tabulated:
+        if not question.question_type.tabulated:
             continue
         figures = question_figures(data, question, *per_question.get(question.id, empty),
                                    groups=None if breakdown else [NETWORK], rules=disclosure.counted_rule(question.id))
@@ -130,26 +130,26 @@ def page_questions(data: SurveyData, lang: str, breakdown: bool) -> list[PageQue
 
 
 def _question(data: SurveyData, question: Question, figures: dict, page: _Page, breakdown: bool) -> PageQuestion:
-    kind = question.kind
+    qtype = question.question_type
     lang = page.lang
     number = data.number_of(question.id)
     rows: list[PageRow] = []
     network = {w.id: figures[(NETWORK, w.id)] for w in data.waves}
-    if kind.tabulation is Tabulation.OPTIONS:
+    if qtype.tabulation is Tabulation.OPTIONS:
         for option in question.options:
             label = option.label.get(lang) + (" " + page.missing if option.missing else "")
             rows.append(_share_row(data, question, label, network,
                                    lambda f, c=option.code: (f.counts.get(c, 0), f.n), "option", page))
     rows.append(PageRow(page.n, [_count(question, w, network[w.id], page) for w in data.waves],
                         [Change() for _pair in data.waves[1:]], "n"))
-    if kind.has_mean(question):
+    if qtype.has_mean(question):
         rows.append(_mean_row(data, question, network, page))
-    if kind.has_top2(question):
+    if qtype.has_top2(question):
         top = _("Top-2: %(options)s", options=" + ".join(question.scale.label(c, lang) for c in question.scale.top2))
         rows.append(_share_row(data, question, top, network, lambda f: (f.top2, f.valid), "top2", page))
-    if kind.has_top2(question):
+    if qtype.has_top2(question):
         measure = _("Top-2-andel")
-    elif kind.has_mean(question):
+    elif qtype.has_mean(question):
         measure = page.mean
     else:
         measure = page.n
@@ -157,10 +157,10 @@ def _question(data: SurveyData, question: Question, figures: dict, page: _Page, 
     if breakdown:
         for group in data.groups[1:]:
             own = {w.id: figures[(group, w.id)] for w in data.waves}
-            if kind.has_top2(question):
+            if qtype.has_top2(question):
                 row = _share_row(data, question, data.group_label(group), own, lambda f: (f.top2, f.valid), "top2",
                                  page)
-            elif kind.has_mean(question):
+            elif qtype.has_mean(question):
                 row = _mean_row(data, question, own, page, data.group_label(group))
             else:
                 row = PageRow(data.group_label(group), [_count(question, w, own[w.id], page) for w in data.waves],
@@ -222,7 +222,7 @@ def _mean_row(data: SurveyData, question: Question, by_wave: dict[int, Figures],
         else:
             cells.append(Cell(page.number(f.mean, "#,##0.00") if f.mean is not None else "–"))
     valid = set(question.scale.valid_codes) if question.scale else set()
-    ordinal = question.kind.tabulation is Tabulation.OPTIONS
+    ordinal = question.question_type.tabulation is Tabulation.OPTIONS
 
     def test(fa: Figures, fb: Figures) -> tuple[float | None, TestResult | None]:
         if fa.mean is None or fb.mean is None:
@@ -262,7 +262,7 @@ def _changes(data: SurveyData, question: Question, by_wave: dict[int, Figures], 
 
 
 def _chart(data: SurveyData, question: Question, network: dict[int, Figures], page: _Page) -> Markup | None:
-    if question.kind.tabulation is not Tabulation.OPTIONS:
+    if question.question_type.tabulation is not Tabulation.OPTIONS:
         return None
     series = []
     for option in question.options:
@@ -279,4 +279,4 @@ def _chart(data: SurveyData, question: Question, network: dict[int, Figures], pa
     number = data.number_of(question.id)
     title = _("Spørgsmål %(number)s – netværket i alt, fordeling pr. bølge", number=number)
     return stacked_bars(f"chart-{number}", title, [w.label_in(page.lang) for w in data.waves], series, page.hidden,
-                        stacked=not question.kind.multiple)
+                        stacked=not question.question_type.multiple)

@@ -246,13 +246,13 @@ def _variable_value(question: Question, code: int | None):
     asked = Answer.question_id == question.id
     if code is not None:
         return func.max(case((and_(asked, Answer.option_code == code), 1), (asked, 0)))
-    return func.min(case((asked, getattr(Answer, question.kind.column))))
+    return func.min(case((asked, getattr(Answer, question.question_type.column))))
 
 
 def _counted(questions: list[Question]) -> tuple[frozenset, frozenset]:
     """(single-choice questions, the other counted questions)."""
-    single = frozenset(q.id for q in questions if q.kind.tabulation is Tabulation.OPTIONS and not q.kind.multiple)
-    return single, frozenset(q.id for q in questions if q.kind.tabulated and q.id not in single)
+    single = frozenset(q.id for q in questions if q.question_type.tabulation is Tabulation.OPTIONS and not q.question_type.multiple)
+    return single, frozenset(q.id for q in questions if q.question_type.tabulated and q.id not in single)
 
 
 def survey_aggregates(wave_ids: list[int], single_choice: set[str] | frozenset = frozenset(),

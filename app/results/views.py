@@ -62,7 +62,8 @@ def schemes():
 @bp.route("/eksport", methods=["POST"])
 @results_access
 def start_export():
-    exporter = EXPORTERS.get(request.form.get("kind", ""))
+    # "kind" is the field's older name, still accepted from a page opened before it was renamed
+    exporter = EXPORTERS.get(request.form.get("exporter") or request.form.get("kind", ""))
     if exporter is None:
         abort(400)
     slug = request.form.get("slug", "") if exporter.questionnaire_kind else ""

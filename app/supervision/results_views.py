@@ -70,7 +70,7 @@ def show(slug: str):
     lang = current_lang()
     questions = []  # in questionnaire order, whatever their kind
     for index, question in enumerate(data.questions):
-        tabulation = question.kind.tabulation
+        tabulation = question.question_type.tabulation
         if tabulation is Tabulation.OPTIONS:
             questions.append(_counted(exporter, question, shown, focus, lang, f"chart-{index}"))
         elif tabulation is Tabulation.NUMERIC:
@@ -147,14 +147,14 @@ def _free_texts(exporter: SupervisionExporter, lang: str) -> list[dict[str, Any]
     frame = exporter.data.answers
     result = []
     for question in exporter.data.questions:
-        if question.kind.tabulation is not Tabulation.LISTED:
+        if question.question_type.tabulation is not Tabulation.LISTED:
             continue
-        column = question.kind.column  # the answers column its values are stored in
+        column = question.question_type.column  # the answers column its values are stored in
         rows = frame[frame["question_id"] == question.id]
         per_round = []
         for round_ in exporter.data.rounds:
             items = [(exporter.group_label(int(m)), _case(case, outside, counted),
-                      question.kind.readable(question, question.kind.read([v]), lang))
+                      question.question_type.readable(question, question.question_type.read([v]), lang))
                      for m, case, v, outside, counted in rows[rows["round_id"] == round_.id][
                          ["municipality_id", "case_reference", column, "outside", "counted"]].itertuples(index=False)]
             per_round.append((round_.label, [i for i in items if i[2] not in (None, "")]))

@@ -18,7 +18,7 @@ from app.models import Message, Municipality, User, utcnow
 from app.models.user import NO_PASSWORD_YET, ROLES
 
 INVITATION_SALT = "user-invitation"
-INVITATION_KIND = "user-invitation"
+INVITATION_PURPOSE = "user-invitation"
 
 
 class Refused(AccountError):
@@ -88,7 +88,7 @@ def _queue_invitation(actor: User, user: User) -> Message:
             "for det nordjyske frikommunenetværk.\n\nVælg din adgangskode med linket herunder. Det virker én "
             "gang og udløber om %(days)s dage.\n\n%(link)s\n",
             name=user.name, actor=actor.name, days=days, link=link)
-    message = Message(invitation_id=None, kind=INVITATION_KIND, recipient=user.email, subject=subject,
+    message = Message(invitation_id=None, purpose=INVITATION_PURPOSE, recipient=user.email, subject=subject,
                       body=body, status="pending", due_at=utcnow())
     db.session.add(message)
     db.session.flush()

@@ -27,11 +27,11 @@ def personal_link(invitation: Invitation) -> str:
 def render_mail(message: Message, invitation: Invitation, wave: Wave) -> tuple[str, str]:
     """(subject, body) of an invitation or reminder, rendered now because it carries the link."""
     title = definition_of(wave.questionnaire_version).title.get("da")
-    template = "mail/invitation.txt" if message.kind == "invitation" else "mail/reminder.txt"
+    template = "mail/invitation.txt" if message.purpose == "invitation" else "mail/reminder.txt"
     with force_locale("da"):  # respondents get Danish mail, whoever triggers the sending
         body = current_app.jinja_env.get_template(template).render(
             name=invitation.respondent.name, title=title, wave=wave, link=personal_link(invitation))
-    prefix = "Spørgeskema" if message.kind == "invitation" else "Påmindelse"
+    prefix = "Spørgeskema" if message.purpose == "invitation" else "Påmindelse"
     return f"{prefix}: {title}", body
 
 
@@ -45,7 +45,7 @@ def prepare(message: Message, now: datetime) -> tuple[str, str] | str:
 def _reason_not_to_send(message: Message, invitation: Invitation, wave: Wave, now: datetime) -> str | None:
     if wave.status != "open" or now >= wave.closes_at:
         return "runden er ikke åben"
-    if message.kind != "invitation":
+    if message.purpose != "invitation":
         answered = db.session.scalar(select(Response.id).where(
             Response.invitation_id == invitation.id, Response.status == "submitted"))
         if answered is not None:

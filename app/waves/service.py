@@ -134,13 +134,15 @@ def submitted_exists():
     return exists().where(Response.invitation_id == Invitation.id, Response.status == "submitted")
 
 
-def queue_messages(wave: Wave, kind: str, now: datetime, only_unanswered: bool) -> int:
-    """One pending message of `kind` per invitation of the wave (none twice: unique per invitation and kind)."""
+def queue_messages(wave: Wave, purpose: str, now: datetime, only_unanswered: bool) -> int:
+    """One pending message of `purpose` per invitation of the wave (none twice: unique per invitation and
+    purpose)."""
     query = (select(Invitation.id, Respondent.email).join(Respondent, Respondent.id == Invitation.respondent_id)
              .where(Invitation.wave_id == wave.id, Respondent.active.is_(True)))
     if only_unanswered:
         query = query.where(~submitted_exists())
-    rows = [{"invitation_id": invitation_id, "kind": kind, "recipient": email, "status": "pending",
+    # keyed by the table's column names: Message.purpose is the column "kind"
+    rows = [{"invitation_id": invitation_id, "kind": purpose, "recipient": email, "status": "pending",
              "attempts": 0, "due_at": now, "created_at": now}
             for invitation_id, email in db.session.execute(query)]
     return insert_ignoring_duplicates(Message.__table__, rows, ["invitation_id", "kind"])
@@ -171,7 +173,7 @@ def queue_due_reminders(wave: Wave, now: datetime) -> int:
         return 0
     latest = due[-1]
     already = db.session.scalar(select(func.count()).select_from(Message).join(Invitation).where(
-        Invitation.wave_id == wave.id, Message.kind == f"reminder-{latest}"))
+        Invitation.wave_id == wave.id, Message.purpose == f"reminder-{latest}"))
     if already:
         # Those who got it keep it; nobody new is added after the first queueing of a reminder.
         return 0
@@ -179,12 +181,12 @@ def queue_due_reminders(wave: Wave, now: datetime) -> int:
 
 
 def queue_manual_reminder(wave: Wave, now: datetime) -> int:
-    """An extra reminder by hand to those who have not submitted; each press is its own kind."""
+    """An extra reminder by hand to those who have not submitted; each press is its own purpose ("manual-<n>")."""
     if wave.status != "open":
         raise WaveError(_l("Der kan kun sendes påmindelser i en åben runde."))
-    kinds = set(db.session.scalars(select(Message.kind).join(Invitation).where(
-        Invitation.wave_id == wave.id, Message.kind.like("manual-%"))))
-    number = len(kinds) + 1
+    used = set(db.session.scalars(select(Message.purpose).join(Invitation).where(
+        Invitation.wave_id == wave.id, Message.purpose.like("manual-%"))))
+    number = len(used) + 1
     return queue_messages(wave, f"manual-{number}", now, only_unanswered=True)
 
 

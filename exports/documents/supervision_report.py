@@ -45,7 +45,7 @@ class SupervisionReportExporter(DocumentExporter):
         yield self.workbook.overview_table()
         yield self.workbook.coverage_table()
         for question in self.data.questions:
-            if question.kind.tabulated:
+            if question.question_type.tabulated:
                 yield self.workbook.question_table(question, question.id)
 
     def build(self, progress: Progress | None = None) -> tuple[ReportDocument, list[str]]:
@@ -74,8 +74,8 @@ class SupervisionReportExporter(DocumentExporter):
         listed = []
         for i, question in enumerate(data.questions, start=1):
             document.heading(f"{i}. {question.text.get(lang)}", 2)
-            if question.kind.tabulated:
-                numeric = question.kind.tabulation is Tabulation.NUMERIC
+            if question.question_type.tabulated:
+                numeric = question.question_type.tabulation is Tabulation.NUMERIC
                 document.paragraph(self._number_note(question) if numeric else
                                    self.say("Andel = antal / N (sager, hvor spørgsmålet er besvaret)."), small=True)
                 if question.condition is not None:
@@ -83,7 +83,7 @@ class SupervisionReportExporter(DocumentExporter):
                 if (changed := self._changed(question)) is not None:
                     document.paragraph(changed, italic=True, small=True)
                 self._table(document, self.workbook.question_table(question, question.id), None, question)
-                if question.kind.tabulation is Tabulation.OPTIONS and len(data.rounds) > 1:
+                if question.question_type.tabulation is Tabulation.OPTIONS and len(data.rounds) > 1:
                     self._comparison(document, question)
             else:
                 listed.append((i, question))
@@ -101,7 +101,7 @@ class SupervisionReportExporter(DocumentExporter):
         """Which tests the comparison of rounds uses, for the kinds of question the questionnaire has."""
         if len(self.data.rounds) < 2:
             return []
-        kinds = {q.kind.tabulation for q in self.data.questions if q.kind.tabulated}
+        kinds = {q.question_type.tabulation for q in self.data.questions if q.question_type.tabulated}
         said = []
         if Tabulation.OPTIONS in kinds:
             said.append(self.say("En andels ændring fra runde til runde testes med χ²-testen af to andele, eller "

@@ -64,9 +64,9 @@ class SurveyReportExporter(DocumentExporter):
         questions = data.questions
         listed = []
         for i, question in enumerate(questions, start=1):
-            if not question.kind.tabulated:
+            if not question.question_type.tabulated:
                 listed.append((i, question))
-            self._question(document, i, question, next(tables) if question.kind.tabulated else None)
+            self._question(document, i, question, next(tables) if question.question_type.tabulated else None)
             if progress is not None:
                 progress(i, len(questions))
         sections = [self.say("Metode"), self.say("Resultater")]
@@ -121,14 +121,14 @@ class SurveyReportExporter(DocumentExporter):
 
     def _tests(self) -> str:
         """Which tests stand behind the verdicts, for the kinds of question the questionnaire has."""
-        questions = [q for q in self.data.questions if q.kind.tabulated]
+        questions = [q for q in self.data.questions if q.question_type.tabulated]
         tests = []
-        if any(q.kind.tabulation is Tabulation.OPTIONS for q in questions):
+        if any(q.question_type.tabulation is Tabulation.OPTIONS for q in questions):
             tests.append(self.say("andele: χ²-test af to andele, eller Fishers eksakte test, når en forventet værdi "
                                   "er under 5"))
-        if any(q.kind.tabulation is Tabulation.OPTIONS and q.kind.has_mean(q) for q in questions):
+        if any(q.question_type.tabulation is Tabulation.OPTIONS and q.question_type.has_mean(q) for q in questions):
             tests.append(self.say("gennemsnit af en skala: Mann-Whitney-testen"))
-        if any(q.kind.tabulation is Tabulation.NUMERIC for q in questions):
+        if any(q.question_type.tabulation is Tabulation.NUMERIC for q in questions):
             tests.append(self.say("gennemsnit af et talspørgsmål: Welchs t-test"))
         return self.say("Ved hver ændring står, om den er signifikant (p < 0,05) eller kan skyldes tilfældigheder "
                         "({tests}).", tests="; ".join(tests))
@@ -145,7 +145,7 @@ class SurveyReportExporter(DocumentExporter):
             document.paragraph(note, small=True)
         waves = self.data.waves
         nw, pairs = len(waves), max(0, len(waves) - 1)
-        numeric = question.kind.tabulation is Tabulation.NUMERIC
+        numeric = question.question_type.tabulation is Tabulation.NUMERIC
         headers = [self.say("Gruppe"), self.say("Svarmulighed")]
         if numeric:
             # N and the mean: one column per wave (the N row's count, the mean row's mean); the change is
@@ -248,21 +248,21 @@ class SurveyReportExporter(DocumentExporter):
 
     def _notes(self, question: Question) -> list[str]:
         """How the question's figures are computed: shares, the codes of the mean, the top-2 options."""
-        kind, scale = question.kind, question.scale
-        if kind.tabulation is Tabulation.NUMERIC:
+        qtype, scale = question.question_type, question.scale
+        if qtype.tabulation is Tabulation.NUMERIC:
             unit = question.unit.get(self.language) if question.unit is not None else ""
             return [self.say("Gennemsnit af svarene i {unit}; ændringen i gennemsnit testes med Welchs t-test.",
                              unit=unit) if unit else
                     self.say("Gennemsnit af svarene; ændringen i gennemsnit testes med Welchs t-test.")]
         notes = [self.say("Flere svar mulige: andelen er andelen af respondenterne, der valgte muligheden; summen "
-                          "kan overstige 100 %.") if kind.multiple else
+                          "kan overstige 100 %.") if qtype.multiple else
                  self.say("Andel = antal / N (alle besvarelser af spørgsmålet, manglende værdier medregnet).")]
-        if kind.tabulation is Tabulation.OPTIONS and kind.has_mean(question):
+        if qtype.tabulation is Tabulation.OPTIONS and qtype.has_mean(question):
             used = ", ".join(f"{o.code} = {o.label.get(self.language)}" for o in scale.options if not o.missing)
             left = ", ".join(f"{o.code} = {o.label.get(self.language)}" for o in scale.options if o.missing)
             notes.append(self.say("Gennemsnit af koderne {used}; udeladt: {left}.", used=used, left=left) if left
                          else self.say("Gennemsnit af koderne {used}.", used=used))
-        if kind.has_top2(question):
+        if qtype.has_top2(question):
             notes.append(self.say("Top-2 = andel af de gyldige svar (uden manglende værdier) i {labels}.",
                                   labels=self.say(" eller ").join(self._scale_label(question, c)
                                                                   for c in scale.top2)))
@@ -280,7 +280,7 @@ class SurveyReportExporter(DocumentExporter):
 
     def _chart(self, document: ReportDocument, number: int, question: Question, table: Table) -> None:
         chart = table.chart
-        if chart is None or question.kind.tabulation is not Tabulation.OPTIONS:
+        if chart is None or question.question_type.tabulation is not Tabulation.OPTIONS:
             return
         nw = len(self.data.waves)
         series = [(self._option_label(question, table.rows[r][2]), [table.rows[r][3 + nw + i] for i in range(nw)])
@@ -293,7 +293,7 @@ class SurveyReportExporter(DocumentExporter):
         def percent(value: float) -> str:
             return numbers.share(value, self.language)
 
-        png = bar_chart(labels, series, hidden, percent, stacked=not question.kind.multiple)
+        png = bar_chart(labels, series, hidden, percent, stacked=not question.question_type.multiple)
         alt = self.say("Søjlediagram for spørgsmål {number}, netværket i alt: {figures}", number=number,
                        figures=describe(labels, series, hidden, percent))
         document.figure(png, alt, self.say("Figur {n}. Spørgsmål {number}: {wording} (netværket i alt).",

@@ -59,9 +59,9 @@ def test_second_invitation_for_the_same_wave_and_respondent_is_refused(ctx):
 
 def test_one_message_per_invitation_and_kind(ctx):
     *_, invitation = _wave_with_invitation()
-    db.session.add(Message(invitation=invitation, kind="invitation", recipient="anne@example.dk"))
+    db.session.add(Message(invitation=invitation, purpose="invitation", recipient="anne@example.dk"))
     db.session.commit()
-    db.session.add(Message(invitation_id=invitation.id, kind="invitation", recipient="anne@example.dk"))
+    db.session.add(Message(invitation_id=invitation.id, purpose="invitation", recipient="anne@example.dk"))
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()

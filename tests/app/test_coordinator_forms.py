@@ -297,7 +297,7 @@ def test_every_coordinator_page_and_form_answers_without_a_500(walk_app):
 
         from app.models import Message
 
-        bodies = db.session.scalars(select(Message.body).where(Message.kind == "user-invitation")).all()
+        bodies = db.session.scalars(select(Message.body).where(Message.purpose == "user-invitation")).all()
     links = [re.search(r"(https?://[^/\s]+)(/\S+)\n", body).groups() for body in bodies]
     assert links and all(base == "http://localhost" for base, _ in links)
     assert {adapter.match(path)[0] for _, path in links} == {"users.accept_invitation"}

@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMES = {"slug": None, "municipality_id": None}
 
 
-def _queue(app, count: int = 1, kind: str = "schemes", params: dict | None = None) -> list[int]:
+def _queue(app, count: int = 1, exporter: str = "schemes", params: dict | None = None) -> list[int]:
     with app.app_context():
-        queued = [ExportJob(kind=kind, params=params or SCHEMES, status="queued", progress=0) for _ in range(count)]
+        queued = [ExportJob(exporter=exporter, params=params or SCHEMES, status="queued", progress=0) for _ in range(count)]
         db.session.add_all(queued)
         db.session.commit()
         return [job.id for job in queued]
@@ -155,9 +155,9 @@ def _stall_while_another_worker_takes_over(app, monkeypatch, finish: bool):
     real = jobs.build_exporter
     calls = []
 
-    def build(kind, request):
-        exporter = real(kind, request)
-        calls.append(kind)
+    def build(identifier, request):
+        exporter = real(identifier, request)
+        calls.append(identifier)
         if len(calls) == 1:  # the stalled worker's run
             write = exporter.write
 
@@ -210,8 +210,8 @@ def test_others_can_write_while_a_worker_writes_an_export(app, monkeypatch):
     real = jobs.build_exporter
     written: list[object] = []
 
-    def build(kind, request):
-        exporter = real(kind, request)
+    def build(identifier, request):
+        exporter = real(identifier, request)
         write = exporter.write
 
         def write_beside_another(path, progress=None):
@@ -230,7 +230,7 @@ def test_others_can_write_while_a_worker_writes_an_export(app, monkeypatch):
 
 
 def test_an_export_that_raises_fails_at_once_without_a_second_attempt(app):
-    (job_id,) = _queue(app, kind="survey", params={"slug": "no-such-questionnaire"})
+    (job_id,) = _queue(app, exporter="survey", params={"slug": "no-such-questionnaire"})
     assert worker.run_pending(app) == [job_id]
     job = _job(app, job_id)
     assert (job.status, job.attempts) == ("failed", 1) and job.message != jobs.INTERRUPTED
@@ -241,7 +241,7 @@ def test_the_web_request_only_queues_and_a_worker_thread_runs_the_job(app, clien
     _id, email, password = make_user("coordinator")
     login(client, email, password)
     token = extract_csrf(client.get("/resultater/").get_data(as_text=True))
-    location = client.post("/resultater/eksport", data={"csrf_token": token, "kind": "schemes"}).headers["Location"]
+    location = client.post("/resultater/eksport", data={"csrf_token": token, "exporter": "schemes"}).headers["Location"]
     assert client.get(location + "/status").get_json()["status"] == "queued"
     assert "Eksporten venter på at blive startet." in client.get(location).get_data(as_text=True)
     assert not [t for t in threading.enumerate() if t.name.startswith("export")]

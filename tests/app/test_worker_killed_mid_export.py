@@ -22,7 +22,7 @@ from tests.app.test_worker import ROOT, SCHEMES, _env, _job, _wait_status
 
 def _own_job(app, user_id: int) -> int:
     with app.app_context():
-        job = ExportJob(kind="schemes", params=SCHEMES, status="queued", progress=0, created_by_id=user_id)
+        job = ExportJob(exporter="schemes", params=SCHEMES, status="queued", progress=0, created_by_id=user_id)
         db.session.add(job)
         db.session.commit()
         return job.id

@@ -32,7 +32,7 @@ def test_a_known_address_answers_exactly_like_an_unknown_one_and_sends_no_mail_i
                         re.sub(r'value="[^"]+"', "", page.get_data(as_text=True))))
     assert answers[0] == answers[1]
     [queued] = _outbox(app)
-    assert queued.recipient == email and queued.status == "pending" and queued.kind.startswith("password-reset")
+    assert queued.recipient == email and queued.status == "pending" and queued.purpose.startswith("password-reset")
     assert queued.body is None and queued.subject is None  # no working link is ever stored
 
 

@@ -71,9 +71,9 @@ def _later_wave_mail(app) -> set[str]:
     return {p.name for p in Path(app.config["MAIL_FOLDER"]).glob("*.eml")}
 
 
-def _export(app, user_id: int, kind: str, slug: str, records: bool = False) -> int:
+def _export(app, user_id: int, exporter: str, slug: str, records: bool = False) -> int:
     with app.app_context():
-        job = create_job(kind, {"slug": slug, "selected": [], "municipality_id": None, "records": records,
+        job = create_job(exporter, {"slug": slug, "selected": [], "municipality_id": None, "records": records,
                                 "language": "da"}, SimpleNamespace(id=user_id))
         db.session.commit()
         job_id = job.id

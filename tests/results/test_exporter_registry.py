@@ -111,7 +111,7 @@ def test_the_results_page_offers_and_runs_a_registered_exporter(app, client, kno
     login(client, email, password)
     page = client.get("/resultater/").get_data(as_text=True)
     assert 'value="optaelling"' in page and "Hent optælling: besvarelser pr. kommune" in page
-    response = client.post("/resultater/eksport", data={"csrf_token": extract_csrf(page), "kind": "optaelling"})
+    response = client.post("/resultater/eksport", data={"csrf_token": extract_csrf(page), "exporter": "optaelling"})
     assert response.status_code == 303
     status_url = response.headers["Location"].rstrip("/") + "/status"
     assert run_pending(app)  # a worker runs what the page queued

@@ -13,10 +13,10 @@ from tests.conftest import extract_csrf
 INTERRUPTED = "Eksporten blev afbrudt to gange, fordi processen, der lavede den, stoppede undervejs."
 
 
-def _job(app, user_id: int, status: str, age: timedelta, kind: str = "schemes", finished: timedelta | None = None,
+def _job(app, user_id: int, status: str, age: timedelta, exporter: str = "schemes", finished: timedelta | None = None,
          files: bool = False) -> int:
     with app.app_context():
-        job = ExportJob(kind=kind, params={"slug": None, "municipality_id": None}, status=status, progress=40,
+        job = ExportJob(exporter=exporter, params={"slug": None, "municipality_id": None}, status=status, progress=40,
                         created_by_id=user_id, created_at=utcnow() - age)
         if finished is not None:
             job.finished_at = utcnow() - finished
@@ -45,9 +45,9 @@ def test_a_job_failed_because_its_worker_died_says_so_and_can_be_started_again(a
         db.session.commit()
     html = client.get(f"/resultater/eksport/{job_id}").get_data(as_text=True)
     assert INTERRUPTED in html and "results.js" not in html and "refresh" not in html
-    assert 'name="kind" value="schemes"' in html and "Start eksporten igen" in html
+    assert 'name="exporter" value="schemes"' in html and "Start eksporten igen" in html
     assert client.get(f"/resultater/eksport/{job_id}/status").get_json()["status"] == "failed"
-    again = client.post("/resultater/eksport", data={"csrf_token": extract_csrf(html), "kind": "schemes"})
+    again = client.post("/resultater/eksport", data={"csrf_token": extract_csrf(html), "exporter": "schemes"})
     assert again.status_code == 303 and again.headers["Location"] != f"/resultater/eksport/{job_id}"
     assert client.get(again.headers["Location"] + "/status").get_json()["status"] == "queued"
     assert run_pending(app)

@@ -22,7 +22,7 @@ def _write_from_another_thread(app) -> bool:
 
     def write() -> None:
         with app.app_context():
-            job = ExportJob(kind="schemes", params={}, status="queued", progress=0)
+            job = ExportJob(exporter="schemes", params={}, status="queued", progress=0)
             db.session.add(job)
             db.session.commit()
             done.append(job.id)

@@ -106,6 +106,7 @@ def test_survey_appendix_is_a_well_made_document(app, runner, planned_survey, tm
     styles = [p.style.name for p in document.paragraphs]
     assert "Title" in styles and "Heading 1" in styles and styles.count("Heading 2") >= len(_questions(app))
     assert document.core_properties.language == "da-DK"
+    assert len(document.tables) >= len(_questions(app))  # every table is checked, and there are tables
     assert all(t.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None for t in document.tables)
     with zipfile.ZipFile(path) as package:
         body = package.read("word/document.xml").decode()
@@ -200,7 +201,7 @@ def test_the_appendix_of_the_waves_shown_is_a_download_through_an_export_job(cli
     page = client.get(f"/resultater/survey/{SLUG}?bolge={chosen}").get_data(as_text=True)
     assert 'value="report-survey"' in page
     response = client.post("/resultater/eksport", data={
-        "csrf_token": extract_csrf(page), "kind": "report-survey", "slug": SLUG, "selected": [str(chosen), "999999"]})
+        "csrf_token": extract_csrf(page), "exporter": "report-survey", "slug": SLUG, "selected": [str(chosen), "999999"]})
     assert response.status_code == 303
     state = _wait_done(client, response.headers["Location"])
     assert state["status"] == "done" and set(state["files"]) == {"docx"}
@@ -236,7 +237,7 @@ def test_the_english_page_queues_the_english_appendix(client, planned_survey, ma
     page = client.get(f"/resultater/survey/{SLUG}").get_data(as_text=True)
     assert "Download Word appendix (appendix 2)" in page
     response = client.post("/resultater/eksport", data={
-        "csrf_token": extract_csrf(page), "kind": "report-survey", "slug": SLUG})
+        "csrf_token": extract_csrf(page), "exporter": "report-survey", "slug": SLUG})
     state = _wait_done(client, response.headers["Location"])
     document = docx.Document(io.BytesIO(client.get(state["files"]["docx"]).data))
     assert document.paragraphs[0].text == "Appendix 2: results of the adviser survey"
@@ -248,7 +249,7 @@ def test_a_team_leaders_appendix_has_only_the_own_municipality_and_the_network(c
     login(client, email, password)
     page = client.get("/resultater/").get_data(as_text=True)
     response = client.post("/resultater/eksport", data={
-        "csrf_token": extract_csrf(page), "kind": "report-survey", "slug": SLUG, "municipality_id": "1"})
+        "csrf_token": extract_csrf(page), "exporter": "report-survey", "slug": SLUG, "municipality_id": "1"})
     state = _wait_done(client, response.headers["Location"])
     path = tmp_path / "teamleder.docx"
     path.write_bytes(client.get(state["files"]["docx"]).data)

@@ -75,7 +75,9 @@ def _readable(path, tmp_path) -> tuple[list[str], list[str]]:
         assert found, heading
         assert any(any(flat(line).startswith(first) for line in rows[k].splitlines()) for k in found), \
             f"pages {[k + 1 for k in found]}: {heading!r} without its table's first row {first!r}"
-    for _landscape, room, widths in tables_by_section(path):
+    sections = tables_by_section(path)
+    assert any(widths for _landscape, _room, widths in sections)  # some table was measured
+    for _landscape, room, widths in sections:
         assert all(width <= room for width in widths)
     return pages, rows
 
@@ -132,7 +134,7 @@ def _survey(slug: str, waves: int) -> list:
                     if question.options:
                         codes = [o.code for o in question.options]
                         answer[question.id] = codes[(k + q + w + m) % len(codes)]
-                    elif question.kind.tabulated:  # a number: more cases, the later the wave
+                    elif question.question_type.tabulated:  # a number: more cases, the later the wave
                         answer[question.id] = 5 + 3 * k + 4 * w + m
                     else:
                         answer[question.id] = f"Bemærkning {k} fra {place} i {label}"
@@ -156,7 +158,7 @@ def test_the_survey_appendix_with_its_longest_wordings_is_readable(app, runner, 
             assert option.label.da in text
     assert "Vesthimmerland" in text and "Brønderslev" in text and "(procentpoint)" in text
     assert "Whitney" in text and "Fishers eksakte test" in text and "Welch" not in text  # no number question
-    listed = [q for q in questions if not q.kind.tabulated]
+    listed = [q for q in questions if not q.question_type.tabulated]
     if listed:
         # the free texts in a section of their own, after the results
         assert text.index("Fritekstsvar", text.index("Resultater")) < text.index("Bemærkning 0 fra frederikshavn")

@@ -21,10 +21,10 @@ def _municipality_id(app, slug: str) -> int:
         return db.session.scalar(select(Municipality.id).where(Municipality.slug == slug))
 
 
-def _start_export(client, kind: str = "survey", slug: str = SLUG):
+def _start_export(client, exporter: str = "survey", slug: str = SLUG):
     page = client.get("/resultater/")
     token = extract_csrf(page.get_data(as_text=True))
-    return client.post("/resultater/eksport", data={"csrf_token": token, "kind": kind, "slug": slug})
+    return client.post("/resultater/eksport", data={"csrf_token": token, "exporter": exporter, "slug": slug})
 
 
 def _wait_done(client, location: str) -> dict:
@@ -118,6 +118,16 @@ def test_export_is_queued_by_the_request_run_by_a_worker_and_offers_the_files(cl
     assert question_sheet(book, 1).startswith("1. I hvor høj grad")
 
 
+def test_the_older_field_name_kind_still_starts_an_export(client, known_survey, make_user, login):
+    """A results page opened before the field was called "exporter" posts "kind"; it still queues the job."""
+    _id, email, password = make_user("coordinator")
+    login(client, email, password)
+    token = extract_csrf(client.get("/resultater/").get_data(as_text=True))
+    response = client.post("/resultater/eksport", data={"csrf_token": token, "kind": "survey", "slug": SLUG})
+    assert response.status_code == 303
+    assert _wait_done(client, response.headers["Location"])["status"] == "done"
+
+
 def test_team_leader_export_has_only_the_own_municipality(app, client, known_survey, make_user, login):
     _id, email, password = make_user("team_leader", "aalborg")
     login(client, email, password)
@@ -148,7 +158,7 @@ def test_progress_page_refreshes_without_javascript_while_running(app, client, m
     user_id, email, password = make_user("coordinator")
     login(client, email, password)
     with app.app_context():
-        job = ExportJob(kind="survey", params={"slug": SLUG}, status="running", progress=40, created_by_id=user_id)
+        job = ExportJob(exporter="survey", params={"slug": SLUG}, status="running", progress=40, created_by_id=user_id)
         db.session.add(job)
         db.session.commit()
         job_id = job.id
@@ -168,4 +178,4 @@ def test_an_unknown_export_kind_or_questionnaire_is_refused(client, make_user, l
 def test_export_without_csrf_is_refused(client, known_survey, make_user, login):
     _id, email, password = make_user("coordinator")
     login(client, email, password)
-    assert client.post("/resultater/eksport", data={"kind": "survey", "slug": SLUG}).status_code == 400
+    assert client.post("/resultater/eksport", data={"exporter": "survey", "slug": SLUG}).status_code == 400

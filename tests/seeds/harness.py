@@ -284,7 +284,7 @@ def check_survey_workbook(app, plan: SurveyPlan, xlsx: bytes, checked: Checked) 
         assert {(wave, g) for g in plan.answers[wave]} <= seen, (wave, seen)
     # one sheet per counted question
     sheets = {rows_of(book[name])[0][0]: book[name] for name in book.sheetnames if name[0].isdigit()}
-    counted = [x for x in q.questions if x.kind.tabulated]
+    counted = [x for x in q.questions if x.question_type.tabulated]
     assert set(sheets) == {x.text.da for x in counted}, list(sheets)
     for question in counted:
         header, body = _table(rows_of(sheets[question.text.da]), ("Gruppe", "Svarmulighed"))
@@ -350,7 +350,7 @@ def check_survey_rows(app, plan: SurveyPlan, xlsx: bytes, csv_bytes: bytes, hidd
     """The Data sheet and the long CSV hold every counted answer of the plan, by (merged) group."""
     with app.app_context():
         q = questionnaire(plan.slug)
-    counted = [x for x in q.questions if x.kind.tabulated and x.type != "multiple_choice"]
+    counted = [x for x in q.questions if x.question_type.tabulated and x.type != "multiple_choice"]
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     header, body = _table(rows_of(book["Data"]), ("Bølge", "Kommune"))
     column = {name: i for i, name in enumerate(header)}
@@ -419,7 +419,7 @@ def check_survey_report(app, plan: SurveyPlan, document: bytes, hidden: dict[str
             checked.equal(int(invited), planned, ("Bilag 2 invited", wave, group))
             printed(checked, rate, n / planned, ("Bilag 2 rate", wave, group), percent=True)
     question_tables = [t for t in tables if t[0][:2] == ["Gruppe", "Svarmulighed"]]
-    counted = [x for x in q.questions if x.kind.tabulated]
+    counted = [x for x in q.questions if x.question_type.tabulated]
     assert len(question_tables) == len(counted), len(question_tables)
     waves = list(plan.waves)
     for question, table in zip(counted, question_tables):
@@ -475,7 +475,7 @@ def check_survey_page(app, plan: SurveyPlan, client, hidden: dict[str, set[str]]
     ids = "&".join(f"bolge={plan.wave_ids[w]}" for w in plan.waves)
     html = client.get(f"/resultater/survey/{plan.slug}?kommuner=1&{ids}").get_data(as_text=True)
     sections = re.findall(r'<section class="result-question".*?</section>', html, re.S)
-    counted = [x for x in q.questions if x.kind.tabulated]
+    counted = [x for x in q.questions if x.question_type.tabulated]
     assert len(sections) == len(counted), len(sections)
     waves = list(plan.waves)
     for question, section in zip(counted, sections):
@@ -673,7 +673,7 @@ def check_supervision_workbook(app, plan: SupervisionPlan, xlsx: bytes, checked:
                                     (apart, outside), (included, 0)):
                 checked.equal(shown, expected, ("Dækning", label, group))
     sheets = {rows_of(book[name])[0][0]: book[name] for name in book.sheetnames if name[0].isdigit()}
-    counted = [x for x in q.questions if x.kind.tabulated]
+    counted = [x for x in q.questions if x.question_type.tabulated]
     assert set(sheets) == {x.text.da for x in counted}, list(sheets)
     names = [name for name in book.sheetnames if name[0].isdigit()]
     assert [int(n.split(".")[0]) for n in names] == sorted(int(n.split(".")[0]) for n in names)  # questionnaire order
@@ -746,7 +746,7 @@ def check_supervision_report(app, plan: SupervisionPlan, document: bytes, checke
         q = questionnaire(plan.slug)
     report = docx.Document(io.BytesIO(document))
     tables = [[[c.text for c in row.cells] for row in table.rows] for table in report.tables]
-    counted = [x for x in q.questions if x.kind.tabulated]
+    counted = [x for x in q.questions if x.question_type.tabulated]
     per_question = [t for t in tables if t[0][:4] == ["Runde", "Kommune", "Gennemgåede sager", "Besvaret (N)"]]
     assert len(per_question) == len(counted), len(per_question)
     for question, table in zip(counted, per_question):
@@ -792,7 +792,7 @@ def check_supervision_page(app, plan: SupervisionPlan, client, checked: Checked)
     sections = {int(n): s for n, s in re.findall(r'<section class="result-question" aria-labelledby="q-(\d+)">(.*?)'
                                                  r'</section>', html, re.S)}
     rounds = list(plan.rounds)
-    counted = [x for x in q.questions if x.kind.tabulated]
+    counted = [x for x in q.questions if x.question_type.tabulated]
     for number, question in enumerate(q.questions, start=1):
         if question not in counted:
             continue

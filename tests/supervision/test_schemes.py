@@ -122,7 +122,7 @@ def test_coordinator_sees_schemes_compiled_point_by_point(app, make_user, login,
     assert "<script>alert(1)</script>" not in html
     assert html.index("10. Bemærkninger i øvrigt") > point2
     # The workbook of every experiment's schemes is one button away (an export job).
-    assert 'action="/resultater/eksport"' in html and 'name="kind" value="schemes"' in html
+    assert 'action="/resultater/eksport"' in html and 'name="exporter" value="schemes"' in html
     listing = client.get("/tilsyn/evalueringsskemaer").get_data(as_text=True)
     assert "fase 1 indsendt" in listing and "ikke påbegyndt" in listing
 

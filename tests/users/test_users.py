@@ -52,7 +52,7 @@ def test_an_invitation_is_mailed_through_the_outbox_and_sets_a_password_once(app
     response = _invite(app, client)
     assert response.status_code == 302
     with app.app_context():
-        message = db.session.scalar(select(Message).where(Message.kind == "user-invitation"))
+        message = db.session.scalar(select(Message).where(Message.purpose == "user-invitation"))
         assert message.status == "sent" and message.recipient == "ny.leder@example.dk"
         user = db.session.scalar(select(User).where(User.email == "ny.leder@example.dk"))
         assert user.invitation_pending and user.role == "team_leader"
@@ -94,7 +94,7 @@ def test_a_new_invitation_makes_the_earlier_link_worthless(app, client, coordina
 def test_the_invitation_mail_waits_in_the_outbox_while_smtp_is_down(app, client, coordinator):
     _invite(app, client)  # the test config's SMTP port 0 refuses every connection
     with app.app_context():
-        message = db.session.scalar(select(Message).where(Message.kind == "user-invitation"))
+        message = db.session.scalar(select(Message).where(Message.purpose == "user-invitation"))
         assert message.status == "pending" and message.attempts == 1
 
 

@@ -113,10 +113,10 @@ def test_rates_preview_manual_reminder_and_links(app, client, make_user, login):
     client.post(f"/runder/{wave_id}/paamindelse", data={"csrf_token": extract_csrf(html)})
     client.post(f"/runder/{wave_id}/paamindelse", data={"csrf_token": extract_csrf(html)})
     with app.app_context():
-        kinds = db.session.execute(select(Message.kind, func.count()).where(Message.kind.like("manual-%"))
-                                   .group_by(Message.kind)).all()
+        kinds = db.session.execute(select(Message.purpose, func.count()).where(Message.purpose.like("manual-%"))
+                                   .group_by(Message.purpose)).all()
         assert sorted(kinds) == [("manual-1", 4), ("manual-2", 4)]
-        assert first_email not in set(db.session.scalars(select(Message.recipient).where(Message.kind == "manual-1")))
+        assert first_email not in set(db.session.scalars(select(Message.recipient).where(Message.purpose == "manual-1")))
     download = client.get(f"/runder/{wave_id}/links.xlsx")
     assert download.status_code == 200
     sheet = load_workbook(io.BytesIO(download.data)).active

@@ -21,7 +21,7 @@ def test_demo_opens_a_wave_and_prints_a_working_personal_link(app, runner):
         assert wave.label == "Efterår 2026" and wave.repeats is not None
         invited = db.session.scalar(select(func.count()).select_from(Invitation).where(Invitation.wave_id == wave.id))
         assert invited == 73
-        assert db.session.scalar(select(func.count()).select_from(Message).where(Message.kind == "invitation")) == 73
+        assert db.session.scalar(select(func.count()).select_from(Message).where(Message.purpose == "invitation")) == 73
     client = app.test_client()
     assert client.get(link.group(1)).status_code == 302
     assert "I hvor høj grad har fritagelse" in client.get("/svar").get_data(as_text=True)

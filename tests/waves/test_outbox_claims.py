@@ -134,9 +134,9 @@ def test_a_tick_leaves_a_web_workers_live_claim_alone_and_takes_over_one_whose_l
 
     app.config.update(smtp_server.config())
     with app.app_context():
-        recent = Message(kind="stored", recipient="nu@example.dk", subject="S", body="B", due_at=T0,
+        recent = Message(purpose="stored", recipient="nu@example.dk", subject="S", body="B", due_at=T0,
                          status="sending", claimed_by="web:1:a", claimed_until=utcnow() + timedelta(minutes=1))
-        old = Message(kind="stored", recipient="foer@example.dk", subject="S", body="B", due_at=T0,
+        old = Message(purpose="stored", recipient="foer@example.dk", subject="S", body="B", due_at=T0,
                       status="sending", claimed_by="web:2:b", claimed_until=utcnow() - timedelta(minutes=1))
         db.session.add_all([recent, old])
         db.session.commit()

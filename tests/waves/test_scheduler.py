@@ -150,7 +150,7 @@ def test_a_wave_whose_window_passed_while_down_closes_without_mail(app, smtp_ser
 def test_a_mail_queued_with_its_own_text_is_sent_as_stored(app, smtp_server):
     app.config.update(smtp_server.config())
     with app.app_context():
-        db.session.add(Message(kind="password-reset", recipient="a@example.dk", subject="Nulstil", body="Tekst",
+        db.session.add(Message(purpose="password-reset", recipient="a@example.dk", subject="Nulstil", body="Tekst",
                                due_at=T0))
         db.session.commit()
     assert _tick(app, T0).mail.sent == 1
