@@ -99,7 +99,7 @@ def _aspects(old: Question, new: Question, old_ids: list[str], new_ids: list[str
     found = []
     if old.text != new.text:
         found.append("text")
-    if old.kind is not new.kind:
+    if old.question_type is not new.question_type:
         found.append("type")
     old_options = [(o.code, o.label, o.missing) for o in old.options]
     if old_options != [(o.code, o.label, o.missing) for o in new.options]:
