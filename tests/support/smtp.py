@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import email
+import os
+import random
 import socket
 import threading
 from email.message import Message
@@ -9,10 +11,29 @@ from email.message import Message
 from aiosmtpd.controller import Controller
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port free now, never handed out before in this process, and never one another test process gets.
+
+    A port the kernel picks (bind to 0) is free only until the socket closes; a parallel test process can
+    be given the same one before the server that wanted it binds it. So each xdist worker draws from a
+    range of its own below the kernel's ephemeral ports (32768 and up on Linux).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    base = 20_000 + (int(worker) % 8 if worker.isdigit() else 0) * 1_500
+    for port in random.sample(range(base, base + 1_500), 1_500):
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port in {base}-{base + 1_499}")
 
 
 class _Handler:
