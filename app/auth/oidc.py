@@ -102,18 +102,24 @@ def password_login_closed(user: User) -> ProviderConfig | None:
 
 @bp.get("/login/oidc/<name>")
 def start(name: str):
-    found = current_app.extensions[EXTENSION]
-    client = found.client(name)
-    if client is None:
-        abort(404)
+    client, provider = _client_or_404(name)
     next_url = request.args.get("next")
     session[NEXT] = next_url if is_safe_next(next_url) else None
     try:
         return client.authorize_redirect(_redirect_uri(name), nonce=secrets.token_urlsafe(24))
     except (OAuthError, requests.RequestException, ValueError) as exc:
         current_app.logger.warning("OpenID provider %s cannot be reached: %s", name, exc)
-        flash(_("Udbyderen bag »%(provider)s« svarer ikke lige nu. Prøv igen om lidt.", provider=label(found.by_name[name])), "error")
+        flash(_("Udbyderen bag »%(provider)s« svarer ikke lige nu. Prøv igen om lidt.", provider=label(provider)), "error")
         return redirect(url_for("auth.login"))
+
+
+def _client_or_404(name: str):
+    """(the Authlib client, the provider's configuration) of provider `name`; 404 when none is configured."""
+    found = current_app.extensions[EXTENSION]
+    client = found.client(name)
+    if client is None:
+        abort(404)
+    return client, found.by_name[name]
 
 
 def _redirect_uri(name: str) -> str:
@@ -122,11 +128,7 @@ def _redirect_uri(name: str) -> str:
 
 @bp.get("/login/oidc/<name>/callback")
 def callback(name: str):
-    found = current_app.extensions[EXTENSION]
-    client = found.client(name)
-    if client is None:
-        abort(404)
-    provider = found.by_name[name]
+    client, provider = _client_or_404(name)
     if request.args.get("error"):
         flash(_("Log ind med »%(provider)s« blev afbrudt.", provider=label(provider)), "error")
         return redirect(url_for("auth.login"))
